@@ -1,0 +1,16 @@
+//! claimex core: the document model, annotation layers, the [`Stage`] trait and
+//! its registry, the config file, corpus readers and writers, and the batch runner.
+//!
+//! Stages live in `claimex-stages`; this crate knows none of them by name.
+
+pub mod config;
+pub mod document;
+pub mod stage;
+
+pub use config::{Config, ConfigError, StageParams};
+pub use document::*;
+pub use stage::{BuildContext, DataFile, DataFileInfo, DataRoot, Layer, Registry, Stage, StageError, StageKind};
+pub mod pipeline;
+pub use pipeline::{DocFailure, Pipeline};
+pub mod record;
+pub use record::{ClaimRecord, SCHEMA_VERSION};

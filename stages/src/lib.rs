@@ -1,0 +1,42 @@
+//! The built-in stages of claimex, one module per stage, and the embedded
+//! default config and lexicons.
+//!
+//! | kind | produces | what it does |
+//! |---|---|---|
+//! | `clean` | regions | marks page furniture and metadata lines |
+//! | `sentences` | sentences | sentence and list-item boundaries |
+//! | `lexicon` | mentions | dictionary matches from a lexicon file |
+//! | `numbers` | numbers | cardinal quantities with bound, unit, range |
+//! | `dates` | dates | date expressions resolved against publication |
+//! | `claims` | claims | assembles attributed, dated, located claims |
+
+pub mod claims;
+pub mod clean;
+pub mod dates;
+pub mod lexicon;
+pub mod numbers;
+pub mod sentences;
+
+use claimex_pipeline::{DataRoot, Registry, StageKind};
+
+/// The embedded default config and lexicon files.
+pub mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// Every built-in stage kind.
+pub fn registry() -> Registry {
+    let mut r = Registry::new();
+    r.register(StageKind { kind: "clean", summary: "mark page furniture and read metadata lines", build: clean::build });
+    r.register(StageKind { kind: "sentences", summary: "split sentences, headings and list items", build: sentences::build });
+    r.register(StageKind { kind: "lexicon", summary: "tag lexicon entries (label, canonical id, attributes)", build: lexicon::build });
+    r.register(StageKind { kind: "numbers", summary: "find and normalise cardinal quantities", build: numbers::build });
+    r.register(StageKind { kind: "dates", summary: "find dates and resolve them against publication", build: dates::build });
+    r.register(StageKind { kind: "claims", summary: "assemble claims from the other layers", build: claims::build });
+    r
+}
+
+/// The data root for the embedded default config.
+pub fn embedded_root() -> DataRoot {
+    DataRoot::Embedded(embedded::FILES)
+}
