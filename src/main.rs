@@ -1,1 +1,78 @@
-fn main(){}
+//! The `claimex` command line.
+
+mod common;
+mod explain_cmd;
+mod run_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Extract attributed, dated, located conflict-figure claims from news text.
+#[derive(Parser, Debug)]
+#[command(name = "claimex", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the pipeline over a corpus and write claims (default: the bundled corpus).
+    Run(run_cmd::RunArgs),
+    /// Show every stage's annotations for one article, with the rule behind each.
+    Explain(explain_cmd::ExplainArgs),
+    /// Print or check a config.
+    Config(ConfigArgs),
+    /// List the stage kinds a config may use.
+    Stages,
+}
+
+#[derive(clap::Args, Debug)]
+struct ConfigArgs {
+    /// Print the embedded default config.
+    #[arg(long)]
+    print_default: bool,
+    /// Check a config file: parse it and build every stage (loads all lexicons).
+    #[arg(long, value_name = "FILE")]
+    check: Option<std::path::PathBuf>,
+}
+
+fn config_cmd(args: &ConfigArgs) -> Result<ExitCode, String> {
+    if args.print_default {
+        print!("{}", claimex_stages::embedded::DEFAULT_CONFIG);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let pipeline = common::load_pipeline(args.check.as_deref())?;
+    println!(
+        "{}: ok, {} stages",
+        pipeline.config.source.name,
+        pipeline.stages().len()
+    );
+    for s in pipeline.stages() {
+        println!("  {} ({})", s.name(), s.kind());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Run(a) => run_cmd::run(a),
+        Command::Explain(a) => explain_cmd::run(a),
+        Command::Config(a) => config_cmd(a),
+        Command::Stages => {
+            for k in claimex_stages::registry().kinds() {
+                println!("{:<10} {}", k.kind, k.summary);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("claimex: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

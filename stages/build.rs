@@ -6,14 +6,24 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {
             walk(&path, root, out);
-        } else if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| !n.starts_with('.')) {
-            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        } else if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| !n.starts_with('.'))
+        {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push((rel, path));
         }
     }
@@ -25,11 +35,17 @@ fn main() {
     let mut files = Vec::new();
     walk(&root.join("lexicons"), &root, &mut files);
     println!("cargo:rerun-if-changed={}", root.join("lexicons").display());
-    println!("cargo:rerun-if-changed={}", root.join("claimex.toml").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("claimex.toml").display()
+    );
     let mut code = String::from("/// Files embedded from the repository: (path relative to the repo root, contents).\npub static FILES: &[(&str, &str)] = &[\n");
     for (rel, path) in &files {
         println!("cargo:rerun-if-changed={}", path.display());
-        code.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", path.display().to_string()));
+        code.push_str(&format!(
+            "    ({rel:?}, include_str!({:?})),\n",
+            path.display().to_string()
+        ));
     }
     code.push_str("];\n");
     code.push_str(&format!(

@@ -9,8 +9,15 @@ pub mod stage;
 
 pub use config::{Config, ConfigError, StageParams};
 pub use document::*;
-pub use stage::{BuildContext, DataFile, DataFileInfo, DataRoot, Layer, Registry, Stage, StageError, StageKind};
+pub use stage::{
+    BuildContext, DataFile, DataFileInfo, DataRoot, Layer, Registry, Stage, StageError, StageKind,
+};
 pub mod pipeline;
 pub use pipeline::{DocFailure, Pipeline};
 pub mod record;
 pub use record::{ClaimRecord, SCHEMA_VERSION};
+pub mod input;
+pub mod output;
+pub mod runner;
+pub use runner::{run, FailureRecord, RunError, RunOptions, Summary};
+pub mod run_record;

@@ -68,8 +68,23 @@ impl ClaimRecord {
 
     /// The CSV header, in field order.
     pub const CSV_HEADER: [&'static str; 17] = [
-        "doc_id", "category", "subject", "object", "group", "value", "bound", "claimant", "as_of", "location",
-        "evidence", "start", "end", "mentions", "vague", "confidence", "schema_version",
+        "doc_id",
+        "category",
+        "subject",
+        "object",
+        "group",
+        "value",
+        "bound",
+        "claimant",
+        "as_of",
+        "location",
+        "evidence",
+        "start",
+        "end",
+        "mentions",
+        "vague",
+        "confidence",
+        "schema_version",
     ];
 
     /// The record as CSV fields (nulls empty; mentions as `start-end;start-end`).
@@ -79,8 +94,12 @@ impl ClaimRecord {
             self.doc_id.clone(),
             self.category.as_str().to_string(),
             self.subject.clone(),
-            self.object.map(|o| o.as_str().to_string()).unwrap_or_default(),
-            self.group.map(|g| g.as_str().to_string()).unwrap_or_default(),
+            self.object
+                .map(|o| o.as_str().to_string())
+                .unwrap_or_default(),
+            self.group
+                .map(|g| g.as_str().to_string())
+                .unwrap_or_default(),
             self.value.to_string(),
             self.bound.as_str().to_string(),
             opt(&self.claimant),
@@ -89,10 +108,16 @@ impl ClaimRecord {
             self.evidence.clone(),
             self.start.map(|v| v.to_string()).unwrap_or_default(),
             self.end.map(|v| v.to_string()).unwrap_or_default(),
-            self.mentions.iter().map(|[s, e]| format!("{s}-{e}")).collect::<Vec<_>>().join(";"),
+            self.mentions
+                .iter()
+                .map(|[s, e]| format!("{s}-{e}"))
+                .collect::<Vec<_>>()
+                .join(";"),
             self.vague.to_string(),
             self.confidence.map(|c| c.to_string()).unwrap_or_default(),
-            self.schema_version.map(|v| v.to_string()).unwrap_or_default(),
+            self.schema_version
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
         ]
     }
 }

@@ -53,7 +53,9 @@ pub struct StageError {
 
 impl StageError {
     pub fn new(message: impl Into<String>) -> Self {
-        StageError { message: message.into() }
+        StageError {
+            message: message.into(),
+        }
     }
 }
 
@@ -159,14 +161,21 @@ pub struct BuildContext {
 
 impl BuildContext {
     pub fn new(root: DataRoot) -> Self {
-        BuildContext { root, loaded: RefCell::new(Vec::new()) }
+        BuildContext {
+            root,
+            loaded: RefCell::new(Vec::new()),
+        }
     }
 
     /// Load a data file named in the config, recording its hash for the run record.
     pub fn load(&self, path: &str) -> Result<DataFile, String> {
         let (display, text): (String, Arc<str>) = match &self.root {
             DataRoot::Dir(dir) => {
-                let full = if Path::new(path).is_absolute() { PathBuf::from(path) } else { dir.join(path) };
+                let full = if Path::new(path).is_absolute() {
+                    PathBuf::from(path)
+                } else {
+                    dir.join(path)
+                };
                 let text = std::fs::read_to_string(&full)
                     .map_err(|e| format!("cannot read data file {}: {e}", full.display()))?;
                 (full.display().to_string(), Arc::from(text))

@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use claimex_pipeline::{BuildContext, ConfigError, Document, Layer, Sentence, SentenceKind, Span, Stage, StageError, StageParams};
+use claimex_pipeline::{
+    BuildContext, ConfigError, Document, Layer, Sentence, SentenceKind, Span, Stage, StageError,
+    StageParams,
+};
 use serde::Deserialize;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -17,7 +20,9 @@ pub struct Sentences {
 
 pub fn build(params: &StageParams, _ctx: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
     let _p: Params = params.parse()?;
-    Ok(Box::new(Sentences { name: Arc::from(params.name.as_str()) }))
+    Ok(Box::new(Sentences {
+        name: Arc::from(params.name.as_str()),
+    }))
 }
 
 impl Stage for Sentences {
@@ -41,7 +46,11 @@ impl Stage for Sentences {
             if trimmed.trim().is_empty() {
                 continue;
             }
-            out.push(Sentence { span: Span::new(start + lead, start + trimmed.len()), kind: SentenceKind::Text, paragraph: 0 });
+            out.push(Sentence {
+                span: Span::new(start + lead, start + trimmed.len()),
+                kind: SentenceKind::Text,
+                paragraph: 0,
+            });
         }
         doc.layers.sentences = Some(out);
         Ok(())

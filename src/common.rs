@@ -1,0 +1,86 @@
+//! What the subcommands share: loading the config and building the pipeline,
+//! opening inputs, locating the bundled corpus.
+
+use std::path::{Path, PathBuf};
+
+use claimex_pipeline::input::{self, BadRecord, InputItem};
+use claimex_pipeline::{Config, Origin, Pipeline};
+
+/// The config named by `-c`, or the embedded default.
+pub fn load_config(path: Option<&Path>) -> Result<Config, String> {
+    match path {
+        Some(p) => Config::from_file(p).map_err(|e| e.to_string()),
+        None => Config::parse(
+            "builtin:claimex.toml",
+            claimex_stages::embedded::DEFAULT_CONFIG,
+            None,
+        )
+        .map_err(|e| e.to_string()),
+    }
+}
+
+/// Build the pipeline of a config; relative data paths resolve against the
+/// config's directory, or the embedded lexicons for the default config.
+pub fn build_pipeline(config: Config) -> Result<Pipeline, String> {
+    let root = match &config.base_dir {
+        Some(dir) => claimex_pipeline::DataRoot::Dir(dir.clone()),
+        None => claimex_stages::embedded_root(),
+    };
+    Pipeline::build(config, &claimex_stages::registry(), root).map_err(|e| e.to_string())
+}
+
+pub fn load_pipeline(path: Option<&Path>) -> Result<Pipeline, String> {
+    build_pipeline(load_config(path)?)
+}
+
+/// The bundled corpus (the five seed articles): `corpus/seeds` under the
+/// working directory, else in the source tree the binary was built from.
+pub fn bundled_corpus() -> PathBuf {
+    let local = PathBuf::from("corpus/seeds");
+    if local.is_dir() {
+        local
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds")
+    }
+}
+
+/// Open every input path. An unreadable path becomes a bad record (so it is
+/// accounted for in the summary) unless no path can be read at all.
+pub fn open_inputs(
+    paths: &[PathBuf],
+    cfg: &claimex_pipeline::config::InputConfig,
+) -> Result<(Box<dyn Iterator<Item = InputItem> + Send>, Option<u64>), String> {
+    let mut streams: Vec<Box<dyn Iterator<Item = InputItem> + Send>> = Vec::new();
+    let mut total = Some(0u64);
+    let mut errors = Vec::new();
+    for p in paths {
+        match input::open(std::slice::from_ref(p), cfg) {
+            Ok(inputs) => {
+                total = match (total, inputs.total_bytes()) {
+                    (Some(a), Some(b)) => Some(a + b),
+                    _ => None,
+                };
+                streams.push(Box::new(inputs));
+            }
+            Err(e) => {
+                errors.push(e.to_string());
+                let bad = BadRecord {
+                    origin: Origin {
+                        path: p.display().to_string(),
+                        line: None,
+                    },
+                    id: None,
+                    message: e.message.clone(),
+                };
+                streams.push(Box::new(std::iter::once(InputItem::Bad(bad))));
+            }
+        }
+    }
+    if errors.len() == paths.len() && !paths.is_empty() {
+        return Err(format!("no input can be read:\n  {}", errors.join("\n  ")));
+    }
+    for e in &errors {
+        eprintln!("claimex: warning: {e}");
+    }
+    Ok((Box::new(streams.into_iter().flatten()), total))
+}
