@@ -1,6 +1,7 @@
 //! The `claimex` command line.
 
 mod common;
+mod eval_cmd;
 mod explain_cmd;
 mod run_cmd;
 
@@ -22,6 +23,8 @@ enum Command {
     Run(run_cmd::RunArgs),
     /// Show every stage's annotations for one article, with the rule behind each.
     Explain(explain_cmd::ExplainArgs),
+    /// Score claims against gold data (P/R/F1, per category, field accuracy, strict).
+    Eval(eval_cmd::EvalArgs),
     /// Print or check a config.
     Config(ConfigArgs),
     /// List the stage kinds a config may use.
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Run(a) => run_cmd::run(a),
         Command::Explain(a) => explain_cmd::run(a),
+        Command::Eval(a) => eval_cmd::run(a),
         Command::Config(a) => config_cmd(a),
         Command::Stages => {
             for k in claimex_stages::registry().kinds() {

@@ -21,7 +21,17 @@ pub struct Delta {
     pub current: Option<f64>,
     /// current − baseline, when both are present.
     pub change: Option<f64>,
+    /// `new`: not in the baseline; `gone`: only in the baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'static str>,
 }
+
+/// Object keys in reading order (serde_json maps are sorted by key); others follow alphabetically.
+const ORDER: &[&str] = &[
+    "documents", "documents_with_gold", "gold_claims", "predicted_claims", "vague_dropped", "outside_corpus",
+    "claims", "strict", "categories", "fields", "tp", "fp", "fn", "precision", "recall", "f1", "bound", "group",
+    "claimant", "as_of", "location", "correct", "total", "accuracy",
+];
 
 /// Parse a baseline file's text (a previous `--json` output).
 pub fn parse_baseline(name: &str, text: &str) -> Result<Value, String> {
@@ -43,7 +53,10 @@ pub fn flatten(value: &Value) -> Vec<(String, Option<f64>)> {
         let join = |key: &str| if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") };
         match v {
             Value::Object(map) => {
-                for (k, v) in map {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort_by_key(|k| (ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()), k.as_str()));
+                for k in keys {
+                    let v = &map[k];
                     if k != "category" {
                         walk(&join(k), v, out);
                     }
@@ -73,13 +86,15 @@ pub fn diff(baseline: &Value, current: &Value) -> Vec<Delta> {
     let mut out: Vec<Delta> = cur
         .iter()
         .map(|(metric, c)| {
-            let b = base.iter().find(|(m, _)| m == metric).and_then(|(_, v)| *v);
-            Delta { metric: metric.clone(), baseline: b, current: *c, change: b.zip(*c).map(|(b, c)| c - b) }
+            let found = base.iter().find(|(m, _)| m == metric);
+            let b = found.and_then(|(_, v)| *v);
+            let note = found.is_none().then_some("new");
+            Delta { metric: metric.clone(), baseline: b, current: *c, change: b.zip(*c).map(|(b, c)| c - b), note }
         })
         .collect();
     for (metric, b) in base {
         if !cur.iter().any(|(m, _)| *m == metric) {
-            out.push(Delta { metric, baseline: b, current: None, change: None });
+            out.push(Delta { metric, baseline: b, current: None, change: None, note: Some("gone") });
         }
     }
     out
@@ -105,13 +120,12 @@ pub fn render(baseline_name: &str, deltas: &[Delta]) -> String {
     let _ = writeln!(out, "{:<width$}  {:>10}  {:>10}  {:>9}", "metric", "baseline", "current", "change");
     for d in deltas {
         let rate = is_rate(&d.metric);
-        let change = match (d.change, d.baseline, d.current) {
-            (Some(c), _, _) if c == 0.0 => "±0".to_string(),
-            (Some(c), _, _) if rate => format!("{c:+.3}"),
-            (Some(c), _, _) => format!("{c:+.0}"),
-            (None, None, Some(_)) => "new".to_string(),
-            (None, Some(_), None) => "gone".to_string(),
-            (None, _, _) => "n/a".to_string(),
+        let change = match (d.change, d.note) {
+            (Some(c), _) if c == 0.0 => "±0".to_string(),
+            (Some(c), _) if rate => format!("{c:+.3}"),
+            (Some(c), _) => format!("{c:+.0}"),
+            (None, Some(note)) => note.to_string(),
+            (None, None) => "n/a".to_string(),
         };
         let (b, c) = (num(rate, d.baseline), num(rate, d.current));
         let _ = writeln!(out, "{:<width$}  {b:>10}  {c:>10}  {change:>9}", d.metric);

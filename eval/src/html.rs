@@ -52,7 +52,8 @@ details.doc[open]>summary{border-bottom:1px solid #ddd;border-radius:6px 6px 0 0
 .docbody{padding:10px 14px}
 .badge{display:inline-block;border-radius:9px;padding:0 7px;font-size:12px;margin-left:6px;color:#fff;font-weight:600}
 .b-tp{background:#2e7d32}.b-fn{background:#c62828}.b-fp{background:#e67e00}.b-mm{background:#8d6e00}.b-ok{background:#777}
-.claims td,.claims th{font-size:13px}
+.claims{width:100%}.claims td,.claims th{font-size:13px;white-space:nowrap}
+.claims td.ev,.claims td.cl{white-space:normal}
 .claims td.ev{max-width:380px;text-align:left;color:#444;font-size:12px}
 td.st{font-weight:700;text-align:left;white-space:nowrap}
 .st-tp{color:#2e7d32}.st-fn{color:#c62828}.st-fp{color:#e67e00}.st-mm{color:#8d6e00}
@@ -60,8 +61,8 @@ td.diff{background:#fff3c4;text-align:left}
 td.diff del{color:#c62828;text-decoration:none}td.diff ins{color:#1565c0;text-decoration:none}
 .text{white-space:pre-wrap;font:13px/1.6 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#fff;border:1px solid #eee;padding:12px;margin-top:12px;max-height:none;overflow-wrap:anywhere}
 .g-tp{background:#c8efc9}.g-mm{background:#ffe98a}.g-fn{background:#ffc4c4;outline:1px solid #e57373}
-.p-tp{border-bottom:3px solid #1e6bd6}.p-fp{border-bottom:3px dashed #e67e00;background-color:rgba(255,165,0,.13)}
-.g-tp.p-fp,.g-fn.p-fp,.g-mm.p-fp{background-image:linear-gradient(rgba(255,165,0,.15),rgba(255,165,0,.15))}
+.p-tp{border-bottom:3px solid #1e6bd6}.p-fp{border-bottom:3px dashed #e67e00;background:#ffe2b8}
+.g-tp.p-fp{background:#c8efc9}.g-mm.p-fp{background:#ffe98a}.g-fn.p-fp{background:#ffc4c4}
 sup.tag{font:bold 10px/1 system-ui,sans-serif;color:#fff;border-radius:3px;padding:1px 3px;margin:0 1px;vertical-align:super}
 sup.t-fn{background:#c62828}sup.t-fp{background:#e67e00}sup.t-tp{background:#2e7d32}sup.t-mm{background:#8d6e00}sup.t-ptp{background:#1e6bd6}
 .sw{display:inline-block;width:34px;height:14px;vertical-align:middle;margin-right:5px;border-radius:2px}
@@ -143,17 +144,20 @@ pub fn render(eval: &Evaluation<'_>, docs: &[Document]) -> String {
             String::new()
         } else {
             format!(
-                " · <span class=\"warn\">{} predictions for doc_ids outside the corpus (not scored)</span>",
-                eval.outside.values().sum::<usize>()
+                " · <span class=\"warn\">{} prediction(s) for doc_ids outside the corpus, not scored: {}</span>",
+                eval.outside.values().sum::<usize>(),
+                escape(&eval.outside.keys().take(10).cloned().collect::<Vec<_>>().join(", "))
             )
         }
     );
     tables(&mut out, eval);
     legend(&mut out);
     out.push_str("<h2 style=\"margin-top:22px\">Documents</h2>\n");
+    // Small corpora show every document open; larger ones only those with errors.
+    let open_all = eval.docs.len() <= OPEN_ALL_UP_TO;
     for d in &eval.docs {
         let Some(doc) = by_id.get(d.doc_id.as_str()) else { continue };
-        document(&mut out, eval, d, doc);
+        document(&mut out, eval, d, doc, open_all);
     }
     out.push_str("</body>\n</html>\n");
     out
@@ -241,7 +245,10 @@ fn locate(text: &str, evidence: &str) -> Option<(usize, usize)> {
     text.find(evidence).map(|s| (s, s + evidence.len()))
 }
 
-fn document(out: &mut String, eval: &Evaluation<'_>, d: &DocResult, doc: &Document) {
+/// Corpora of at most this many documents render every document expanded.
+const OPEN_ALL_UP_TO: usize = 10;
+
+fn document(out: &mut String, eval: &Evaluation<'_>, d: &DocResult, doc: &Document, open_all: bool) {
     let mut rows: Vec<Row<'_>> = Vec::new();
     for &i in &d.false_negatives {
         rows.push(Row { status: "FN", class: "fn", gold: Some(&eval.gold_claim(i).record), pred: None });
@@ -259,7 +266,7 @@ fn document(out: &mut String, eval: &Evaluation<'_>, d: &DocResult, doc: &Docume
         out,
         "<details class=\"doc\" id=\"{}\"{}><summary><h2 style=\"display:inline\">{}</h2>",
         escape(&d.doc_id),
-        if has_errors { " open" } else { "" },
+        if has_errors || open_all { " open" } else { "" },
         escape(&d.doc_id)
     );
     for (n, label, class) in [
@@ -317,7 +324,7 @@ fn claim_table(out: &mut String, rows: &[Row<'_>], text: &str) {
         let main = row.gold.or(row.pred).expect("a row has a claim");
         let _ = write!(
             out,
-            "<tr><td>{}</td><td class=\"st st-{}\">{}</td><td class=\"l\">{}</td>",
+            "<tr><td>{}</td><td class=\"st st-{}\">{}</td><td class=\"l cl\">{}</td>",
             n + 1,
             row.class,
             row.status,

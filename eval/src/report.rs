@@ -288,7 +288,7 @@ pub fn table(eval: &Evaluation<'_>) -> String {
         let more = if eval.outside.len() > ids.len() { ", …" } else { "" };
         let _ = writeln!(
             out,
-            "\nnot scored: {n} predictions for {} doc_id(s) outside the evaluated corpus: {}{more}",
+            "\nnot scored: {n} prediction(s) for {} doc_id(s) outside the evaluated corpus: {}{more}",
             eval.outside.len(),
             ids.join(", ")
         );
