@@ -69,21 +69,18 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
     };
     let config = common::load_config(args.config.as_deref())?;
     let (docs, gold_path) = load_documents(args, &config.input)?;
-    let gold = gold::load_gold(&gold_path, &docs).map_err(|issues| {
-        format!("{} problem(s) in the gold data:\n{}", issues.len(), format_issues(&issues))
-    })?;
+    let gold = gold::load_gold(&gold_path, &docs)
+        .map_err(|issues| format!("{} problem(s) in the gold data:\n{}", issues.len(), format_issues(&issues)))?;
     let pred = match &args.pred {
-        Some(path) => gold::load_predictions(path).map_err(|issues| {
-            format!("{} problem(s) in the predictions:\n{}", issues.len(), format_issues(&issues))
-        })?,
+        Some(path) => gold::load_predictions(path)
+            .map_err(|issues| format!("{} problem(s) in the predictions:\n{}", issues.len(), format_issues(&issues)))?,
         None => run_pipeline(config, &docs)?,
     };
 
     let eval = score::evaluate(&docs, &gold, &pred);
     let mut summary = report::Summary::new(&eval, args.errors);
     let deltas = baseline.as_ref().map(|(_, base)| {
-        let current: serde_json::Value =
-            serde_json::to_value(&summary).expect("summary serialises");
+        let current: serde_json::Value = serde_json::to_value(&summary).expect("summary serialises");
         compare::diff(base, &current)
     });
     if args.json {
@@ -122,10 +119,7 @@ fn load_documents(args: &EvalArgs, cfg: &InputConfig) -> Result<(Vec<Document>, 
         let gold_path = args.gold.join("gold.jsonl");
         for p in [&manifest, &gold_path] {
             if !p.is_file() {
-                return Err(format!(
-                    "{}: missing; a gold directory holds manifest.csv and gold.jsonl",
-                    p.display()
-                ));
+                return Err(format!("{}: missing; a gold directory holds manifest.csv and gold.jsonl", p.display()));
             }
         }
         let root = args.corpus.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_CORPORA_ROOT));
@@ -198,4 +192,86 @@ fn run_pipeline(config: claimex_pipeline::Config, docs: &[Document]) -> Result<C
     }
     let claims = claims.into_iter().enumerate().map(|(i, record)| Labelled { line: i as u64 + 1, record }).collect();
     Ok(ClaimFile { path: "pipeline".to_string(), claims })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A corpus directory with one invented article, a gold file and the given predictions.
+    fn fixture(pred: &str) -> (tempfile::TempDir, EvalArgs) {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        std::fs::write(corpus.join("a.txt"), "Officials said 120 soldiers were killed.").unwrap();
+        let line = r#"{"doc_id": "a", "category": "killed", "subject": "Russia", "object": null, "group": "military", "value": 120, "bound": "exact", "claimant": null, "as_of": null, "location": null, "evidence": "120 soldiers were killed"}"#;
+        std::fs::write(dir.path().join("gold.jsonl"), format!("{line}\n")).unwrap();
+        let pred_text = pred.replace("GOLD", line);
+        std::fs::write(dir.path().join("pred.jsonl"), pred_text).unwrap();
+        let args = EvalArgs {
+            gold: dir.path().join("gold.jsonl"),
+            pred: Some(dir.path().join("pred.jsonl")),
+            corpus: Some(corpus),
+            config: None,
+            json: true,
+            errors: false,
+            html: None,
+            compare: None,
+            min_f1: None,
+        };
+        (dir, args)
+    }
+
+    #[test]
+    fn min_f1_exit_codes() {
+        for (pred, min, want, why) in [
+            ("GOLD\n", 1.0, ExitCode::SUCCESS, "perfect prediction meets F1 1.0"),
+            ("", 0.5, ExitCode::from(1), "empty prediction: F1 0 < 0.5"),
+            ("", 0.0, ExitCode::SUCCESS, "F1 0 is not below 0"),
+        ] {
+            let (_dir, mut args) = fixture(pred);
+            args.min_f1 = Some(min);
+            assert_eq!(run(&args), Ok(want), "{why}");
+        }
+        let (_dir, mut args) = fixture("");
+        args.min_f1 = Some(1.5);
+        assert!(run(&args).unwrap_err().contains("--min-f1 must be between 0 and 1"));
+    }
+
+    #[test]
+    fn compare_reports_but_does_not_gate() {
+        let (dir, mut args) = fixture("GOLD\n");
+        let baseline = dir.path().join("base.json");
+        std::fs::write(&baseline, r#"{"schema": "claimex-eval/1", "claims": {"f1": 1.0}}"#).unwrap();
+        args.compare = Some(baseline.clone());
+        args.pred = Some(dir.path().join("empty.jsonl"));
+        std::fs::write(dir.path().join("empty.jsonl"), "").unwrap();
+        assert_eq!(run(&args), Ok(ExitCode::SUCCESS), "a worse run still exits 0 without --min-f1");
+        std::fs::write(&baseline, "not json").unwrap();
+        let err = run(&args).unwrap_err();
+        assert!(err.contains("not a claimex eval --json output"), "{err}");
+        args.compare = Some(dir.path().join("missing.json"));
+        assert!(run(&args).unwrap_err().contains("cannot read baseline"));
+    }
+
+    #[test]
+    fn bad_inputs_are_errors_with_locations() {
+        let (dir, args) = fixture("{broken\n");
+        let err = run(&args).unwrap_err();
+        assert!(err.contains("pred.jsonl:1: invalid claim record"), "{err}");
+        std::fs::write(dir.path().join("gold.jsonl"), "{\"doc_id\": \"zz\"}\n").unwrap();
+        let err = run(&args).unwrap_err();
+        assert!(err.contains("gold.jsonl:1: missing fields"), "{err}");
+        assert!(err.contains("gold.jsonl:1: doc_id `zz` is not a document of the evaluated corpus"), "{err}");
+    }
+
+    #[test]
+    fn html_report_is_written() {
+        let (dir, mut args) = fixture("");
+        let page = dir.path().join("out.html");
+        args.html = Some(page.clone());
+        assert_eq!(run(&args), Ok(ExitCode::SUCCESS));
+        let html = std::fs::read_to_string(page).unwrap();
+        assert!(html.contains("g-fn"), "the missed claim is marked");
+    }
 }

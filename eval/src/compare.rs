@@ -28,9 +28,30 @@ pub struct Delta {
 
 /// Object keys in reading order (serde_json maps are sorted by key); others follow alphabetically.
 const ORDER: &[&str] = &[
-    "documents", "documents_with_gold", "gold_claims", "predicted_claims", "vague_dropped", "outside_corpus",
-    "claims", "strict", "categories", "fields", "tp", "fp", "fn", "precision", "recall", "f1", "bound", "group",
-    "claimant", "as_of", "location", "correct", "total", "accuracy",
+    "documents",
+    "documents_with_gold",
+    "gold_claims",
+    "predicted_claims",
+    "vague_dropped",
+    "outside_corpus",
+    "claims",
+    "strict",
+    "categories",
+    "fields",
+    "tp",
+    "fp",
+    "fn",
+    "precision",
+    "recall",
+    "f1",
+    "bound",
+    "group",
+    "claimant",
+    "as_of",
+    "location",
+    "correct",
+    "total",
+    "accuracy",
 ];
 
 /// Parse a baseline file's text (a previous `--json` output).
@@ -50,7 +71,13 @@ pub fn flatten(value: &Value) -> Vec<(String, Option<f64>)> {
         if SKIP.contains(&prefix) {
             return;
         }
-        let join = |key: &str| if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") };
+        let join = |key: &str| {
+            if prefix.is_empty() {
+                key.to_string()
+            } else {
+                format!("{prefix}.{key}")
+            }
+        };
         match v {
             Value::Object(map) => {
                 let mut keys: Vec<&String> = map.keys().collect();
@@ -64,7 +91,8 @@ pub fn flatten(value: &Value) -> Vec<(String, Option<f64>)> {
             }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    let name = item.get("category").and_then(Value::as_str).map_or_else(|| i.to_string(), str::to_string);
+                    let name =
+                        item.get("category").and_then(Value::as_str).map_or_else(|| i.to_string(), str::to_string);
                     walk(&join(&name), item, out);
                 }
             }
@@ -121,7 +149,7 @@ pub fn render(baseline_name: &str, deltas: &[Delta]) -> String {
     for d in deltas {
         let rate = is_rate(&d.metric);
         let change = match (d.change, d.note) {
-            (Some(c), _) if c == 0.0 => "±0".to_string(),
+            (Some(0.0), _) => "±0".to_string(),
             (Some(c), _) if rate => format!("{c:+.3}"),
             (Some(c), _) => format!("{c:+.0}"),
             (None, Some(note)) => note.to_string(),

@@ -55,8 +55,8 @@ fn show(v: &Value) -> String {
 /// Read a gold file and validate it against `docs` (the evaluated corpus).
 pub fn load_gold(path: &Path, docs: &[Document]) -> Result<ClaimFile, Vec<Issue>> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| vec![Issue::new(&name, 0, format!("cannot read gold file: {e}"))])?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| vec![Issue::new(&name, 0, format!("cannot read gold file: {e}"))])?;
     parse_gold(&name, &text, docs)
 }
 
@@ -317,7 +317,11 @@ fn parse_csv(file: &str, text: &str, claims: &mut Vec<Labelled>, issues: &mut Ve
         issues.push(Issue::new(
             file,
             1,
-            format!("CSV header lacks column(s) {}; expected {}", missing.join(", "), ClaimRecord::CSV_HEADER.join(",")),
+            format!(
+                "CSV header lacks column(s) {}; expected {}",
+                missing.join(", "),
+                ClaimRecord::CSV_HEADER.join(",")
+            ),
         ));
         return;
     }
@@ -346,7 +350,9 @@ fn parse_csv(file: &str, text: &str, claims: &mut Vec<Labelled>, issues: &mut Ve
 fn csv_row_to_json(columns: &BTreeMap<&str, usize>, row: &csv::StringRecord) -> Result<Map<String, Value>, String> {
     let mut out = Map::new();
     for name in ClaimRecord::CSV_HEADER {
-        let Some(cell) = columns.get(name).and_then(|&i| row.get(i)) else { continue };
+        let Some(cell) = columns.get(name).and_then(|&i| row.get(i)) else {
+            continue;
+        };
         let value = if cell.is_empty() && name != "evidence" && name != "subject" && name != "doc_id" {
             match name {
                 "mentions" => continue,
@@ -375,8 +381,11 @@ fn csv_row_to_json(columns: &BTreeMap<&str, usize>, row: &csv::StringRecord) -> 
                 "mentions" => {
                     let mut spans = Vec::new();
                     for part in cell.split(';') {
-                        let pair = part.split_once('-').and_then(|(s, e)| Some((s.parse::<u64>().ok()?, e.parse::<u64>().ok()?)));
-                        let (s, e) = pair.ok_or_else(|| format!("`mentions` must be start-end;start-end, found {cell:?}"))?;
+                        let pair = part
+                            .split_once('-')
+                            .and_then(|(s, e)| Some((s.parse::<u64>().ok()?, e.parse::<u64>().ok()?)));
+                        let (s, e) =
+                            pair.ok_or_else(|| format!("`mentions` must be start-end;start-end, found {cell:?}"))?;
                         spans.push(Value::from(vec![s, e]));
                     }
                     Value::Array(spans)

@@ -156,7 +156,9 @@ pub fn render(eval: &Evaluation<'_>, docs: &[Document]) -> String {
     // Small corpora show every document open; larger ones only those with errors.
     let open_all = eval.docs.len() <= OPEN_ALL_UP_TO;
     for d in &eval.docs {
-        let Some(doc) = by_id.get(d.doc_id.as_str()) else { continue };
+        let Some(doc) = by_id.get(d.doc_id.as_str()) else {
+            continue;
+        };
         document(&mut out, eval, d, doc, open_all);
     }
     out.push_str("</body>\n</html>\n");
@@ -175,7 +177,8 @@ fn rate_cells(out: &mut String, c: &Counts) {
 }
 
 fn tables(out: &mut String, eval: &Evaluation<'_>) {
-    let head = "<tr><th class=\"l\"></th><th>tp</th><th>fp</th><th>fn</th><th>precision</th><th>recall</th><th>f1</th></tr>";
+    let head =
+        "<tr><th class=\"l\"></th><th>tp</th><th>fp</th><th>fn</th><th>precision</th><th>recall</th><th>f1</th></tr>";
     out.push_str("<div class=\"tables\">\n<table>\n");
     out.push_str(head);
     for (name, c) in [("claims", &eval.claims), ("strict", &eval.strict)] {
@@ -189,10 +192,18 @@ fn tables(out: &mut String, eval: &Evaluation<'_>) {
         rate_cells(out, c);
         out.push_str("</tr>\n");
     }
-    out.push_str("</table>\n<table>\n<tr><th class=\"l\">field</th><th>correct</th><th>total</th><th>accuracy</th></tr>\n");
+    out.push_str(
+        "</table>\n<table>\n<tr><th class=\"l\">field</th><th>correct</th><th>total</th><th>accuracy</th></tr>\n",
+    );
     for (f, a) in &eval.fields {
         let acc = a.accuracy().map_or_else(|| "<span class=\"dim\">–</span>".to_string(), |x| format!("{x:.3}"));
-        let _ = writeln!(out, "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{acc}</td></tr>", f.as_str(), a.correct, a.total);
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{acc}</td></tr>",
+            f.as_str(),
+            a.correct,
+            a.total
+        );
     }
     out.push_str("</table>\n</div>\n");
 }
@@ -258,7 +269,12 @@ fn document(out: &mut String, eval: &Evaluation<'_>, d: &DocResult, doc: &Docume
     }
     for p in &d.pairs {
         let (status, class) = if p.mismatched.is_empty() { ("TP", "tp") } else { ("TP≠", "mm") };
-        rows.push(Row { status, class, gold: Some(&eval.gold_claim(p.gold).record), pred: Some(&eval.pred_claim(p.pred).record) });
+        rows.push(Row {
+            status,
+            class,
+            gold: Some(&eval.gold_claim(p.gold).record),
+            pred: Some(&eval.pred_claim(p.pred).record),
+        });
     }
     let mismatched = d.pairs.iter().filter(|p| !p.mismatched.is_empty()).count();
     let has_errors = !d.false_negatives.is_empty() || !d.false_positives.is_empty() || mismatched > 0;
@@ -387,6 +403,7 @@ fn highlighted_text(out: &mut String, text: &str, highlights: &[Highlight]) {
         let pred = active.iter().filter(|h| !h.mark.is_gold()).map(|h| h.mark).max();
         let classes: Vec<&str> = gold.into_iter().chain(pred).map(Mark::class).collect();
         let title: Vec<&str> = active.iter().map(|h| h.title.as_str()).collect();
-        let _ = write!(out, "<span class=\"{}\" title=\"{}\">{piece}</span>", classes.join(" "), escape(&title.join("\n")));
+        let _ =
+            write!(out, "<span class=\"{}\" title=\"{}\">{piece}</span>", classes.join(" "), escape(&title.join("\n")));
     }
 }

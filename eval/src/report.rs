@@ -47,7 +47,14 @@ pub struct Rates {
 
 impl From<Counts> for Rates {
     fn from(c: Counts) -> Self {
-        Rates { tp: c.tp, fp: c.fp, fn_: c.fn_, precision: round(c.precision()), recall: round(c.recall()), f1: round(c.f1()) }
+        Rates {
+            tp: c.tp,
+            fp: c.fp,
+            fn_: c.fn_,
+            precision: round(c.precision()),
+            recall: round(c.recall()),
+            f1: round(c.f1()),
+        }
     }
 }
 
@@ -268,7 +275,11 @@ pub fn table(eval: &Evaluation<'_>) -> String {
         eval.vague_dropped,
     );
     let header = |out: &mut String, first: &str| {
-        let _ = writeln!(out, "\n{first:<14}{:>6}{:>6}{:>6}{:>11}{:>9}{:>9}", "tp", "fp", "fn", "precision", "recall", "f1");
+        let _ = writeln!(
+            out,
+            "\n{first:<14}{:>6}{:>6}{:>6}{:>11}{:>9}{:>9}",
+            "tp", "fp", "fn", "precision", "recall", "f1"
+        );
     };
     header(&mut out, "");
     rates_row(&mut out, "claims", &eval.claims);

@@ -273,12 +273,15 @@ impl Evaluation<'_> {
     }
 }
 
+/// Gold and prediction indices of one (category, subject, object) group.
+type Sides = (Vec<usize>, Vec<usize>);
+
 /// Match one document's claims.
 fn score_document(doc_id: &str, gold: &ClaimFile, g: &[usize], pred: &ClaimFile, p: &[usize]) -> DocResult {
     let (vague, kept): (Vec<usize>, Vec<usize>) = p.iter().partition(|&&i| pred.claims[i].record.vague);
     // Group by (category, subject, object): values only match within a group.
     let key = |r: &ClaimRecord| (r.category, r.subject.clone(), r.object);
-    let mut groups: BTreeMap<(Category, String, Option<Object>), (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    let mut groups: BTreeMap<(Category, String, Option<Object>), Sides> = BTreeMap::new();
     for &i in g {
         groups.entry(key(&gold.claims[i].record)).or_default().0.push(i);
     }

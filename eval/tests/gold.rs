@@ -29,24 +29,56 @@ fn each_validation_error_names_file_line_and_problem() {
         v.to_string()
     };
     let cases: Vec<(&str, String, &str)> = vec![
-        ("unknown category", bad(json!({"category": "kiled"})), "unknown category `kiled`, expected one of: casualties"),
+        (
+            "unknown category",
+            bad(json!({"category": "kiled"})),
+            "unknown category `kiled`, expected one of: casualties",
+        ),
         (
             "unknown object",
             bad(json!({"category": "equipment", "object": "tanks", "group": null})),
             "unknown object `tanks`, expected one of: all, tank",
         ),
-        ("unknown bound", bad(json!({"bound": "over"})), "unknown bound `over`, expected one of: exact, approx, at_least, at_most"),
+        (
+            "unknown bound",
+            bad(json!({"bound": "over"})),
+            "unknown bound `over`, expected one of: exact, approx, at_least, at_most",
+        ),
         ("value with decimals", bad(json!({"value": 300.5})), "value is not an integer: 300.5"),
         ("value as a string", bad(json!({"value": "300"})), "value is not an integer: \"300\""),
-        ("evidence not in document", bad(json!({"evidence": "300 killed"})), "evidence not found verbatim in document `a`: \"300 killed\""),
-        ("doc_id outside corpus", bad(json!({"doc_id": "zz"})), "doc_id `zz` is not a document of the evaluated corpus"),
-        ("duplicate claim", bad(json!({"value": 120, "bound": "approx"})), "duplicate claim: same doc_id, category, subject, object and value as line 1"),
+        (
+            "evidence not in document",
+            bad(json!({"evidence": "300 killed"})),
+            "evidence not found verbatim in document `a`: \"300 killed\"",
+        ),
+        (
+            "doc_id outside corpus",
+            bad(json!({"doc_id": "zz"})),
+            "doc_id `zz` is not a document of the evaluated corpus",
+        ),
+        (
+            "duplicate claim",
+            bad(json!({"value": 120, "bound": "approx"})),
+            "duplicate claim: same doc_id, category, subject, object and value as line 1",
+        ),
         ("malformed JSON", "{\"doc_id\": \"a\", ".to_string(), "malformed JSON: EOF while parsing"),
         ("not an object", "[1, 2]".to_string(), "expected a JSON object (one claim per line), found [1,2]"),
         ("missing fields", missing, "missing fields `claimant`, `as_of`"),
-        ("unknown group", bad(json!({"group": "soldiers"})), "unknown group `soldiers`, expected one of: military, civilian"),
-        ("bad date", bad(json!({"as_of": "2024-13-01"})), "`as_of` must be a YYYY-MM-DD date or null, found \"2024-13-01\""),
-        ("equipment without object", bad(json!({"category": "equipment", "group": null})), "`object` is null but category is `equipment`"),
+        (
+            "unknown group",
+            bad(json!({"group": "soldiers"})),
+            "unknown group `soldiers`, expected one of: military, civilian",
+        ),
+        (
+            "bad date",
+            bad(json!({"as_of": "2024-13-01"})),
+            "`as_of` must be a YYYY-MM-DD date or null, found \"2024-13-01\"",
+        ),
+        (
+            "equipment without object",
+            bad(json!({"category": "equipment", "group": null})),
+            "`object` is null but category is `equipment`",
+        ),
         ("object on a personnel claim", bad(json!({"object": "tank"})), "`object` must be null for category `killed`"),
         ("group on territory", bad(json!({"category": "territory"})), "`group` must be null for category `territory`"),
         ("negative value", bad(json!({"value": -3})), "value must not be negative, found -3"),
@@ -119,7 +151,8 @@ fn csv_predictions_read_like_jsonl() {
     }
     let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
     let file = parse_predictions("p.csv", &text, PredFormat::Csv).expect("claimex CSV output reads back");
-    let got: Vec<ClaimRecord> = file.claims.iter().map(|c| ClaimRecord { confidence: None, ..c.record.clone() }).collect();
+    let got: Vec<ClaimRecord> =
+        file.claims.iter().map(|c| ClaimRecord { confidence: None, ..c.record.clone() }).collect();
     assert_eq!(got, records, "CSV round trip, empty cells as null");
     assert_eq!(file.claims[1].line, 3, "line numbers count the header");
 

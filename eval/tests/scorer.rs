@@ -44,7 +44,13 @@ fn claim_and_strict_scores() {
         (
             // Lenient: all five match. Strict: the pair with a wrong claimant counts as one FP and one FN.
             "field mismatch",
-            vec![with(g[0].clone(), json!({"claimant": "Russia"})), g[1].clone(), g[2].clone(), g[3].clone(), g[4].clone()],
+            vec![
+                with(g[0].clone(), json!({"claimant": "Russia"})),
+                g[1].clone(),
+                g[2].clone(),
+                g[3].clone(),
+                g[4].clone(),
+            ],
             (5, 0, 0, 1.0, 1.0, 1.0),
             (4, 1, 1, 0.8, 0.8, 0.8),
         ),
@@ -109,7 +115,10 @@ fn field_accuracy_counts_matched_pairs_only() {
     assert_eq!(acc(Field::Location), (2, 3), "location");
     assert_eq!(acc(Field::AsOf), (3, 3), "as_of: the unmatched prediction's date is not counted");
     assert_eq!(acc(Field::Group), (3, 3), "group");
-    assert_eq!(eval.docs[0].pairs.iter().find(|p| p.gold == 0).unwrap().mismatched, vec![Field::Bound, Field::Claimant]);
+    assert_eq!(
+        eval.docs[0].pairs.iter().find(|p| p.gold == 0).unwrap().mismatched,
+        vec![Field::Bound, Field::Claimant]
+    );
 }
 
 #[test]
@@ -164,11 +173,11 @@ fn false_positive_in_document_without_gold_and_outside_corpus() {
 fn per_category_figures() {
     let g = gold_claims();
     let preds = vec![
-        g[0].clone(),                                  // equipment tp
-        g[2].clone(),                                  // killed tp
-        with(g[3].clone(), json!({"value": 30})),      // wounded fp + fn
+        g[0].clone(),                                       // equipment tp
+        g[2].clone(),                                       // killed tp
+        with(g[3].clone(), json!({"value": 30})),           // wounded fp + fn
         claim("a", "killed", "Ukraine", 9, "x", json!({})), // killed fp
-        with(g[4].clone(), json!({"vague": true})),    // dropped; deployed fn
+        with(g[4].clone(), json!({"vague": true})),         // dropped; deployed fn
     ];
     let (gf, pf) = (gold(&g), pred(&preds));
     let eval = evaluate(&docs(), &gf, &pf);
@@ -215,10 +224,13 @@ fn matching_is_maximum_when_territory_tolerances_overlap() {
     check("overlapping tolerances", &eval.claims, (2, 0, 0, 1.0, 1.0, 1.0));
 }
 
+/// (left, right, edges, expected pairs, why)
+type MatchCase = (usize, usize, Vec<(usize, usize, i64)>, Vec<(usize, usize)>, &'static str);
+
 #[test]
 fn weighted_matching_table() {
     // (left, right, edges, expected pairs)
-    let cases: Vec<(usize, usize, Vec<(usize, usize, i64)>, Vec<(usize, usize)>, &str)> = vec![
+    let cases: Vec<MatchCase> = vec![
         (1, 2, vec![(0, 0, 1), (0, 1, 5)], vec![(0, 1)], "heavier edge wins"),
         (1, 2, vec![(0, 0, 3), (0, 1, 3)], vec![(0, 0)], "ties go to the earlier prediction"),
         (2, 2, vec![(0, 0, 9), (0, 1, 1), (1, 0, 1)], vec![(0, 1), (1, 0)], "cardinality before weight"),
