@@ -9,9 +9,7 @@ pub mod stage;
 
 pub use config::{Config, ConfigError, StageParams};
 pub use document::*;
-pub use stage::{
-    BuildContext, DataFile, DataFileInfo, DataRoot, Layer, Registry, Stage, StageError, StageKind,
-};
+pub use stage::{BuildContext, DataFile, DataFileInfo, DataRoot, Layer, Registry, Stage, StageError, StageKind};
 pub mod pipeline;
 pub use pipeline::{DocFailure, Pipeline};
 pub mod record;

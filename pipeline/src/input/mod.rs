@@ -48,10 +48,7 @@ pub fn open(paths: &[PathBuf], _cfg: &InputConfig) -> Result<Inputs, InputError>
     let mut total = 0;
     for p in paths {
         let mut files: Vec<_> = std::fs::read_dir(p)
-            .map_err(|e| InputError {
-                path: p.display().to_string(),
-                message: e.to_string(),
-            })?
+            .map_err(|e| InputError { path: p.display().to_string(), message: e.to_string() })?
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == "txt"))
@@ -60,30 +57,14 @@ pub fn open(paths: &[PathBuf], _cfg: &InputConfig) -> Result<Inputs, InputError>
         for f in files {
             let bytes = std::fs::read(&f).unwrap_or_default();
             total += bytes.len() as u64;
-            let mut doc = Document::new(
-                f.file_stem().unwrap().to_string_lossy(),
-                String::from_utf8_lossy(&bytes),
-            );
-            doc.origin = Origin {
-                path: f.display().to_string(),
-                line: None,
-            };
+            let mut doc = Document::new(f.file_stem().unwrap().to_string_lossy(), String::from_utf8_lossy(&bytes));
+            doc.origin = Origin { path: f.display().to_string(), line: None };
             items.push(InputItem::Doc(doc));
         }
     }
-    Ok(Inputs {
-        items: items.into_iter(),
-        total: Some(total),
-    })
+    Ok(Inputs { items: items.into_iter(), total: Some(total) })
 }
 
-pub fn open_manifest(
-    _manifest: &Path,
-    _root: &Path,
-    _cfg: &InputConfig,
-) -> Result<Inputs, InputError> {
-    Ok(Inputs {
-        items: Vec::new().into_iter(),
-        total: None,
-    })
+pub fn open_manifest(_manifest: &Path, _root: &Path, _cfg: &InputConfig) -> Result<Inputs, InputError> {
+    Ok(Inputs { items: Vec::new().into_iter(), total: None })
 }
