@@ -606,3 +606,37 @@ fn the_real_corpora_read_completely() {
         assert!(docs.iter().all(|d| !d.text.is_empty()));
     }
 }
+
+/// Reads `$CLAIMEX_LARGE_INPUT` (e.g. from `scripts/make-corpus 1024 big.jsonl`)
+/// and prints throughput and peak memory: the readers must stream.
+#[test]
+#[ignore = "needs a large generated corpus: CLAIMEX_LARGE_INPUT=big.jsonl cargo test --test input -- --ignored"]
+fn a_large_corpus_streams_in_bounded_memory() {
+    let Ok(path) = std::env::var("CLAIMEX_LARGE_INPUT") else { return };
+    let path = PathBuf::from(path);
+    let start = std::time::Instant::now();
+    let inputs = input::open(std::slice::from_ref(&path), &InputConfig::default()).unwrap();
+    let total = inputs.total_bytes().unwrap_or(0);
+    let (mut docs, mut bad, mut text_bytes) = (0u64, 0u64, 0u64);
+    for item in inputs {
+        match item {
+            InputItem::Doc(d) => {
+                docs += 1;
+                text_bytes += d.text.len() as u64;
+            }
+            InputItem::Bad(_) => bad += 1,
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak = status.lines().find(|l| l.starts_with("VmHWM")).unwrap_or("VmHWM: unknown");
+    println!(
+        "{docs} documents, {bad} bad, {:.0} MB of text in {secs:.1} s: {:.0} MB/s of input; peak memory {peak}",
+        text_bytes as f64 / 1e6,
+        total as f64 / 1e6 / secs
+    );
+    assert!(docs > 0);
+    if let Some(kb) = peak.split_whitespace().nth(1).and_then(|k| k.parse::<u64>().ok()) {
+        assert!(kb < 200_000, "peak memory {kb} kB: the reader must not hold the corpus");
+    }
+}

@@ -124,11 +124,11 @@ impl Source {
                 Format::Txt => Box::new(std::iter::once(text::read_file(&path, text::file_id(&path), cfg))),
                 Format::Jsonl | Format::Csv => match open_reader(&path, kind.gz) {
                     Ok(reader) => records(kind.format, reader, &path.display().to_string(), &path, cfg),
-                    Err(e) => Box::new(std::iter::once(InputItem::Bad(BadRecord {
-                        origin: origin_of(&path, None),
-                        id: None,
-                        message: format!("cannot read: {e}"),
-                    }))),
+                    Err(e) => Box::new(std::iter::once(bad(
+                        origin_of(&path, None),
+                        None,
+                        format!("cannot read: {}", describe_io(&e)),
+                    ))),
                 },
             },
             Source::Stdin { format } => {
