@@ -109,3 +109,51 @@ fn print_default_is_the_embedded_config() {
     let repo = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("claimex.toml")).unwrap();
     assert_eq!(text, repo);
 }
+
+#[test]
+fn every_document_is_accounted_for_and_bad_ones_do_not_stop_the_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("docs");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("bad_utf8.txt"), b"Kyiv said 40 \xff\xfe soldiers were killed.\n").unwrap();
+    std::fs::write(dir.join("empty.txt"), b"").unwrap();
+    std::fs::copy(seeds().join("004_4614befdb667b80a.txt"), dir.join("good.txt")).unwrap();
+    let jsonl = tmp.path().join("broken.jsonl");
+    std::fs::write(&jsonl, "{\"id\": \"x\", \"text\": \"unterminated\n").unwrap();
+    let o = claimex(
+        &[
+            "run",
+            dir.to_str().unwrap(),
+            jsonl.to_str().unwrap(),
+            "-o",
+            "out/claims.jsonl",
+            "--annotations",
+            "out/ann.jsonl",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "bad documents must not fail the run: {}", String::from_utf8_lossy(&o.stderr));
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("out/claims.run.json")).unwrap()).unwrap();
+    let s = &record["summary"];
+    assert_eq!(s["read"], 4, "{s}");
+    assert_eq!(s["processed"], 3, "{s}");
+    assert_eq!(s["input_errors"], 1, "{s}");
+    assert_eq!(s["lossy"], 1, "{s}");
+    assert_eq!(s["empty"], 1, "{s}");
+    let errors = std::fs::read_to_string(tmp.path().join("out/claims.errors.jsonl")).unwrap();
+    assert!(errors.contains("broken.jsonl:1"), "the malformed line is named: {errors}");
+    assert!(errors.contains("bad_utf8") && errors.contains("UTF-8"), "the lossy file is flagged: {errors}");
+    let ann = std::fs::read_to_string(tmp.path().join("out/ann.jsonl")).unwrap();
+    assert!(ann.lines().any(|l| l.contains("\"id\":\"good\"")), "the good article is processed");
+}
+
+#[test]
+fn unreadable_input_exits_non_zero_with_the_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = claimex(&["run", "does/not/exist", "-o", "out/c.jsonl"], tmp.path());
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("does/not/exist"), "{e}");
+    assert!(!tmp.path().join("out/c.jsonl").exists(), "no output file for a run that read nothing");
+}

@@ -82,6 +82,8 @@ pub struct Summary {
     pub threads: usize,
     /// The failures (also in the errors file).
     pub failures: Vec<FailureRecord>,
+    /// Documents processed with a caveat (invalid UTF-8 decoded lossily); also in the errors file.
+    pub warnings: Vec<FailureRecord>,
 }
 
 impl Summary {
@@ -103,6 +105,10 @@ impl Summary {
             self.docs_per_s,
             self.threads
         );
+        for w in self.warnings.iter().take(20) {
+            let id = w.doc_id.as_deref().unwrap_or("-");
+            s.push_str(&format!("  warning: {} ({}): {}\n", id, w.origin, w.message));
+        }
         for f in self.failures.iter().take(20) {
             let id = f.doc_id.as_deref().unwrap_or("-");
             s.push_str(&format!("  failed: {} ({}) [{}]: {}\n", id, f.origin, f.stage, f.message));
@@ -139,6 +145,8 @@ struct DocOutput {
     lossy: bool,
     empty: bool,
     failure: Option<FailureRecord>,
+    /// A caveat recorded in the errors file for a processed document.
+    warning: Option<FailureRecord>,
 }
 
 fn process_one(pipeline: &Pipeline, item: InputItem, opts: &RunOptions) -> DocOutput {
@@ -150,6 +158,7 @@ fn process_one(pipeline: &Pipeline, item: InputItem, opts: &RunOptions) -> DocOu
         lossy: false,
         empty: false,
         failure: None,
+        warning: None,
     };
     let mut doc: Document = match item {
         InputItem::Doc(d) => d,
@@ -166,6 +175,14 @@ fn process_one(pipeline: &Pipeline, item: InputItem, opts: &RunOptions) -> DocOu
     out.bytes = doc.text.len() as u64;
     out.lossy = doc.lossy;
     out.empty = doc.text.trim().is_empty();
+    if doc.lossy {
+        out.warning = Some(FailureRecord {
+            doc_id: Some(doc.id.clone()),
+            origin: doc.origin.to_string(),
+            stage: "input".into(),
+            message: "not valid UTF-8: decoded with U+FFFD replacement characters and processed (flagged lossy)".into(),
+        });
+    }
     if let Err(f) = pipeline.process(&mut doc) {
         out.failure = Some(FailureRecord {
             doc_id: Some(doc.id.clone()),
@@ -349,6 +366,14 @@ fn write_batch(
                 }
             }
             None => {
+                if let Some(w) = &o.warning {
+                    if let Some(e) = errors_out.as_deref_mut() {
+                        let mut line = serde_json::to_vec(w).expect("warning records serialise");
+                        line.push(b'\n');
+                        e.write_all(&line).map_err(|err| io_err("cannot write", Some(e.path()), err))?;
+                    }
+                    summary.warnings.push(w.clone());
+                }
                 summary.processed += 1;
                 summary.claims += o.n_claims;
                 summary.lossy += o.lossy as u64;
