@@ -10,12 +10,8 @@ use claimex_pipeline::{Config, Origin, Pipeline};
 pub fn load_config(path: Option<&Path>) -> Result<Config, String> {
     match path {
         Some(p) => Config::from_file(p).map_err(|e| e.to_string()),
-        None => Config::parse(
-            "builtin:claimex.toml",
-            claimex_stages::embedded::DEFAULT_CONFIG,
-            None,
-        )
-        .map_err(|e| e.to_string()),
+        None => Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None)
+            .map_err(|e| e.to_string()),
     }
 }
 
@@ -65,10 +61,7 @@ pub fn open_inputs(
             Err(e) => {
                 errors.push(e.to_string());
                 let bad = BadRecord {
-                    origin: Origin {
-                        path: p.display().to_string(),
-                        line: None,
-                    },
+                    origin: Origin { path: p.display().to_string(), line: None },
                     id: None,
                     message: e.message.clone(),
                 };

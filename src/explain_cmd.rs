@@ -23,8 +23,7 @@ pub struct ExplainArgs {
 
 pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
     let pipeline = common::load_pipeline(args.config.as_deref())?;
-    let (stream, _) =
-        common::open_inputs(std::slice::from_ref(&args.file), &pipeline.config.input)?;
+    let (stream, _) = common::open_inputs(std::slice::from_ref(&args.file), &pipeline.config.input)?;
     let mut found = None;
     for item in stream {
         match item {
@@ -53,10 +52,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
 
 fn snippet(doc: &Document, span: Span) -> String {
     let s = doc.slice(span);
-    let s: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let s: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     if s.chars().count() > 90 {
         format!("{}…", s.chars().take(89).collect::<String>())
     } else {
@@ -79,13 +75,8 @@ pub fn explain(pipeline: &Pipeline, doc: &Document) -> String {
         "document {} ({} chars{}{}{})",
         doc.id,
         doc.text.chars().count(),
-        m.published
-            .map(|d| format!(", published {d}"))
-            .unwrap_or_default(),
-        m.outlet
-            .as_ref()
-            .map(|o| format!(", {o}"))
-            .unwrap_or_default(),
+        m.published.map(|d| format!(", published {d}")).unwrap_or_default(),
+        m.outlet.as_ref().map(|o| format!(", {o}")).unwrap_or_default(),
         if doc.lossy { ", decoded lossily" } else { "" }
     );
     if let Some(t) = &m.title {
@@ -109,17 +100,10 @@ pub fn explain(pipeline: &Pipeline, doc: &Document) -> String {
                 why(&r.prov)
             );
         }
-        if stage
-            .produces()
-            .contains(&claimex_pipeline::Layer::Sentences)
-        {
+        if stage.produces().contains(&claimex_pipeline::Layer::Sentences) {
             for (i, s) in l.sentences.iter().flatten().enumerate() {
                 n += 1;
-                let skipped = if doc.is_skipped(s.span) {
-                    " (skipped)"
-                } else {
-                    ""
-                };
+                let skipped = if doc.is_skipped(s.span) { " (skipped)" } else { "" };
                 let _ = writeln!(
                     out,
                     "  #{i:<3} {:>11} {:?} p{}{skipped} {:?}",
@@ -146,15 +130,8 @@ pub fn explain(pipeline: &Pipeline, doc: &Document) -> String {
         }
         for q in l.numbers.iter().flatten().filter(|x| mine(&x.prov)) {
             n += 1;
-            let unit = q
-                .unit
-                .as_ref()
-                .map(|u| format!(" {}", u.name))
-                .unwrap_or_default();
-            let range = q
-                .range
-                .map(|r| format!(" range {}..{}", r.low, r.high))
-                .unwrap_or_default();
+            let unit = q.unit.as_ref().map(|u| format!(" {}", u.name)).unwrap_or_default();
+            let range = q.range.map(|r| format!(" range {}..{}", r.low, r.high)).unwrap_or_default();
             let vague = if q.vague { " vague" } else { "" };
             let _ = writeln!(
                 out,
@@ -168,10 +145,7 @@ pub fn explain(pipeline: &Pipeline, doc: &Document) -> String {
         }
         for d in l.dates.iter().flatten().filter(|x| mine(&x.prov)) {
             n += 1;
-            let date = d
-                .date
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "unresolved".into());
+            let date = d.date.map(|d| d.to_string()).unwrap_or_else(|| "unresolved".into());
             let _ = writeln!(
                 out,
                 "  {:>11} {date} {:?} {:?} {}",
@@ -188,26 +162,17 @@ pub fn explain(pipeline: &Pipeline, doc: &Document) -> String {
                 "  {} · {}{} · {} ({}){}{} · claimant {} · as_of {} · location {}{}",
                 c.category.as_str(),
                 c.subject,
-                c.object
-                    .map(|o| format!(" · {}", o.as_str()))
-                    .unwrap_or_default(),
+                c.object.map(|o| format!(" · {}", o.as_str())).unwrap_or_default(),
                 c.value,
                 c.bound.as_str(),
-                c.group
-                    .map(|g| format!(" · {}", g.as_str()))
-                    .unwrap_or_default(),
+                c.group.map(|g| format!(" · {}", g.as_str())).unwrap_or_default(),
                 if c.vague { " · vague" } else { "" },
                 c.claimant.as_deref().unwrap_or("-"),
                 c.as_of.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
                 c.location.as_deref().unwrap_or("-"),
                 format!(" {}", why(&c.prov))
             );
-            let _ = writeln!(
-                out,
-                "      evidence {} {:?}",
-                at(c.evidence),
-                snippet(doc, c.evidence)
-            );
+            let _ = writeln!(out, "      evidence {} {:?}", at(c.evidence), snippet(doc, c.evidence));
         }
         if n == 0 {
             let _ = writeln!(out, "  (nothing)");

@@ -47,11 +47,7 @@ fn config_cmd(args: &ConfigArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     let pipeline = common::load_pipeline(args.check.as_deref())?;
-    println!(
-        "{}: ok, {} stages",
-        pipeline.config.source.name,
-        pipeline.stages().len()
-    );
+    println!("{}: ok, {} stages", pipeline.config.source.name, pipeline.stages().len());
     for s in pipeline.stages() {
         println!("  {} ({})", s.name(), s.kind());
     }

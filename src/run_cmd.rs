@@ -39,18 +39,10 @@ pub struct RunArgs {
 
 pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
     let pipeline = common::load_pipeline(args.config.as_deref())?;
-    let inputs = if args.inputs.is_empty() {
-        vec![common::bundled_corpus()]
-    } else {
-        args.inputs.clone()
-    };
+    let inputs = if args.inputs.is_empty() { vec![common::bundled_corpus()] } else { args.inputs.clone() };
     let (stream, total) = common::open_inputs(&inputs, &pipeline.config.input)?;
-    let format_name = args
-        .format
-        .clone()
-        .unwrap_or_else(|| pipeline.config.output.format.clone());
-    let format = Format::parse(&format_name)
-        .ok_or_else(|| format!("unknown output format `{format_name}`"))?;
+    let format_name = args.format.clone().unwrap_or_else(|| pipeline.config.output.format.clone());
+    let format = Format::parse(&format_name).ok_or_else(|| format!("unknown output format `{format_name}`"))?;
     let output = (args.output.as_os_str() != "-").then(|| args.output.clone());
     let opts = RunOptions {
         output: output.clone(),
@@ -83,9 +75,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
             &summary,
         );
         let path = runner::sidecar(out, "run.json");
-        record
-            .write(&path)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        record.write(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     if !args.quiet {
         eprint!("{}", summary.render());

@@ -14,16 +14,8 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
     for path in entries {
         if path.is_dir() {
             walk(&path, root, out);
-        } else if path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| !n.starts_with('.'))
-        {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+        } else if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| !n.starts_with('.')) {
+            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
             out.push((rel, path));
         }
     }
@@ -35,17 +27,11 @@ fn main() {
     let mut files = Vec::new();
     walk(&root.join("lexicons"), &root, &mut files);
     println!("cargo:rerun-if-changed={}", root.join("lexicons").display());
-    println!(
-        "cargo:rerun-if-changed={}",
-        root.join("claimex.toml").display()
-    );
+    println!("cargo:rerun-if-changed={}", root.join("claimex.toml").display());
     let mut code = String::from("/// Files embedded from the repository: (path relative to the repo root, contents).\npub static FILES: &[(&str, &str)] = &[\n");
     for (rel, path) in &files {
         println!("cargo:rerun-if-changed={}", path.display());
-        code.push_str(&format!(
-            "    ({rel:?}, include_str!({:?})),\n",
-            path.display().to_string()
-        ));
+        code.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", path.display().to_string()));
     }
     code.push_str("];\n");
     code.push_str(&format!(

@@ -70,12 +70,7 @@ impl ConfigSource {
         (line, before[line_start..].chars().count() + 1)
     }
 
-    pub fn error_at(
-        &self,
-        offset: Option<usize>,
-        key: Option<String>,
-        message: impl Into<String>,
-    ) -> ConfigError {
+    pub fn error_at(&self, offset: Option<usize>, key: Option<String>, message: impl Into<String>) -> ConfigError {
         let (line, column) = match offset {
             Some(o) => {
                 let (l, c) = self.line_col(o);
@@ -83,13 +78,7 @@ impl ConfigSource {
             }
             None => (None, None),
         };
-        ConfigError {
-            file: self.name.clone(),
-            line,
-            column,
-            key,
-            message: message.into(),
-        }
+        ConfigError { file: self.name.clone(), line, column, key, message: message.into() }
     }
 }
 
@@ -140,10 +129,7 @@ pub struct OutputConfig {
 
 impl Default for OutputConfig {
     fn default() -> Self {
-        OutputConfig {
-            format: "jsonl".into(),
-            include_vague: true,
-        }
+        OutputConfig { format: "jsonl".into(), include_vague: true }
     }
 }
 
@@ -168,11 +154,7 @@ impl StageParams {
         T::deserialize(ValueDeserializer::from(self.table.clone())).map_err(|e| {
             let offset = e.span().map(|s| s.start).unwrap_or(self.offset);
             let key = self.key_at(offset);
-            self.source.error_at(
-                Some(offset),
-                key,
-                format!("{} (stage `{}`)", e.message(), self.name),
-            )
+            self.source.error_at(Some(offset), key, format!("{} (stage `{}`)", e.message(), self.name))
         })
     }
 
@@ -190,27 +172,14 @@ impl StageParams {
         )
     }
 
-    fn entries(
-        &self,
-    ) -> impl Iterator<
-        Item = (
-            &Spanned<std::borrow::Cow<'static, str>>,
-            &Spanned<DeValue<'static>>,
-        ),
-    > {
-        self.table
-            .get_ref()
-            .as_table()
-            .into_iter()
-            .flat_map(|t| t.iter())
+    fn entries(&self) -> impl Iterator<Item = (&Spanned<std::borrow::Cow<'static, str>>, &Spanned<DeValue<'static>>)> {
+        self.table.get_ref().as_table().into_iter().flat_map(|t| t.iter())
     }
 
     /// The key whose key or value span holds `offset`.
     fn key_at(&self, offset: usize) -> Option<String> {
         self.entries()
-            .find(|(k, v)| {
-                k.span().contains(&offset) || v.span().contains(&offset) || v.span().end == offset
-            })
+            .find(|(k, v)| k.span().contains(&offset) || v.span().contains(&offset) || v.span().end == offset)
             .map(|(k, _)| format!("stage[{}].{}", self.index, k.get_ref()))
     }
 
@@ -235,17 +204,13 @@ const TOP_LEVEL_KEYS: &[&str] = &["input", "output", "stage"];
 impl Config {
     /// Parse a config from text. `name` appears in errors.
     pub fn parse(name: &str, text: &str, base_dir: Option<PathBuf>) -> Result<Config, ConfigError> {
-        let source = Arc::new(ConfigSource {
-            name: name.to_string(),
-            text: Arc::from(text),
-        });
+        let source = Arc::new(ConfigSource { name: name.to_string(), text: Arc::from(text) });
         // A config is parsed once per process and is a few KB: leaking its text
         // lets the spanned tree borrow it for 'static, so stage builders can keep
         // their parameters without copying the tree.
         let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
-        let root = DeTable::parse(leaked).map_err(|e| {
-            source.error_at(e.span().map(|s| s.start), None, e.message().to_string())
-        })?;
+        let root = DeTable::parse(leaked)
+            .map_err(|e| source.error_at(e.span().map(|s| s.start), None, e.message().to_string()))?;
 
         let mut input = InputConfig::default();
         let mut output = OutputConfig::default();
@@ -271,10 +236,7 @@ impl Config {
                     return Err(source.error_at(
                         Some(key.span().start),
                         Some(other.to_string()),
-                        format!(
-                            "unknown top-level key, expected one of: {}",
-                            TOP_LEVEL_KEYS.join(", ")
-                        ),
+                        format!("unknown top-level key, expected one of: {}", TOP_LEVEL_KEYS.join(", ")),
                     ))
                 }
             }
@@ -289,27 +251,18 @@ impl Config {
             ));
         }
         if !matches!(output.format.as_str(), "jsonl" | "csv") {
-            return Err(locate_key(
-                &source,
-                &root,
-                "output",
-                "format",
-                "unknown output format, expected jsonl or csv",
-            ));
+            return Err(locate_key(&source, &root, "output", "format", "unknown output format, expected jsonl or csv"));
         }
         let mut seen = std::collections::BTreeMap::new();
         for s in &stages {
             if let Some(prev) = seen.insert(s.name.clone(), s.index) {
-                return Err(s.error("name", format!("duplicate stage name (also stage[{prev}]); give each stage a unique `name`")));
+                return Err(s.error(
+                    "name",
+                    format!("duplicate stage name (also stage[{prev}]); give each stage a unique `name`"),
+                ));
             }
         }
-        Ok(Config {
-            input,
-            output,
-            stages,
-            base_dir,
-            source,
-        })
+        Ok(Config { input, output, stages, base_dir, source })
     }
 
     /// Read and parse a config file.
@@ -321,18 +274,8 @@ impl Config {
             key: None,
             message: format!("cannot read config: {e}"),
         })?;
-        let dir = path.parent().map(|p| {
-            if p.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                p
-            }
-        });
-        Config::parse(
-            &path.display().to_string(),
-            &text,
-            dir.map(Path::to_path_buf),
-        )
+        let dir = path.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p });
+        Config::parse(&path.display().to_string(), &text, dir.map(Path::to_path_buf))
     }
 
     /// The config text, for the run record.
@@ -342,9 +285,7 @@ impl Config {
 
     /// BLAKE3 hash of the config text.
     pub fn hash(&self) -> String {
-        blake3::hash(self.source.text.as_bytes())
-            .to_hex()
-            .to_string()
+        blake3::hash(self.source.text.as_bytes()).to_hex().to_string()
     }
 }
 
@@ -358,10 +299,7 @@ fn deserialize_section<T: DeserializeOwned>(
         let key = value
             .get_ref()
             .as_table()
-            .and_then(|t| {
-                t.iter()
-                    .find(|(k, v)| k.span().contains(&offset) || v.span().contains(&offset))
-            })
+            .and_then(|t| t.iter().find(|(k, v)| k.span().contains(&offset) || v.span().contains(&offset)))
             .map(|(k, _)| format!("{section}.{}", k.get_ref()))
             .or_else(|| Some(section.to_string()));
         source.error_at(Some(offset), key, e.message().to_string())
@@ -391,11 +329,7 @@ fn stage_params(
 ) -> Result<StageParams, ConfigError> {
     let offset = entry.span().start;
     let Some(table) = entry.get_ref().as_table() else {
-        return Err(source.error_at(
-            Some(offset),
-            Some(format!("stage[{index}]")),
-            "expected a table",
-        ));
+        return Err(source.error_at(Some(offset), Some(format!("stage[{index}]")), "expected a table"));
     };
     let string_key = |key: &str| -> Result<Option<String>, ConfigError> {
         match table.get(key) {
@@ -405,10 +339,7 @@ fn stage_params(
                 None => Err(source.error_at(
                     Some(v.span().start),
                     Some(format!("stage[{index}].{key}")),
-                    format!(
-                        "invalid type: {}, expected a string",
-                        v.get_ref().type_str()
-                    ),
+                    format!("invalid type: {}, expected a string", v.get_ref().type_str()),
                 )),
             },
         }
@@ -441,11 +372,7 @@ impl StageParams {
     /// The byte span of the `kind` value, for "unknown kind" errors.
     pub fn kind_error(&self, message: impl Into<String>) -> ConfigError {
         let offset = self.source_kind_offset().unwrap_or(self.offset);
-        self.source.error_at(
-            Some(offset),
-            Some(format!("stage[{}].kind", self.index)),
-            message,
-        )
+        self.source.error_at(Some(offset), Some(format!("stage[{}].kind", self.index)), message)
     }
 
     fn source_kind_offset(&self) -> Option<usize> {
@@ -469,8 +396,7 @@ mod tests {
         whole_word: bool,
     }
 
-    const GOOD: &str =
-        "[input]\nformat = \"jsonl\"\n\n[[stage]]\nkind = \"demo\"\nname = \"d\"\nlabel = \"X\"\n";
+    const GOOD: &str = "[input]\nformat = \"jsonl\"\n\n[[stage]]\nkind = \"demo\"\nname = \"d\"\nlabel = \"X\"\n";
 
     #[test]
     fn parses_stages_in_order() {

@@ -15,9 +15,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// A byte range `[start, end)` into [`Document::text`]. Always on char boundaries.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -59,10 +57,7 @@ pub struct Provenance {
 
 impl Provenance {
     pub fn new(stage: &Arc<str>, rule: &Arc<str>) -> Self {
-        Provenance {
-            stage: Arc::clone(stage),
-            rule: Arc::clone(rule),
-        }
+        Provenance { stage: Arc::clone(stage), rule: Arc::clone(rule) }
     }
 }
 
@@ -140,9 +135,7 @@ impl Mention {
 }
 
 /// How a figure is qualified (CLAIMS.md "Bound").
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Bound {
     #[default]
@@ -295,10 +288,7 @@ impl Category {
     }
     /// Personnel categories carry a `group`; the others never do.
     pub fn is_personnel(self) -> bool {
-        !matches!(
-            self,
-            Category::Equipment | Category::Territory | Category::Settlements
-        )
+        !matches!(self, Category::Equipment | Category::Territory | Category::Settlements)
     }
 }
 
@@ -449,11 +439,7 @@ pub struct Document {
 
 impl Document {
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
-        Document {
-            id: id.into(),
-            text: text.into(),
-            ..Default::default()
-        }
+        Document { id: id.into(), text: text.into(), ..Default::default() }
     }
 
     /// The text of a span.
@@ -463,12 +449,7 @@ impl Document {
 
     /// Spans of text that later stages skip (page furniture), sorted.
     pub fn skipped(&self) -> impl Iterator<Item = Span> + '_ {
-        self.layers
-            .regions
-            .iter()
-            .flatten()
-            .filter(|r| r.skip)
-            .map(|r| r.span)
+        self.layers.regions.iter().flatten().filter(|r| r.skip).map(|r| r.span)
     }
 
     /// True when `span` overlaps a skipped region.
@@ -478,23 +459,12 @@ impl Document {
 
     /// Sentences outside skipped regions.
     pub fn content_sentences(&self) -> impl Iterator<Item = &Sentence> + '_ {
-        self.layers
-            .sentences
-            .iter()
-            .flatten()
-            .filter(move |s| !self.is_skipped(s.span))
+        self.layers.sentences.iter().flatten().filter(move |s| !self.is_skipped(s.span))
     }
 
     /// Mentions with the given label, in text order.
-    pub fn mentions_labelled<'a>(
-        &'a self,
-        label: &'a str,
-    ) -> impl Iterator<Item = &'a Mention> + 'a {
-        self.layers
-            .mentions
-            .iter()
-            .flatten()
-            .filter(move |m| &*m.label == label)
+    pub fn mentions_labelled<'a>(&'a self, label: &'a str) -> impl Iterator<Item = &'a Mention> + 'a {
+        self.layers.mentions.iter().flatten().filter(move |m| &*m.label == label)
     }
 }
 
@@ -546,15 +516,8 @@ mod tests {
     fn char_index_matches_naive_count() {
         let text = "Ukraine’s forces — Київ 38,000 … done";
         let idx = CharIndex::new(text);
-        for (byte, _) in text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')))
-        {
-            assert_eq!(
-                idx.char_offset(byte),
-                text[..byte].chars().count(),
-                "byte {byte}"
-            );
+        for (byte, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+            assert_eq!(idx.char_offset(byte), text[..byte].chars().count(), "byte {byte}");
         }
     }
 

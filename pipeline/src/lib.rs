@@ -5,18 +5,17 @@
 
 pub mod config;
 pub mod document;
+pub mod input;
 pub mod stage;
 
 pub use config::{Config, ConfigError, StageParams};
 pub use document::*;
-pub use stage::{
-    BuildContext, DataFile, DataFileInfo, DataRoot, Layer, Registry, Stage, StageError, StageKind,
-};
+pub use input::{BadRecord, InputError, InputItem, Inputs};
+pub use stage::{BuildContext, DataFile, DataFileInfo, DataRoot, Layer, Registry, Stage, StageError, StageKind};
 pub mod pipeline;
 pub use pipeline::{DocFailure, Pipeline};
 pub mod record;
 pub use record::{ClaimRecord, SCHEMA_VERSION};
-pub mod input;
 pub mod output;
 pub mod runner;
 pub use runner::{run, FailureRecord, RunError, RunOptions, Summary};

@@ -13,9 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::document::{
-    CharIndex, DateMention, Document, Mention, Quantity, Region, Sentence, SentenceKind,
-};
+use crate::document::{CharIndex, DateMention, Document, Mention, Quantity, Region, Sentence, SentenceKind};
 use crate::record::{ClaimRecord, SCHEMA_VERSION};
 
 /// Claims output format.
@@ -46,26 +44,14 @@ pub struct AtomicFile {
 impl AtomicFile {
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                io::Error::new(
-                    e.kind(),
-                    format!("cannot create directory {}: {e}", dir.display()),
-                )
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| io::Error::new(e.kind(), format!("cannot create directory {}: {e}", dir.display())))?;
         }
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let file = File::create(&temp).map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot create {}: {e}", temp.display()))
-        })?;
-        Ok(AtomicFile {
-            target: target.to_path_buf(),
-            temp,
-            out: Some(BufWriter::with_capacity(1 << 20, file)),
-        })
+        let file = File::create(&temp)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot create {}: {e}", temp.display())))?;
+        Ok(AtomicFile { target: target.to_path_buf(), temp, out: Some(BufWriter::with_capacity(1 << 20, file)) })
     }
 
     pub fn path(&self) -> &Path {
@@ -79,14 +65,7 @@ impl AtomicFile {
         file.sync_all()?;
         drop(file);
         std::fs::rename(&self.temp, &self.target).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!(
-                    "cannot rename {} to {}: {e}",
-                    self.temp.display(),
-                    self.target.display()
-                ),
-            )
+            io::Error::new(e.kind(), format!("cannot rename {} to {}: {e}", self.temp.display(), self.target.display()))
         })
     }
 }
@@ -133,9 +112,7 @@ pub fn render_claims(records: &[ClaimRecord], format: Format, out: &mut Vec<u8>)
             }
         }
         Format::Csv => {
-            let mut w = csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(&mut *out);
+            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut *out);
             for r in records {
                 w.write_record(r.csv_fields()).expect("csv to memory");
             }
@@ -148,8 +125,7 @@ pub fn render_claims(records: &[ClaimRecord], format: Format, out: &mut Vec<u8>)
 pub fn csv_header() -> Vec<u8> {
     let mut out = Vec::new();
     let mut w = csv::Writer::from_writer(&mut out);
-    w.write_record(ClaimRecord::CSV_HEADER)
-        .expect("csv to memory");
+    w.write_record(ClaimRecord::CSV_HEADER).expect("csv to memory");
     w.flush().expect("csv to memory");
     drop(w);
     out
@@ -262,11 +238,7 @@ pub fn render_annotations(doc: &Document, out: &mut Vec<u8>) {
         }),
         sentences: l.sentences.as_ref().map(|v| {
             v.iter()
-                .map(|s: &Sentence| AnnSentence {
-                    span: ix.chars(s.span),
-                    kind: s.kind,
-                    paragraph: s.paragraph,
-                })
+                .map(|s: &Sentence| AnnSentence { span: ix.chars(s.span), kind: s.kind, paragraph: s.paragraph })
                 .collect()
         }),
         mentions: l.mentions.as_ref().map(|v| {
@@ -311,11 +283,7 @@ pub fn render_annotations(doc: &Document, out: &mut Vec<u8>) {
                 })
                 .collect()
         }),
-        claims: l.claims.as_ref().map(|v| {
-            v.iter()
-                .map(|c| ClaimRecord::from_claim(doc, c, &ix))
-                .collect()
-        }),
+        claims: l.claims.as_ref().map(|v| v.iter().map(|c| ClaimRecord::from_claim(doc, c, &ix)).collect()),
     };
     serde_json::to_writer(&mut *out, &ann).expect("annotations serialise");
     out.push(b'\n');

@@ -24,11 +24,7 @@ pub struct Pipeline {
 impl Pipeline {
     /// Build every stage of `config` with the kinds of `registry`, checking that
     /// each stage's required layers are produced by an earlier stage.
-    pub fn build(
-        config: Config,
-        registry: &Registry,
-        root: DataRoot,
-    ) -> Result<Pipeline, ConfigError> {
+    pub fn build(config: Config, registry: &Registry, root: DataRoot) -> Result<Pipeline, ConfigError> {
         let ctx = BuildContext::new(root);
         let mut produced: Vec<Layer> = Vec::new();
         let mut stages = Vec::with_capacity(config.stages.len());
@@ -53,11 +49,7 @@ impl Pipeline {
             produced.extend_from_slice(stage.produces());
             stages.push(stage);
         }
-        Ok(Pipeline {
-            stages,
-            config,
-            data_files: ctx.loaded(),
-        })
+        Ok(Pipeline { stages, config, data_files: ctx.loaded() })
     }
 
     pub fn stages(&self) -> &[Box<dyn Stage>] {
@@ -71,22 +63,14 @@ impl Pipeline {
             let result = catch_unwind(AssertUnwindSafe(|| stage.process(doc)));
             match result {
                 Ok(Ok(())) => {}
-                Ok(Err(e)) => {
-                    return Err(DocFailure {
-                        stage: stage.name().to_string(),
-                        message: e.message,
-                    })
-                }
+                Ok(Err(e)) => return Err(DocFailure { stage: stage.name().to_string(), message: e.message }),
                 Err(panic) => {
                     let message = panic
                         .downcast_ref::<&str>()
                         .map(|s| s.to_string())
                         .or_else(|| panic.downcast_ref::<String>().cloned())
                         .unwrap_or_else(|| "stage panicked".to_string());
-                    return Err(DocFailure {
-                        stage: stage.name().to_string(),
-                        message: format!("panic: {message}"),
-                    });
+                    return Err(DocFailure { stage: stage.name().to_string(), message: format!("panic: {message}") });
                 }
             }
         }

@@ -94,12 +94,8 @@ impl ClaimRecord {
             self.doc_id.clone(),
             self.category.as_str().to_string(),
             self.subject.clone(),
-            self.object
-                .map(|o| o.as_str().to_string())
-                .unwrap_or_default(),
-            self.group
-                .map(|g| g.as_str().to_string())
-                .unwrap_or_default(),
+            self.object.map(|o| o.as_str().to_string()).unwrap_or_default(),
+            self.group.map(|g| g.as_str().to_string()).unwrap_or_default(),
             self.value.to_string(),
             self.bound.as_str().to_string(),
             opt(&self.claimant),
@@ -108,16 +104,10 @@ impl ClaimRecord {
             self.evidence.clone(),
             self.start.map(|v| v.to_string()).unwrap_or_default(),
             self.end.map(|v| v.to_string()).unwrap_or_default(),
-            self.mentions
-                .iter()
-                .map(|[s, e]| format!("{s}-{e}"))
-                .collect::<Vec<_>>()
-                .join(";"),
+            self.mentions.iter().map(|[s, e]| format!("{s}-{e}")).collect::<Vec<_>>().join(";"),
             self.vague.to_string(),
             self.confidence.map(|c| c.to_string()).unwrap_or_default(),
-            self.schema_version
-                .map(|v| v.to_string())
-                .unwrap_or_default(),
+            self.schema_version.map(|v| v.to_string()).unwrap_or_default(),
         ]
     }
 }

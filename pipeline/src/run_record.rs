@@ -54,22 +54,13 @@ impl<'a> RunRecord<'a> {
         RunRecord {
             claimex_version: version,
             schema_version: crate::record::SCHEMA_VERSION,
-            finished_at: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
+            finished_at: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
             config: ConfigInfo {
                 name: &pipeline.config.source.name,
                 hash: pipeline.config.hash(),
                 text: pipeline.config.text(),
             },
-            stages: pipeline
-                .stages()
-                .iter()
-                .map(|s| StageInfo {
-                    name: s.name(),
-                    kind: s.kind(),
-                })
-                .collect(),
+            stages: pipeline.stages().iter().map(|s| StageInfo { name: s.name(), kind: s.kind() }).collect(),
             data_files: &pipeline.data_files,
             inputs,
             output: output.map(|p| p.display().to_string()),

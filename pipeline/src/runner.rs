@@ -82,6 +82,8 @@ pub struct Summary {
     pub threads: usize,
     /// The failures (also in the errors file).
     pub failures: Vec<FailureRecord>,
+    /// Documents processed with a caveat (invalid UTF-8 decoded lossily); also in the errors file.
+    pub warnings: Vec<FailureRecord>,
 }
 
 impl Summary {
@@ -103,18 +105,16 @@ impl Summary {
             self.docs_per_s,
             self.threads
         );
+        for w in self.warnings.iter().take(20) {
+            let id = w.doc_id.as_deref().unwrap_or("-");
+            s.push_str(&format!("  warning: {} ({}): {}\n", id, w.origin, w.message));
+        }
         for f in self.failures.iter().take(20) {
             let id = f.doc_id.as_deref().unwrap_or("-");
-            s.push_str(&format!(
-                "  failed: {} ({}) [{}]: {}\n",
-                id, f.origin, f.stage, f.message
-            ));
+            s.push_str(&format!("  failed: {} ({}) [{}]: {}\n", id, f.origin, f.stage, f.message));
         }
         if self.failures.len() > 20 {
-            s.push_str(&format!(
-                "  … and {} more in the errors file\n",
-                self.failures.len() - 20
-            ));
+            s.push_str(&format!("  … and {} more in the errors file\n", self.failures.len() - 20));
         }
         s
     }
@@ -145,6 +145,8 @@ struct DocOutput {
     lossy: bool,
     empty: bool,
     failure: Option<FailureRecord>,
+    /// A caveat recorded in the errors file for a processed document.
+    warning: Option<FailureRecord>,
 }
 
 fn process_one(pipeline: &Pipeline, item: InputItem, opts: &RunOptions) -> DocOutput {
@@ -156,6 +158,7 @@ fn process_one(pipeline: &Pipeline, item: InputItem, opts: &RunOptions) -> DocOu
         lossy: false,
         empty: false,
         failure: None,
+        warning: None,
     };
     let mut doc: Document = match item {
         InputItem::Doc(d) => d,
@@ -172,6 +175,14 @@ fn process_one(pipeline: &Pipeline, item: InputItem, opts: &RunOptions) -> DocOu
     out.bytes = doc.text.len() as u64;
     out.lossy = doc.lossy;
     out.empty = doc.text.trim().is_empty();
+    if doc.lossy {
+        out.warning = Some(FailureRecord {
+            doc_id: Some(doc.id.clone()),
+            origin: doc.origin.to_string(),
+            stage: "input".into(),
+            message: "not valid UTF-8: decoded with U+FFFD replacement characters and processed (flagged lossy)".into(),
+        });
+    }
     if let Err(f) = pipeline.process(&mut doc) {
         out.failure = Some(FailureRecord {
             doc_id: Some(doc.id.clone()),
@@ -192,10 +203,7 @@ fn process_one(pipeline: &Pipeline, item: InputItem, opts: &RunOptions) -> DocOu
 
 /// Sidecar path beside the output: `out/claims.jsonl` → `out/claims.<suffix>`.
 pub fn sidecar(output: &Path, suffix: &str) -> PathBuf {
-    let stem = output
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "claims".into());
+    let stem = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "claims".into());
     output.with_file_name(format!("{stem}.{suffix}"))
 }
 
@@ -209,11 +217,8 @@ pub fn run(
     opts: &RunOptions,
 ) -> Result<Summary, RunError> {
     let start = Instant::now();
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.threads
-    };
+    let threads =
+        if opts.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { opts.threads };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("claimex-worker-{i}"))
@@ -221,27 +226,20 @@ pub fn run(
         .map_err(|e| RunError::Io(format!("cannot start worker threads: {e}")))?;
 
     let mut claims_out = match &opts.output {
-        Some(p) => {
-            Sink::File(AtomicFile::create(p).map_err(|e| io_err("cannot write", Some(p), e))?)
-        }
+        Some(p) => Sink::File(AtomicFile::create(p).map_err(|e| io_err("cannot write", Some(p), e))?),
         None => Sink::Stdout(io::BufWriter::new(io::stdout())),
     };
     let mut ann_out = match &opts.annotations {
         Some(p) => Some(AtomicFile::create(p).map_err(|e| io_err("cannot write", Some(p), e))?),
         None => None,
     };
-    let errors_path = opts
-        .errors
-        .clone()
-        .or_else(|| opts.output.as_ref().map(|o| sidecar(o, "errors.jsonl")));
+    let errors_path = opts.errors.clone().or_else(|| opts.output.as_ref().map(|o| sidecar(o, "errors.jsonl")));
     let mut errors_out = match &errors_path {
         Some(p) => Some(AtomicFile::create(p).map_err(|e| io_err("cannot write", Some(p), e))?),
         None => None,
     };
     if opts.format == Format::Csv {
-        claims_out
-            .write_all(&output::csv_header())
-            .map_err(|e| io_err("cannot write", opts.output.as_deref(), e))?;
+        claims_out.write_all(&output::csv_header()).map_err(|e| io_err("cannot write", opts.output.as_deref(), e))?;
     }
 
     let progress = make_progress(opts.progress, total_bytes);
@@ -257,13 +255,7 @@ pub fn run(
                 }
                 batch.push(item);
                 if batch.len() >= BATCH_DOCS || bytes >= BATCH_BYTES {
-                    if tx
-                        .send(std::mem::replace(
-                            &mut batch,
-                            Vec::with_capacity(BATCH_DOCS),
-                        ))
-                        .is_err()
-                    {
+                    if tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH_DOCS))).is_err() {
                         return;
                     }
                     bytes = 0;
@@ -275,37 +267,21 @@ pub fn run(
         })
         .map_err(|e| RunError::Io(format!("cannot start reader thread: {e}")))?;
 
-    let mut summary = Summary {
-        threads,
-        ..Default::default()
-    };
+    let mut summary = Summary { threads, ..Default::default() };
     let mut result = Ok(());
     for batch in rx.iter() {
-        let outputs: Vec<DocOutput> = pool.install(|| {
-            batch
-                .into_par_iter()
-                .map(|item| process_one(pipeline, item, opts))
-                .collect()
-        });
-        if let Err(e) = write_batch(
-            &outputs,
-            &mut summary,
-            &mut claims_out,
-            ann_out.as_mut(),
-            errors_out.as_mut(),
-            opts,
-        ) {
+        let outputs: Vec<DocOutput> =
+            pool.install(|| batch.into_par_iter().map(|item| process_one(pipeline, item, opts)).collect());
+        if let Err(e) =
+            write_batch(&outputs, &mut summary, &mut claims_out, ann_out.as_mut(), errors_out.as_mut(), opts)
+        {
             result = Err(e);
             break;
         }
         if let Some(pb) = &progress {
             pb.set_position(summary.bytes);
             let secs = start.elapsed().as_secs_f64().max(1e-9);
-            pb.set_message(format!(
-                "{} docs, {:.0} docs/s",
-                summary.read,
-                summary.read as f64 / secs
-            ));
+            pb.set_message(format!("{} docs, {:.0} docs/s", summary.read, summary.read as f64 / secs));
         }
     }
     drop(rx);
@@ -315,18 +291,14 @@ pub fn run(
     }
     result?;
 
-    claims_out
-        .finish()
-        .map_err(|e| io_err("cannot write", opts.output.as_deref(), e))?;
+    claims_out.finish().map_err(|e| io_err("cannot write", opts.output.as_deref(), e))?;
     if let Some(a) = ann_out {
         let p = a.path().to_path_buf();
-        a.commit()
-            .map_err(|e| io_err("cannot write", Some(&p), e))?;
+        a.commit().map_err(|e| io_err("cannot write", Some(&p), e))?;
     }
     if let Some(e) = errors_out {
         let p = e.path().to_path_buf();
-        e.commit()
-            .map_err(|err| io_err("cannot write", Some(&p), err))?;
+        e.commit().map_err(|err| io_err("cannot write", Some(&p), err))?;
     }
     let secs = start.elapsed().as_secs_f64();
     summary.elapsed_secs = secs;
@@ -386,8 +358,7 @@ fn write_batch(
                 if let Some(e) = errors_out.as_deref_mut() {
                     let mut line = serde_json::to_vec(f).expect("failure records serialise");
                     line.push(b'\n');
-                    e.write_all(&line)
-                        .map_err(|err| io_err("cannot write", Some(e.path()), err))?;
+                    e.write_all(&line).map_err(|err| io_err("cannot write", Some(e.path()), err))?;
                 }
                 summary.failures.push(f.clone());
                 if opts.fail_fast {
@@ -395,16 +366,21 @@ fn write_batch(
                 }
             }
             None => {
+                if let Some(w) = &o.warning {
+                    if let Some(e) = errors_out.as_deref_mut() {
+                        let mut line = serde_json::to_vec(w).expect("warning records serialise");
+                        line.push(b'\n');
+                        e.write_all(&line).map_err(|err| io_err("cannot write", Some(e.path()), err))?;
+                    }
+                    summary.warnings.push(w.clone());
+                }
                 summary.processed += 1;
                 summary.claims += o.n_claims;
                 summary.lossy += o.lossy as u64;
                 summary.empty += o.empty as u64;
-                claims_out
-                    .write_all(&o.claims)
-                    .map_err(|e| io_err("cannot write", opts.output.as_deref(), e))?;
+                claims_out.write_all(&o.claims).map_err(|e| io_err("cannot write", opts.output.as_deref(), e))?;
                 if let Some(a) = ann_out.as_deref_mut() {
-                    a.write_all(&o.annotations)
-                        .map_err(|e| io_err("cannot write", Some(a.path()), e))?;
+                    a.write_all(&o.annotations).map_err(|e| io_err("cannot write", Some(a.path()), e))?;
                 }
             }
         }

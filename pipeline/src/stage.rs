@@ -53,9 +53,7 @@ pub struct StageError {
 
 impl StageError {
     pub fn new(message: impl Into<String>) -> Self {
-        StageError {
-            message: message.into(),
-        }
+        StageError { message: message.into() }
     }
 }
 
@@ -161,21 +159,14 @@ pub struct BuildContext {
 
 impl BuildContext {
     pub fn new(root: DataRoot) -> Self {
-        BuildContext {
-            root,
-            loaded: RefCell::new(Vec::new()),
-        }
+        BuildContext { root, loaded: RefCell::new(Vec::new()) }
     }
 
     /// Load a data file named in the config, recording its hash for the run record.
     pub fn load(&self, path: &str) -> Result<DataFile, String> {
         let (display, text): (String, Arc<str>) = match &self.root {
             DataRoot::Dir(dir) => {
-                let full = if Path::new(path).is_absolute() {
-                    PathBuf::from(path)
-                } else {
-                    dir.join(path)
-                };
+                let full = if Path::new(path).is_absolute() { PathBuf::from(path) } else { dir.join(path) };
                 let text = std::fs::read_to_string(&full)
                     .map_err(|e| format!("cannot read data file {}: {e}", full.display()))?;
                 (full.display().to_string(), Arc::from(text))
@@ -186,19 +177,15 @@ impl BuildContext {
                     Some((_, text)) => (format!("builtin:{key}"), Arc::from(*text)),
                     None => {
                         // Not shipped in the binary: fall back to the working directory.
-                        let text = std::fs::read_to_string(path).map_err(|e| {
-                            format!("data file {path} is neither built in nor readable: {e}")
-                        })?;
+                        let text = std::fs::read_to_string(path)
+                            .map_err(|e| format!("data file {path} is neither built in nor readable: {e}"))?;
                         (path.to_string(), Arc::from(text))
                     }
                 }
             }
         };
-        let info = DataFileInfo {
-            path: display,
-            hash: blake3::hash(text.as_bytes()).to_hex().to_string(),
-            bytes: text.len(),
-        };
+        let info =
+            DataFileInfo { path: display, hash: blake3::hash(text.as_bytes()).to_hex().to_string(), bytes: text.len() };
         self.loaded.borrow_mut().push(info.clone());
         Ok(DataFile { info, text })
     }

@@ -3,9 +3,7 @@
 
 use std::sync::Arc;
 
-use claimex_pipeline::{
-    BuildContext, ConfigError, Document, Layer, Stage, StageError, StageParams,
-};
+use claimex_pipeline::{BuildContext, ConfigError, Document, Layer, Stage, StageError, StageParams};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -18,9 +16,7 @@ pub struct Clean {
 
 pub fn build(params: &StageParams, _ctx: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
     let _p: Params = params.parse()?;
-    Ok(Box::new(Clean {
-        name: Arc::from(params.name.as_str()),
-    }))
+    Ok(Box::new(Clean { name: Arc::from(params.name.as_str()) }))
 }
 
 impl Stage for Clean {

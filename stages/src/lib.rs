@@ -42,21 +42,13 @@ pub fn registry() -> Registry {
         summary: "tag lexicon entries (label, canonical id, attributes)",
         build: lexicon::build,
     });
-    r.register(StageKind {
-        kind: "numbers",
-        summary: "find and normalise cardinal quantities",
-        build: numbers::build,
-    });
+    r.register(StageKind { kind: "numbers", summary: "find and normalise cardinal quantities", build: numbers::build });
     r.register(StageKind {
         kind: "dates",
         summary: "find dates and resolve them against publication",
         build: dates::build,
     });
-    r.register(StageKind {
-        kind: "claims",
-        summary: "assemble claims from the other layers",
-        build: claims::build,
-    });
+    r.register(StageKind { kind: "claims", summary: "assemble claims from the other layers", build: claims::build });
     r
 }
 

@@ -4,8 +4,7 @@
 use std::sync::Arc;
 
 use claimex_pipeline::{
-    BuildContext, ConfigError, Document, Layer, Sentence, SentenceKind, Span, Stage, StageError,
-    StageParams,
+    BuildContext, ConfigError, Document, Layer, Sentence, SentenceKind, Span, Stage, StageError, StageParams,
 };
 use serde::Deserialize;
 use unicode_segmentation::UnicodeSegmentation;
@@ -20,9 +19,7 @@ pub struct Sentences {
 
 pub fn build(params: &StageParams, _ctx: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
     let _p: Params = params.parse()?;
-    Ok(Box::new(Sentences {
-        name: Arc::from(params.name.as_str()),
-    }))
+    Ok(Box::new(Sentences { name: Arc::from(params.name.as_str()) }))
 }
 
 impl Stage for Sentences {

@@ -1,0 +1,159 @@
+//! End-to-end tests of the `claimex` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn claimex(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_claimex")).args(args).current_dir(cwd).output().expect("run claimex")
+}
+
+fn seeds() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds")
+}
+
+/// A corpus of `n` documents made from the seed articles, each with a new id.
+fn make_corpus(dir: &Path, n: usize) {
+    let mut texts = Vec::new();
+    for e in std::fs::read_dir(seeds()).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            texts.push(std::fs::read_to_string(&p).unwrap());
+        }
+    }
+    texts.sort();
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..n {
+        std::fs::write(dir.join(format!("doc{i:04}.txt")), &texts[i % texts.len()]).unwrap();
+    }
+}
+
+#[test]
+fn output_is_byte_identical_whatever_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    make_corpus(&corpus, 240);
+    let corpus = corpus.to_str().unwrap();
+    for t in ["1", "2"] {
+        let out = format!("out{t}/claims.jsonl");
+        let ann = format!("out{t}/ann.jsonl");
+        let o = claimex(&["run", corpus, "-o", &out, "--annotations", &ann, "--threads", t, "--quiet"], tmp.path());
+        assert!(o.status.success(), "threads {t}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    for f in ["claims.jsonl", "ann.jsonl"] {
+        let a = std::fs::read(tmp.path().join("out1").join(f)).unwrap();
+        let b = std::fs::read(tmp.path().join("out2").join(f)).unwrap();
+        if f == "ann.jsonl" {
+            assert!(!a.is_empty(), "{f} is empty");
+        }
+        assert!(a == b, "{f} differs between --threads 1 and --threads 2");
+    }
+    let ann = std::fs::read_to_string(tmp.path().join("out1/ann.jsonl")).unwrap();
+    assert_eq!(ann.lines().count(), 240, "one annotation line per document");
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("out1/claims.run.json")).unwrap()).unwrap();
+    assert_eq!(record["summary"]["read"], 240);
+    assert_eq!(record["summary"]["processed"], 240);
+}
+
+#[test]
+fn run_without_input_processes_the_bundled_corpus() {
+    // Run from a directory without a corpus: the bundled one is found in the source tree.
+    let tmp = tempfile::tempdir().unwrap();
+    let o = claimex(&["run", "-o", tmp.path().join("c.jsonl").to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary = String::from_utf8_lossy(&o.stderr);
+    assert!(summary.contains("read 5 documents: 5 processed"), "{summary}");
+    assert!(tmp.path().join("c.run.json").exists(), "run record beside the output");
+}
+
+fn config_error(config: &str) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("bad.toml");
+    std::fs::write(&path, config).unwrap();
+    let o = claimex(&["config", "--check", path.to_str().unwrap()], tmp.path());
+    assert!(!o.status.success(), "a bad config must fail");
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn unknown_stage_kind_names_line_and_valid_kinds() {
+    let e = config_error("[[stage]]\nkind = \"clean\"\n\n[[stage]]\nkind = \"sentense\"\n");
+    assert!(e.contains("bad.toml:5:"), "{e}");
+    assert!(e.contains("stage[1].kind") && e.contains("sentense") && e.contains("sentences"), "{e}");
+}
+
+#[test]
+fn unknown_key_names_line_and_key() {
+    let e = config_error("[[stage]]\nkind = \"clean\"\n\n[[stage]]\nkind = \"sentences\"\nspilt_lists = true\n");
+    assert!(e.contains("bad.toml:6:"), "{e}");
+    assert!(e.contains("spilt_lists"), "{e}");
+}
+
+#[test]
+fn wrong_type_names_line_and_key() {
+    let e = config_error("[input]\nformat = 3\n");
+    assert!(e.contains("bad.toml:2:"), "{e}");
+    assert!(e.contains("input.format"), "{e}");
+}
+
+#[test]
+fn stage_needing_a_missing_layer_is_rejected() {
+    let e = config_error("[[stage]]\nkind = \"numbers\"\n");
+    assert!(e.contains("sentences") && e.contains("numbers"), "{e}");
+}
+
+#[test]
+fn print_default_is_the_embedded_config() {
+    let o = claimex(&["config", "--print-default"], Path::new("."));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let repo = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("claimex.toml")).unwrap();
+    assert_eq!(text, repo);
+}
+
+#[test]
+fn every_document_is_accounted_for_and_bad_ones_do_not_stop_the_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("docs");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("bad_utf8.txt"), b"Kyiv said 40 \xff\xfe soldiers were killed.\n").unwrap();
+    std::fs::write(dir.join("empty.txt"), b"").unwrap();
+    std::fs::copy(seeds().join("004_4614befdb667b80a.txt"), dir.join("good.txt")).unwrap();
+    let jsonl = tmp.path().join("broken.jsonl");
+    std::fs::write(&jsonl, "{\"id\": \"x\", \"text\": \"unterminated\n").unwrap();
+    let o = claimex(
+        &[
+            "run",
+            dir.to_str().unwrap(),
+            jsonl.to_str().unwrap(),
+            "-o",
+            "out/claims.jsonl",
+            "--annotations",
+            "out/ann.jsonl",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "bad documents must not fail the run: {}", String::from_utf8_lossy(&o.stderr));
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("out/claims.run.json")).unwrap()).unwrap();
+    let s = &record["summary"];
+    assert_eq!(s["read"], 4, "{s}");
+    assert_eq!(s["processed"], 3, "{s}");
+    assert_eq!(s["input_errors"], 1, "{s}");
+    assert_eq!(s["lossy"], 1, "{s}");
+    assert_eq!(s["empty"], 1, "{s}");
+    let errors = std::fs::read_to_string(tmp.path().join("out/claims.errors.jsonl")).unwrap();
+    assert!(errors.contains("broken.jsonl:1"), "the malformed line is named: {errors}");
+    assert!(errors.contains("bad_utf8") && errors.contains("UTF-8"), "the lossy file is flagged: {errors}");
+    let ann = std::fs::read_to_string(tmp.path().join("out/ann.jsonl")).unwrap();
+    assert!(ann.lines().any(|l| l.contains("\"id\":\"good\"")), "the good article is processed");
+}
+
+#[test]
+fn unreadable_input_exits_non_zero_with_the_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = claimex(&["run", "does/not/exist", "-o", "out/c.jsonl"], tmp.path());
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("does/not/exist"), "{e}");
+    assert!(!tmp.path().join("out/c.jsonl").exists(), "no output file for a run that read nothing");
+}
