@@ -5,11 +5,14 @@
 
 pub mod config;
 pub mod document;
+pub mod lexicon;
 pub mod stage;
 
 pub use config::{Config, ConfigError, StageParams};
 pub use document::*;
-pub use stage::{BuildContext, DataFile, DataFileInfo, DataRoot, Layer, Registry, Stage, StageError, StageKind};
+pub use stage::{
+    BuildContext, DataFile, DataFileInfo, DataRoot, Layer, Registry, Stage, StageError, StageKind,
+};
 pub mod pipeline;
 pub use pipeline::{DocFailure, Pipeline};
 pub mod record;
