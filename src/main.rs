@@ -3,6 +3,7 @@
 mod common;
 mod eval_cmd;
 mod explain_cmd;
+mod lexicon_cmd;
 mod run_cmd;
 
 use std::process::ExitCode;
@@ -25,6 +26,9 @@ enum Command {
     Explain(explain_cmd::ExplainArgs),
     /// Score claims against gold data (P/R/F1, per category, field accuracy, strict).
     Eval(eval_cmd::EvalArgs),
+    /// Validate lexicons and run the examples their entries carry.
+    #[command(subcommand)]
+    Lexicon(lexicon_cmd::LexiconCmd),
     /// Print or check a config.
     Config(ConfigArgs),
     /// List the stage kinds a config may use.
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::Run(a) => run_cmd::run(a),
         Command::Explain(a) => explain_cmd::run(a),
         Command::Eval(a) => eval_cmd::run(a),
+        Command::Lexicon(cmd) => lexicon_cmd::run(cmd),
         Command::Config(a) => config_cmd(a),
         Command::Stages => {
             for k in claimex_stages::registry().kinds() {

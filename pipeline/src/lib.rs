@@ -6,6 +6,7 @@
 pub mod config;
 pub mod document;
 pub mod input;
+pub mod lexicon;
 pub mod stage;
 
 pub use config::{Config, ConfigError, StageParams};

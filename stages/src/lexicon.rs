@@ -1,18 +1,420 @@
-//! `lexicon` stage. STUB: produces an empty layer until the real stage lands.
+//! `lexicon` stage: tags every surface of some lexicon files as a [`Mention`]
+//! with the stage's label, the entry's canonical id and its attributes. A new
+//! entity type needs a TSV file and a `[[stage]]` entry, no code:
+//!
+//! ```toml
+//! [[stage]]
+//! kind = "lexicon"
+//! name = "weapons"
+//! label = "WEAPON"
+//! files = ["lexicons/weapons.tsv"]
+//! # case_sensitive = false, whole_word = true, fold_diacritics = false,
+//! # exclusive = false, min_length = 1
+//! ```
+//!
+//! How it matches (see `lexicons/README.md` for the user-facing rules):
+//! - One aho-corasick automaton (leftmost-longest) over every surface of every
+//!   file, built once and shared by all threads.
+//! - The text is matched through a folded view ([`fold`]): curly = straight
+//!   apostrophes, hyphen variants = `-`, horizontal whitespace = space, and,
+//!   when asked, Unicode lowercase and diacritic removal. ASCII texts match
+//!   in place (no copy, no offset map).
+//! - Whole words: a match starting (ending) with a letter or digit must not be
+//!   preceded (followed) by one, in any script. When the longest match fails
+//!   that test, shorter surfaces at the same start are tried.
+//! - A match followed by `'s` (or `'` after a final s) gets `possessive=true`;
+//!   the span covers the surface only.
+//! - Within a stage mentions never overlap. Across stages both are kept, unless
+//!   the later stage sets `exclusive = true`: then its mention replaces the
+//!   overlapping earlier ones when it is strictly longer than all of them, and
+//!   is dropped otherwise (earlier stages win ties: config order is priority).
+//! - Mentions inside skipped regions are dropped; the layer stays sorted by
+//!   (start, end, label).
 
+pub mod fold;
+
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use claimex_pipeline::{BuildContext, ConfigError, Document, Layer, Stage, StageError, StageParams};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+use claimex_pipeline::lexicon::{CaseMode, LexExample, Lexicon};
+use claimex_pipeline::{
+    Attrs, BuildContext, ConfigError, Document, Layer, Mention, Provenance, Span, Stage,
+    StageError, StageParams,
+};
+use serde::Deserialize;
 
-pub struct Lexicon {
+use fold::{fold, fold_surface, FoldOptions, Folded};
+
+/// The stage's parameters in `claimex.toml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LexiconParams {
+    /// Lexicon files, relative to the config file.
+    pub files: Vec<String>,
+    /// The label of every mention, unless a row's `label` column overrides it.
+    pub label: String,
+    #[serde(default)]
+    pub case_sensitive: bool,
+    #[serde(default = "yes")]
+    pub whole_word: bool,
+    #[serde(default)]
+    pub fold_diacritics: bool,
+    /// Replace overlapping mentions of earlier stages when longer (see module docs).
+    #[serde(default)]
+    pub exclusive: bool,
+    /// Surfaces shorter than this many chars are ignored.
+    #[serde(default)]
+    pub min_length: usize,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What a match of one entry produces; built once per entry.
+struct Compiled {
+    label: Arc<str>,
+    canonical: Arc<str>,
+    attrs: Attrs,
+    /// `attrs` plus `possessive=true`.
+    attrs_poss: Attrs,
+    /// `lexicons/x.tsv:LINE`.
+    rule: Arc<str>,
+    /// For `case=sensitive` rows in a case-insensitive stage: the folded
+    /// surface with ASCII case kept, compared with the matched text.
+    exact: Option<Box<str>>,
+}
+
+/// One lexicon file of a stage, for `claimex lexicon check` / `test`.
+#[derive(Clone, Debug)]
+pub struct LoadedFile {
+    pub path: String,
+    pub entries: usize,
+    pub canonicals: usize,
+    /// Examples with the canonical id they test.
+    pub examples: Vec<(LexExample, Arc<str>)>,
+}
+
+pub struct LexiconStage {
     name: Arc<str>,
+    ac: Option<AhoCorasick>,
+    /// Pattern id → entries with that folded surface (case-sensitive rows first).
+    groups: Vec<Box<[u32]>>,
+    entries: Vec<Compiled>,
+    opts: FoldOptions,
+    whole_word: bool,
+    exclusive: bool,
+    files: Vec<LoadedFile>,
 }
 
-pub fn build(params: &StageParams, _ctx: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
-    Ok(Box::new(Lexicon { name: Arc::from(params.name.as_str()) }))
+pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
+    Ok(Box::new(LexiconStage::compile(params, ctx)?))
 }
 
-impl Stage for Lexicon {
+impl LexiconStage {
+    /// Load, validate and compile the stage's lexicons.
+    pub fn compile(params: &StageParams, ctx: &BuildContext) -> Result<LexiconStage, ConfigError> {
+        let p: LexiconParams = params.parse()?;
+        if p.files.is_empty() {
+            return Err(params.error("files", "no lexicon files: list at least one"));
+        }
+        if p.label.trim().is_empty() {
+            return Err(params.error("label", "empty label"));
+        }
+        let lexicons = p
+            .files
+            .iter()
+            .map(|path| {
+                let file = ctx.load(path).map_err(|e| params.error("files", e))?;
+                Lexicon::parse(path, &file.text).map_err(|e| params.error("files", e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        LexiconStage::from_lexicons(&params.name, &p, lexicons)
+            .map_err(|e| params.error("files", e))
+    }
+
+    /// Compile parsed lexicons with the given settings.
+    pub fn from_lexicons(
+        name: &str,
+        p: &LexiconParams,
+        lexicons: Vec<Lexicon>,
+    ) -> Result<LexiconStage, String> {
+        let opts = FoldOptions {
+            lowercase: !p.case_sensitive,
+            diacritics: p.fold_diacritics,
+        };
+        let exact_opts = FoldOptions {
+            lowercase: false,
+            diacritics: p.fold_diacritics,
+        };
+        let label: Arc<str> = Arc::from(p.label.as_str());
+        let mut patterns: Vec<String> = Vec::new();
+        let mut groups: Vec<Vec<u32>> = Vec::new();
+        let mut key_ids: HashMap<String, usize> = HashMap::new();
+        let mut entries: Vec<Compiled> = Vec::new();
+        // Where each compiled entry came from, for duplicate errors.
+        let mut origin: Vec<(usize, u32)> = Vec::new();
+        let mut poss: HashMap<*const BTreeMap<String, String>, Attrs> = HashMap::new();
+        let mut files = Vec::with_capacity(lexicons.len());
+        for (file_index, lex) in lexicons.iter().enumerate() {
+            for e in &lex.entries {
+                if e.surface.chars().count() < p.min_length.max(1) {
+                    continue;
+                }
+                let key = fold_surface(&e.surface, opts);
+                if key.is_empty() {
+                    continue;
+                }
+                let exact = (!p.case_sensitive && e.case == CaseMode::Sensitive).then(|| {
+                    fold(
+                        &e.surface,
+                        FoldOptions {
+                            lowercase: true,
+                            ..exact_opts
+                        },
+                    )
+                    .text
+                    .into()
+                });
+                let id = entries.len() as u32;
+                let pid = *key_ids.entry(key.clone()).or_insert_with(|| {
+                    patterns.push(key.clone());
+                    groups.push(Vec::new());
+                    patterns.len() - 1
+                });
+                // A second entry under one key must differ in exact case, or agree on the canonical.
+                for &other in &groups[pid] {
+                    let o = &entries[other as usize];
+                    if o.canonical != e.canonical && o.exact == exact {
+                        let (of, ol) = origin[other as usize];
+                        return Err(format!(
+                            "{}:{}: surface `{}` maps to `{}`, but {}:{ol} maps the same folded surface `{key}` to `{}` \
+                             (mark one `case=sensitive` or remove one)",
+                            lex.name, e.line, e.surface, e.canonical, lexicons[of].name, o.canonical
+                        ));
+                    }
+                }
+                groups[pid].push(id);
+                let attrs_poss =
+                    Arc::clone(poss.entry(Arc::as_ptr(&e.attrs)).or_insert_with(|| {
+                        let mut m = (*e.attrs).clone();
+                        m.insert("possessive".into(), "true".into());
+                        Arc::new(m)
+                    }));
+                entries.push(Compiled {
+                    label: e.label.clone().unwrap_or_else(|| Arc::clone(&label)),
+                    canonical: Arc::clone(&e.canonical),
+                    attrs: Arc::clone(&e.attrs),
+                    attrs_poss,
+                    rule: Arc::from(format!("{}:{}", lex.name, e.line)),
+                    exact,
+                });
+                origin.push((file_index, e.line));
+            }
+            let examples = lex
+                .examples
+                .iter()
+                .map(|x| (x.clone(), Arc::clone(&lex.entries[x.entry].canonical)))
+                .collect();
+            files.push(LoadedFile {
+                path: lex.name.clone(),
+                entries: lex.entries.len(),
+                canonicals: lex.canonicals().len(),
+                examples,
+            });
+        }
+        // Case-sensitive rows are tried first, so `US` beats a plain `us` row.
+        let groups: Vec<Box<[u32]>> = groups
+            .into_iter()
+            .map(|mut g| {
+                g.sort_by_key(|&id| (entries[id as usize].exact.is_none(), id));
+                g.into_boxed_slice()
+            })
+            .collect();
+        let ac = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(!p.case_sensitive)
+                    .start_kind(StartKind::Both)
+                    .build(&patterns)
+                    .map_err(|e| format!("cannot build the automaton: {e}"))?,
+            )
+        };
+        Ok(LexiconStage {
+            name: Arc::from(name),
+            ac,
+            groups,
+            entries,
+            opts,
+            whole_word: p.whole_word,
+            exclusive: p.exclusive,
+            files,
+        })
+    }
+
+    /// The stage's files with their counts and examples.
+    pub fn files(&self) -> &[LoadedFile] {
+        &self.files
+    }
+
+    /// Number of compiled entries (rows), over all files.
+    pub fn entry_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Every match in `text`, in order, without region filtering.
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        let mut out = Vec::new();
+        let Some(ac) = &self.ac else { return out };
+        let f = fold(text, self.opts);
+        let view: &str = &f.text;
+        let mut at = 0;
+        while at < view.len() {
+            let Some(m) = ac.find(Input::new(view).span(at..view.len())) else {
+                break;
+            };
+            let s = m.start();
+            let next = s + view[s..].chars().next().map_or(1, char::len_utf8);
+            if self.whole_word && !left_boundary(view, s) {
+                at = next;
+                continue;
+            }
+            let (mut e, mut pid) = (m.end(), m.pattern().as_usize());
+            loop {
+                if let Some(id) = self.accept(view, s, e, pid) {
+                    out.push(self.mention(&f, s, e, id));
+                    at = e;
+                    break;
+                }
+                // Try the next shorter surface starting at `s`.
+                match (e > s + 1)
+                    .then(|| ac.find(Input::new(view).span(s..e - 1).anchored(Anchored::Yes)))
+                    .flatten()
+                {
+                    Some(m2) => (e, pid) = (m2.end(), m2.pattern().as_usize()),
+                    None => {
+                        at = next;
+                        break;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The entry a match of pattern `pid` at `[s, e)` stands for, if it passes
+    /// the word-boundary and exact-case tests.
+    fn accept(&self, view: &str, s: usize, e: usize, pid: usize) -> Option<u32> {
+        if self.whole_word && !right_boundary(view, e, &view[s..e]) {
+            return None;
+        }
+        let matched = &view[s..e];
+        self.groups[pid]
+            .iter()
+            .copied()
+            .find(|&id| match &self.entries[id as usize].exact {
+                Some(exact) => **exact == *matched,
+                None => true,
+            })
+    }
+
+    fn mention(&self, f: &Folded<'_>, s: usize, e: usize, id: u32) -> Mention {
+        let c = &self.entries[id as usize];
+        let view: &str = &f.text;
+        let rest = &view.as_bytes()[e..];
+        let after_ok = |i: usize| {
+            view[e + i..]
+                .chars()
+                .next()
+                .is_none_or(|ch| !is_word_char(ch))
+        };
+        let possessive = match rest {
+            [b'\'', b's' | b'S', ..] => after_ok(2),
+            [b'\'', ..] => view[..e].ends_with(['s', 'S']) && after_ok(1),
+            _ => false,
+        };
+        Mention {
+            span: Span::new(f.orig(s, false), f.orig(e, true)),
+            label: Arc::clone(&c.label),
+            canonical: Arc::clone(&c.canonical),
+            attrs: Arc::clone(if possessive { &c.attrs_poss } else { &c.attrs }),
+            prov: Provenance::new(&self.name, &c.rule),
+        }
+    }
+}
+
+/// Letters and digits of any script, and combining marks (part of a word).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}
+
+fn left_boundary(view: &str, s: usize) -> bool {
+    let first = view[s..].chars().next();
+    !first.is_some_and(is_word_char) || !view[..s].chars().next_back().is_some_and(is_word_char)
+}
+
+fn right_boundary(view: &str, e: usize, matched: &str) -> bool {
+    !matched.chars().next_back().is_some_and(is_word_char)
+        || !view[e..].chars().next().is_some_and(is_word_char)
+}
+
+/// Disjoint, sorted union of spans.
+fn merged(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_unstable();
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match out.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+/// Apply the `exclusive` rule: `new` mentions replace strictly shorter
+/// overlapping `layer` mentions and yield to longer or equal ones.
+fn resolve_exclusive(layer: &mut Vec<Mention>, new: &mut Vec<Mention>) {
+    layer.sort_by(order);
+    // Prefix maximum of ends, to find every earlier-starting overlap quickly.
+    let mut max_end = Vec::with_capacity(layer.len());
+    let mut m = 0;
+    for x in layer.iter() {
+        m = m.max(x.span.end);
+        max_end.push(m);
+    }
+    let mut remove = vec![false; layer.len()];
+    new.retain(|n| {
+        let hi = layer.partition_point(|x| x.span.start < n.span.end);
+        let overlapping: Vec<usize> = (0..hi)
+            .rev()
+            .take_while(|&j| max_end[j] > n.span.start)
+            .filter(|&j| layer[j].span.overlaps(n.span))
+            .collect();
+        if overlapping
+            .iter()
+            .any(|&j| layer[j].span.len() >= n.span.len())
+        {
+            return false;
+        }
+        overlapping.iter().for_each(|&j| remove[j] = true);
+        true
+    });
+    let mut i = 0;
+    layer.retain(|_| {
+        i += 1;
+        !remove[i - 1]
+    });
+}
+
+fn order(a: &Mention, b: &Mention) -> std::cmp::Ordering {
+    (a.span.start, a.span.end, &a.label).cmp(&(b.span.start, b.span.end, &b.label))
+}
+
+impl Stage for LexiconStage {
     fn name(&self) -> &str {
         &self.name
     }
@@ -26,7 +428,95 @@ impl Stage for Lexicon {
         &[Layer::Mentions]
     }
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        doc.layers.mentions.get_or_insert_with(Vec::new);
+        let mut found = self.find(&doc.text);
+        let skipped = merged(doc.skipped().collect());
+        if !skipped.is_empty() {
+            found.retain(|m| {
+                let i = skipped.partition_point(|r| r.start < m.span.end);
+                !(i > 0 && skipped[i - 1].end > m.span.start)
+            });
+        }
+        let layer = doc.layers.mentions.get_or_insert_with(Vec::new);
+        if self.exclusive && !layer.is_empty() {
+            resolve_exclusive(layer, &mut found);
+        }
+        layer.extend(found);
+        layer.sort_by(order);
         Ok(())
     }
+}
+
+/// An `@match` / `@nomatch` example the stage does not satisfy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExampleFailure {
+    /// `lexicons/x.tsv:LINE` of the example.
+    pub location: String,
+    pub sentence: String,
+    pub expected: String,
+    pub got: String,
+}
+
+impl std::fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: in {:?}: expected {}, got {}",
+            self.location, self.sentence, self.expected, self.got
+        )
+    }
+}
+
+impl LexiconStage {
+    /// Run every example of the stage's files through the stage (alone, on
+    /// the bare sentence) and return the ones that break.
+    pub fn check_examples(&self) -> Vec<ExampleFailure> {
+        let mut failures = Vec::new();
+        for file in &self.files {
+            for (ex, canonical) in &file.examples {
+                let found = self.find(&ex.sentence);
+                if found.iter().any(|m| m.canonical == *canonical) == ex.expect_match {
+                    continue;
+                }
+                let got = if found.is_empty() {
+                    "no mentions".to_string()
+                } else {
+                    found
+                        .iter()
+                        .map(|m| {
+                            format!(
+                                "`{}` → {}",
+                                &ex.sentence[m.span.start..m.span.end],
+                                m.canonical
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                failures.push(ExampleFailure {
+                    location: format!("{}:{}", file.path, ex.line),
+                    sentence: ex.sentence.clone(),
+                    expected: format!(
+                        "{} mention of `{canonical}`",
+                        if ex.expect_match { "a" } else { "no" }
+                    ),
+                    got,
+                });
+            }
+        }
+        failures
+    }
+}
+
+/// Compile every `lexicon` stage of a config (for `claimex lexicon check/test`).
+pub fn config_lexicons(
+    config: &claimex_pipeline::Config,
+    root: claimex_pipeline::DataRoot,
+) -> Result<Vec<LexiconStage>, ConfigError> {
+    let ctx = BuildContext::new(root);
+    config
+        .stages
+        .iter()
+        .filter(|p| p.kind == "lexicon")
+        .map(|p| LexiconStage::compile(p, &ctx))
+        .collect()
 }

@@ -1,0 +1,220 @@
+//! The folded view of a text that lexicon surfaces are matched against, with a
+//! map from folded byte offsets back to the original ones.
+//!
+//! Folding makes typographic variants equal: curly and straight apostrophes,
+//! the hyphen family (‐ ‑ ‒ – −), any horizontal whitespace (tab, NBSP, thin
+//! space) and a space; soft hyphens vanish. Optionally Unicode lowercase (ASCII
+//! case is left to aho-corasick's `ascii_case_insensitive`, so ASCII letters
+//! are copied as they are) and diacritic removal (NFD, combining marks dropped).
+//! Line breaks are kept: a surface never spans lines.
+//!
+//! Most replacements keep the byte length (`З`→`з`), so offsets only need
+//! correcting where the length changes; the map records just those places.
+
+use std::borrow::Cow;
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FoldOptions {
+    /// Unicode lowercase of non-ASCII letters.
+    pub lowercase: bool,
+    /// Strip diacritics (é → e, й → и).
+    pub diacritics: bool,
+}
+
+/// One char whose folded form has a different byte length.
+#[derive(Clone, Copy, Debug)]
+struct Shift {
+    fold_start: usize,
+    fold_end: usize,
+    orig_start: usize,
+    orig_end: usize,
+}
+
+/// A text folded for matching. Borrowed (no copy, identity offsets) when
+/// folding changes nothing, which is the common case for ASCII text.
+pub struct Folded<'a> {
+    pub text: Cow<'a, str>,
+    shifts: Vec<Shift>,
+}
+
+impl Folded<'_> {
+    /// The original offset of a folded offset: `start` of a match maps to the
+    /// start of the original char it falls in, an end to that char's end.
+    pub fn orig(&self, pos: usize, is_end: bool) -> usize {
+        let n = self
+            .shifts
+            .partition_point(|s| s.fold_start < pos + usize::from(!is_end));
+        let Some(s) = n.checked_sub(1).map(|i| self.shifts[i]) else {
+            return pos;
+        };
+        if pos >= s.fold_end {
+            s.orig_end + (pos - s.fold_end)
+        } else if is_end {
+            s.orig_end
+        } else {
+            s.orig_start
+        }
+    }
+}
+
+/// Fold one non-ASCII char into `out`; returns false when it stays as it is.
+fn fold_char(c: char, opts: FoldOptions, out: &mut String) -> bool {
+    match c {
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '\u{FF07}' | '\u{201B}' => {
+            out.push('\'')
+        }
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' | '\u{FE63}'
+        | '\u{FF0D}' => out.push('-'),
+        '\u{00AD}' => {}
+        c if c.is_whitespace() && c != '\u{2028}' && c != '\u{2029}' && c != '\u{85}' => {
+            out.push(' ')
+        }
+        c => {
+            let start = out.len();
+            if opts.lowercase {
+                out.extend(c.to_lowercase());
+            } else {
+                out.push(c);
+            }
+            if opts.diacritics {
+                let lowered: String = out.drain(start..).collect();
+                for l in lowered.chars() {
+                    match l {
+                        'ł' => out.push('l'),
+                        'Ł' => out.push('L'),
+                        'đ' => out.push('d'),
+                        'Đ' => out.push('D'),
+                        'ø' => out.push('o'),
+                        'Ø' => out.push('O'),
+                        _ => decompose_canonical(l, |d| {
+                            if !is_combining_mark(d) {
+                                out.push(d)
+                            }
+                        }),
+                    }
+                }
+            }
+            let mut buf = [0u8; 4];
+            if out[start..] == *c.encode_utf8(&mut buf) {
+                out.truncate(start);
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// ASCII whitespace other than space and line breaks, which folds to a space.
+fn is_ascii_blank(b: u8) -> bool {
+    matches!(b, b'\t' | 0x0b | 0x0c)
+}
+
+/// Fold `text` for matching.
+pub fn fold(text: &str, opts: FoldOptions) -> Folded<'_> {
+    let bytes = text.as_bytes();
+    if text.is_ascii() {
+        if !bytes.iter().any(|&b| is_ascii_blank(b)) {
+            return Folded {
+                text: Cow::Borrowed(text),
+                shifts: Vec::new(),
+            };
+        }
+        let owned: String = text
+            .chars()
+            .map(|c| if is_ascii_blank(c as u8) { ' ' } else { c })
+            .collect();
+        return Folded {
+            text: Cow::Owned(owned),
+            shifts: Vec::new(),
+        };
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut shifts = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Copy a run of ASCII bytes at once.
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| b >= 0x80)
+            .unwrap_or(bytes.len() - i);
+        if run > 0 {
+            let start = out.len();
+            out.push_str(&text[i..i + run]);
+            if bytes[i..i + run].iter().any(|&b| is_ascii_blank(b)) {
+                let fixed: String = out[start..]
+                    .chars()
+                    .map(|c| if is_ascii_blank(c as u8) { ' ' } else { c })
+                    .collect();
+                out.truncate(start);
+                out.push_str(&fixed);
+            }
+            i += run;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("i is on a char boundary");
+        let len = c.len_utf8();
+        let fold_start = out.len();
+        if !fold_char(c, opts, &mut out) {
+            out.push_str(&text[i..i + len]);
+        } else if out.len() - fold_start != len {
+            shifts.push(Shift {
+                fold_start,
+                fold_end: out.len(),
+                orig_start: i,
+                orig_end: i + len,
+            });
+        }
+        i += len;
+    }
+    Folded {
+        text: Cow::Owned(out),
+        shifts,
+    }
+}
+
+/// Fold a lexicon surface the way texts are folded, plus ASCII lowercase when
+/// case-insensitive (the key under which surfaces are compared for duplicates).
+pub fn fold_surface(surface: &str, opts: FoldOptions) -> String {
+    let mut s = fold(surface, opts).text.into_owned();
+    if opts.lowercase {
+        s.make_ascii_lowercase();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: FoldOptions = FoldOptions {
+        lowercase: true,
+        diacritics: true,
+    };
+
+    #[test]
+    fn offsets_map_back_through_length_changes() {
+        let text = "Kyiv’s Zélensky – ЗЕЛЕНСЬКИЙ";
+        let f = fold(text, ALL);
+        assert_eq!(f.text, "Kyiv's Zelensky - зеленськии");
+        for (needle, orig) in [
+            ("zelensky", "Zélensky"),
+            ("зеленськии", "ЗЕЛЕНСЬКИЙ"),
+            ("'s", "’s"),
+        ] {
+            let fs = f.text.to_lowercase().find(needle).unwrap();
+            let (s, e) = (f.orig(fs, false), f.orig(fs + needle.len(), true));
+            assert_eq!(&text[s..e], orig, "folded `{needle}` maps back to `{orig}`");
+        }
+    }
+
+    #[test]
+    fn ascii_without_tabs_is_borrowed() {
+        assert!(matches!(
+            fold("plain text\nline", ALL).text,
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(fold("a\tb", ALL).text, "a b");
+    }
+}
