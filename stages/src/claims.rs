@@ -1,15 +1,316 @@
-//! `claims` stage. STUB: produces an empty layer until the real stage lands.
+//! `claims`: turns tagged sentences into the claims of CLAIMS.md.
+//!
+//! For each quantity in article text the stage decides whether it is a claim
+//! ([`figure`]: category, object, subject, group from the loss, equipment and
+//! personnel terms around it), then fills who asserts it and when
+//! ([`attribution`]: report cues, quotes, roles resolved to officials,
+//! statements carried over continuing sentences, list items and paragraphs),
+//! and where (a place in the clause, else the statement's, else the article's
+//! focal place). Mentions of one figure are merged into one claim.
+//!
+//! Everything domain-specific is data: the lexicon labels it reads, the
+//! officials table (roles with validity dates), the pairs of opposing sides
+//! that resolve "the enemy", and the verbs whose subject inflicts the loss.
 
+mod attribution;
+mod figure;
+mod text;
+
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use claimex_pipeline::{BuildContext, ConfigError, Document, Layer, Stage, StageError, StageParams};
+use chrono::NaiveDate;
+use claimex_pipeline::lexicon::Lexicon;
+use claimex_pipeline::{
+    Bound, BuildContext, Category, Claim, ConfigError, DateGranularity, DateMention, Document, Layer, Mention,
+    Provenance, Quantity, SentenceKind, Span, Stage, StageError, StageParams, UnitKind,
+};
+use serde::Deserialize;
+
+/// The lexicon labels claim assembly reads (configurable so a new domain can
+/// rename them).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Labels {
+    pub actor: String,
+    pub claimant: String,
+    pub role: String,
+    pub location: String,
+    pub loss: String,
+    pub equipment: String,
+    pub person: String,
+    pub report: String,
+    pub nonclaim: String,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels {
+            actor: "ACTOR".into(),
+            claimant: "CLAIMANT".into(),
+            role: "ROLE".into(),
+            location: "LOCATION".into(),
+            loss: "LOSS".into(),
+            equipment: "EQUIPMENT".into(),
+            person: "PERSON_NOUN".into(),
+            report: "REPORT".into(),
+            nonclaim: "NONCLAIM".into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    /// Lexicon of claimants with `role`, `side`, `valid_from`, `valid_to`:
+    /// resolves "Ukraine's commander-in-chief" to the person at the time.
+    officials: String,
+    /// Pairs of opposing sides: "the enemy" in one side's words is the other.
+    #[serde(default)]
+    opponents: Vec<[String; 2]>,
+    /// Loss cues whose grammatical subject inflicts the loss ("Ukraine captured
+    /// 700 prisoners": the prisoners are the other side's).
+    #[serde(default)]
+    inflict_cues: Vec<String>,
+    /// Words that refer back to the last named source ("according to the statement").
+    #[serde(default)]
+    statement_nouns: Vec<String>,
+    /// Words that mark whole-war totals (location null).
+    #[serde(default)]
+    whole_war_cues: Vec<String>,
+    /// Pronouns that refer to the last person named.
+    #[serde(default)]
+    pronouns: Vec<String>,
+    /// Nouns that make a preceding country word an unnamed-officials claimant
+    /// ("Ukrainian officials", "Russian authorities").
+    #[serde(default)]
+    official_nouns: Vec<String>,
+    /// A place must be named at least this often to be the article's focal place.
+    #[serde(default = "default_focal_min")]
+    focal_min_mentions: usize,
+    #[serde(default)]
+    labels: Labels,
+}
+
+fn default_focal_min() -> usize {
+    2
+}
+
+/// One official: who held a role for a side, when.
+#[derive(Debug, Clone)]
+pub struct Official {
+    pub name: String,
+    pub role: String,
+    pub side: String,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Settings and tables shared by every document.
+pub struct Settings {
+    pub labels: Labels,
+    pub officials: Vec<Official>,
+    pub opponents: Vec<[String; 2]>,
+    pub inflict_cues: Vec<String>,
+    pub statement_nouns: Vec<String>,
+    pub whole_war_cues: Vec<String>,
+    pub pronouns: Vec<String>,
+    pub official_nouns: Vec<String>,
+    pub focal_min_mentions: usize,
+}
+
+impl Settings {
+    /// The side opposing `side` (first configured pair that names it).
+    pub fn opponent(&self, side: &str) -> Option<&str> {
+        self.opponents.iter().find_map(|[a, b]| {
+            if a == side {
+                Some(b.as_str())
+            } else if b == side {
+                Some(a.as_str())
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The person holding `role` for `side` on `date` (or the latest holder).
+    pub fn official(&self, role: &str, side: &str, date: Option<NaiveDate>) -> Option<&str> {
+        let mut candidates = self.officials.iter().filter(|o| o.role == role && o.side == side);
+        match date {
+            Some(d) => candidates
+                .find(|o| o.from.is_none_or(|f| f <= d) && o.to.is_none_or(|t| d < t))
+                .map(|o| o.name.as_str()),
+            None => None,
+        }
+    }
+}
 
 pub struct Claims {
     name: Arc<str>,
+    rule: Arc<str>,
+    settings: Settings,
 }
 
-pub fn build(params: &StageParams, _ctx: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
-    Ok(Box::new(Claims { name: Arc::from(params.name.as_str()) }))
+pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
+    let p: Params = params.parse()?;
+    let file = ctx.load(&p.officials).map_err(|e| params.error("officials", e))?;
+    let lex = Lexicon::parse(&p.officials, &file.text).map_err(|e| params.error("officials", e.to_string()))?;
+    let mut officials = Vec::new();
+    for e in &lex.entries {
+        let (Some(role), Some(side)) = (e.attrs.get("role"), e.attrs.get("side")) else { continue };
+        let date = |k: &str| e.attrs.get(k).and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok());
+        if officials.iter().any(|o: &Official| o.name == *e.canonical && o.role == *role && o.side == *side) {
+            continue;
+        }
+        officials.push(Official {
+            name: e.canonical.to_string(),
+            role: role.clone(),
+            side: side.clone(),
+            from: date("valid_from"),
+            to: date("valid_to"),
+        });
+    }
+    let lower = |v: Vec<String>| v.into_iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
+    Ok(Box::new(Claims {
+        name: Arc::from(params.name.as_str()),
+        rule: Arc::from("claims"),
+        settings: Settings {
+            labels: p.labels,
+            officials,
+            opponents: p.opponents,
+            inflict_cues: lower(p.inflict_cues),
+            statement_nouns: lower(p.statement_nouns),
+            whole_war_cues: lower(p.whole_war_cues),
+            pronouns: lower(p.pronouns),
+            official_nouns: lower(p.official_nouns),
+            focal_min_mentions: p.focal_min_mentions,
+        },
+    }))
+}
+
+/// A content sentence with the annotations inside it.
+pub struct Sent<'a> {
+    pub span: Span,
+    pub kind: SentenceKind,
+    pub paragraph: u32,
+    pub mentions: Vec<&'a Mention>,
+    pub quants: Vec<&'a Quantity>,
+    pub dates: Vec<&'a DateMention>,
+}
+
+/// The document as claim assembly sees it: content sentences with their
+/// annotations, quote regions, and the focal place.
+pub struct View<'a> {
+    pub doc: &'a Document,
+    pub sents: Vec<Sent<'a>>,
+    /// Spans between matching quote marks.
+    pub quotes: Vec<Span>,
+    pub focal: Option<Arc<str>>,
+}
+
+impl<'a> View<'a> {
+    fn new(doc: &'a Document, settings: &Settings) -> View<'a> {
+        let mut sents: Vec<Sent<'a>> = doc
+            .content_sentences()
+            .map(|s| Sent {
+                span: s.span,
+                kind: s.kind,
+                paragraph: s.paragraph,
+                mentions: Vec::new(),
+                quants: Vec::new(),
+                dates: Vec::new(),
+            })
+            .collect();
+        let find = |sents: &[Sent<'_>], span: Span| {
+            let i = sents.partition_point(|s| s.span.end <= span.start);
+            (i < sents.len() && sents[i].span.contains(span)).then_some(i)
+        };
+        for m in doc.layers.mentions.iter().flatten() {
+            if let Some(i) = find(&sents, m.span) {
+                sents[i].mentions.push(m);
+            }
+        }
+        for q in doc.layers.numbers.iter().flatten() {
+            if let Some(i) = find(&sents, q.span) {
+                sents[i].quants.push(q);
+            }
+        }
+        for d in doc.layers.dates.iter().flatten() {
+            if let Some(i) = find(&sents, d.span) {
+                sents[i].dates.push(d);
+            }
+        }
+        for s in &mut sents {
+            s.mentions.sort_by_key(|m| (m.span.start, m.span.end));
+        }
+        let quotes = quote_regions(doc, &sents);
+        let focal = focal_place(&sents, settings);
+        View { doc, sents, quotes, focal }
+    }
+
+    pub fn text(&self, span: Span) -> &'a str {
+        &self.doc.text[span.start..span.end]
+    }
+
+    /// Text between two byte offsets (empty when reversed).
+    pub fn gap(&self, a: usize, b: usize) -> &'a str {
+        if a < b {
+            &self.doc.text[a..b]
+        } else {
+            ""
+        }
+    }
+
+    pub fn in_quote(&self, span: Span) -> Option<Span> {
+        self.quotes.iter().copied().find(|q| q.contains(span))
+    }
+}
+
+/// Pair quote marks across the article's content sentences: curly quotes by
+/// direction, straight ones by alternation.
+fn quote_regions(doc: &Document, sents: &[Sent<'_>]) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for s in sents {
+        for (i, c) in doc.text[s.span.start..s.span.end].char_indices() {
+            let at = s.span.start + i;
+            match c {
+                '“' | '«' | '„' => open = Some(at),
+                '”' | '»' => {
+                    if let Some(o) = open.take() {
+                        out.push(Span::new(o, at + c.len_utf8()));
+                    }
+                }
+                '"' => match open.take() {
+                    Some(o) => out.push(Span::new(o, at + 1)),
+                    None => open = Some(at),
+                },
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The article's single focal place: the sub-national place named most often,
+/// when it is named at least `focal_min_mentions` times and more than any other.
+fn focal_place(sents: &[Sent<'_>], settings: &Settings) -> Option<Arc<str>> {
+    let mut counts: BTreeMap<Arc<str>, usize> = BTreeMap::new();
+    for s in sents {
+        for m in &s.mentions {
+            if *m.label == *settings.labels.location && m.attr("type").is_none_or(|t| t != "country") {
+                *counts.entry(Arc::clone(&m.canonical)).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<_> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    match ranked.as_slice() {
+        [(place, n), rest @ ..] if *n >= settings.focal_min_mentions && rest.first().is_none_or(|r| r.1 < *n) => {
+            Some(Arc::clone(place))
+        }
+        _ => None,
+    }
 }
 
 impl Stage for Claims {
@@ -26,7 +327,120 @@ impl Stage for Claims {
         &[Layer::Claims]
     }
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        doc.layers.claims.get_or_insert_with(Vec::new);
+        let claims = {
+            let view = View::new(doc, &self.settings);
+            let statements = attribution::statements(&view, &self.settings);
+            let mut raw = Vec::new();
+            for (si, sent) in view.sents.iter().enumerate() {
+                for q in &sent.quants {
+                    if is_equivalent(q, &sent.quants) {
+                        continue;
+                    }
+                    let Some(fig) = figure::read(&view, si, q, &self.settings, &statements[si]) else { continue };
+                    let st = &statements[si];
+                    let location =
+                        figure::location(&view, si, q, &self.settings).or_else(|| st.location.clone()).or_else(|| {
+                            (!figure::whole_war(&view, si, &self.settings))
+                                .then(|| view.focal.as_deref().map(String::from))
+                                .flatten()
+                        });
+                    let mut push = |value: f64, bound: Bound| {
+                        raw.push(Claim {
+                            category: fig.category,
+                            subject: fig.subject.clone(),
+                            object: fig.object,
+                            group: fig.group,
+                            value: value.round() as i64,
+                            bound,
+                            claimant: st.claimant.clone(),
+                            as_of: st.as_of,
+                            location: location.clone(),
+                            evidence: sent.span,
+                            mentions: vec![q.span],
+                            vague: q.vague,
+                            confidence: fig.confidence * if st.claimant.is_some() { 1.0 } else { 0.85 },
+                            prov: Provenance::new(&self.name, &fig.rule),
+                        });
+                    };
+                    match q.range {
+                        Some(r) => {
+                            push(r.low, Bound::AtLeast);
+                            push(r.high, Bound::AtMost);
+                        }
+                        None => push(q.value, q.bound),
+                    }
+                }
+            }
+            merge(raw)
+        };
+        let _ = &self.rule;
+        doc.layers.claims = Some(claims);
         Ok(())
     }
+}
+
+/// A quantity that is the bracketed equivalent of another ("(500 square miles)").
+fn is_equivalent(q: &Quantity, all: &[&Quantity]) -> bool {
+    all.iter().any(|o| o.equivalent.is_some_and(|e| e.contains(q.number_span)))
+        || q.unit.as_ref().is_some_and(|u| u.kind != UnitKind::Area)
+}
+
+/// One claim per figure per document: mentions with the same category,
+/// subject, object and value merge; the qualified bound wins, a named source
+/// wins over a country, and the first date and place found are kept.
+fn merge(raw: Vec<Claim>) -> Vec<Claim> {
+    let mut out: Vec<Claim> = Vec::new();
+    for c in raw {
+        let same = out.iter_mut().find(|o| {
+            o.category == c.category
+                && o.subject == c.subject
+                && o.object == c.object
+                && o.value == c.value
+                && o.vague == c.vague
+        });
+        match same {
+            None => out.push(c),
+            Some(o) => {
+                if c.bound.strength() > o.bound.strength() {
+                    o.bound = c.bound;
+                }
+                let better_claimant = match (&o.claimant, &c.claimant) {
+                    (None, Some(_)) => true,
+                    (Some(a), Some(b)) => claimant_rank(b) > claimant_rank(a),
+                    _ => false,
+                };
+                if better_claimant {
+                    o.claimant = c.claimant.clone();
+                    if c.as_of.is_some() {
+                        o.as_of = c.as_of;
+                    }
+                }
+                o.as_of = o.as_of.or(c.as_of);
+                o.location = o.location.take().or(c.location);
+                o.group = o.group.or(c.group);
+                o.mentions.extend(c.mentions);
+                o.confidence = o.confidence.max(c.confidence);
+            }
+        }
+    }
+    out
+}
+
+/// Named people and bodies outrank bare country names as claimants.
+fn claimant_rank(name: &str) -> u8 {
+    if name.contains(' ') {
+        2
+    } else {
+        1
+    }
+}
+
+/// Dates that can be an `as_of`: a day, not a period.
+pub fn day_date(d: &DateMention) -> Option<NaiveDate> {
+    (d.granularity == DateGranularity::Day).then_some(d.date).flatten()
+}
+
+/// True for personnel categories where a group applies.
+pub fn personnel(c: Category) -> bool {
+    c.is_personnel()
 }

@@ -39,8 +39,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use claimex_pipeline::lexicon::{CaseMode, LexExample, Lexicon};
 use claimex_pipeline::{
-    Attrs, BuildContext, ConfigError, Document, Layer, Mention, Provenance, Span, Stage,
-    StageError, StageParams,
+    Attrs, BuildContext, ConfigError, Document, Layer, Mention, Provenance, Span, Stage, StageError, StageParams,
 };
 use serde::Deserialize;
 
@@ -130,24 +129,13 @@ impl LexiconStage {
                 Lexicon::parse(path, &file.text).map_err(|e| params.error("files", e.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        LexiconStage::from_lexicons(&params.name, &p, lexicons)
-            .map_err(|e| params.error("files", e))
+        LexiconStage::from_lexicons(&params.name, &p, lexicons).map_err(|e| params.error("files", e))
     }
 
     /// Compile parsed lexicons with the given settings.
-    pub fn from_lexicons(
-        name: &str,
-        p: &LexiconParams,
-        lexicons: Vec<Lexicon>,
-    ) -> Result<LexiconStage, String> {
-        let opts = FoldOptions {
-            lowercase: !p.case_sensitive,
-            diacritics: p.fold_diacritics,
-        };
-        let exact_opts = FoldOptions {
-            lowercase: false,
-            diacritics: p.fold_diacritics,
-        };
+    pub fn from_lexicons(name: &str, p: &LexiconParams, lexicons: Vec<Lexicon>) -> Result<LexiconStage, String> {
+        let opts = FoldOptions { lowercase: !p.case_sensitive, diacritics: p.fold_diacritics };
+        let exact_opts = FoldOptions { lowercase: false, diacritics: p.fold_diacritics };
         let label: Arc<str> = Arc::from(p.label.as_str());
         let mut patterns: Vec<String> = Vec::new();
         let mut groups: Vec<Vec<u32>> = Vec::new();
@@ -166,17 +154,8 @@ impl LexiconStage {
                 if key.is_empty() {
                     continue;
                 }
-                let exact = (!p.case_sensitive && e.case == CaseMode::Sensitive).then(|| {
-                    fold(
-                        &e.surface,
-                        FoldOptions {
-                            lowercase: true,
-                            ..exact_opts
-                        },
-                    )
-                    .text
-                    .into()
-                });
+                let exact = (!p.case_sensitive && e.case == CaseMode::Sensitive)
+                    .then(|| fold(&e.surface, FoldOptions { lowercase: true, ..exact_opts }).text.into());
                 let id = entries.len() as u32;
                 let pid = *key_ids.entry(key.clone()).or_insert_with(|| {
                     patterns.push(key.clone());
@@ -196,12 +175,11 @@ impl LexiconStage {
                     }
                 }
                 groups[pid].push(id);
-                let attrs_poss =
-                    Arc::clone(poss.entry(Arc::as_ptr(&e.attrs)).or_insert_with(|| {
-                        let mut m = (*e.attrs).clone();
-                        m.insert("possessive".into(), "true".into());
-                        Arc::new(m)
-                    }));
+                let attrs_poss = Arc::clone(poss.entry(Arc::as_ptr(&e.attrs)).or_insert_with(|| {
+                    let mut m = (*e.attrs).clone();
+                    m.insert("possessive".into(), "true".into());
+                    Arc::new(m)
+                }));
                 entries.push(Compiled {
                     label: e.label.clone().unwrap_or_else(|| Arc::clone(&label)),
                     canonical: Arc::clone(&e.canonical),
@@ -212,11 +190,8 @@ impl LexiconStage {
                 });
                 origin.push((file_index, e.line));
             }
-            let examples = lex
-                .examples
-                .iter()
-                .map(|x| (x.clone(), Arc::clone(&lex.entries[x.entry].canonical)))
-                .collect();
+            let examples =
+                lex.examples.iter().map(|x| (x.clone(), Arc::clone(&lex.entries[x.entry].canonical))).collect();
             files.push(LoadedFile {
                 path: lex.name.clone(),
                 entries: lex.entries.len(),
@@ -291,10 +266,7 @@ impl LexiconStage {
                     break;
                 }
                 // Try the next shorter surface starting at `s`.
-                match (e > s + 1)
-                    .then(|| ac.find(Input::new(view).span(s..e - 1).anchored(Anchored::Yes)))
-                    .flatten()
-                {
+                match (e > s + 1).then(|| ac.find(Input::new(view).span(s..e - 1).anchored(Anchored::Yes))).flatten() {
                     Some(m2) => (e, pid) = (m2.end(), m2.pattern().as_usize()),
                     None => {
                         at = next;
@@ -313,25 +285,17 @@ impl LexiconStage {
             return None;
         }
         let matched = &view[s..e];
-        self.groups[pid]
-            .iter()
-            .copied()
-            .find(|&id| match &self.entries[id as usize].exact {
-                Some(exact) => **exact == *matched,
-                None => true,
-            })
+        self.groups[pid].iter().copied().find(|&id| match &self.entries[id as usize].exact {
+            Some(exact) => **exact == *matched,
+            None => true,
+        })
     }
 
     fn mention(&self, f: &Folded<'_>, s: usize, e: usize, id: u32) -> Mention {
         let c = &self.entries[id as usize];
         let view: &str = &f.text;
         let rest = &view.as_bytes()[e..];
-        let after_ok = |i: usize| {
-            view[e + i..]
-                .chars()
-                .next()
-                .is_none_or(|ch| !is_word_char(ch))
-        };
+        let after_ok = |i: usize| view[e + i..].chars().next().is_none_or(|ch| !is_word_char(ch));
         let possessive = match rest {
             [b'\'', b's' | b'S', ..] => after_ok(2),
             [b'\'', ..] => view[..e].ends_with(['s', 'S']) && after_ok(1),
@@ -358,8 +322,7 @@ fn left_boundary(view: &str, s: usize) -> bool {
 }
 
 fn right_boundary(view: &str, e: usize, matched: &str) -> bool {
-    !matched.chars().next_back().is_some_and(is_word_char)
-        || !view[e..].chars().next().is_some_and(is_word_char)
+    !matched.chars().next_back().is_some_and(is_word_char) || !view[e..].chars().next().is_some_and(is_word_char)
 }
 
 /// Disjoint, sorted union of spans.
@@ -394,10 +357,7 @@ fn resolve_exclusive(layer: &mut Vec<Mention>, new: &mut Vec<Mention>) {
             .take_while(|&j| max_end[j] > n.span.start)
             .filter(|&j| layer[j].span.overlaps(n.span))
             .collect();
-        if overlapping
-            .iter()
-            .any(|&j| layer[j].span.len() >= n.span.len())
-        {
+        if overlapping.iter().any(|&j| layer[j].span.len() >= n.span.len()) {
             return false;
         }
         overlapping.iter().for_each(|&j| remove[j] = true);
@@ -458,11 +418,7 @@ pub struct ExampleFailure {
 
 impl std::fmt::Display for ExampleFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: in {:?}: expected {}, got {}",
-            self.location, self.sentence, self.expected, self.got
-        )
+        write!(f, "{}: in {:?}: expected {}, got {}", self.location, self.sentence, self.expected, self.got)
     }
 }
 
@@ -482,23 +438,14 @@ impl LexiconStage {
                 } else {
                     found
                         .iter()
-                        .map(|m| {
-                            format!(
-                                "`{}` → {}",
-                                &ex.sentence[m.span.start..m.span.end],
-                                m.canonical
-                            )
-                        })
+                        .map(|m| format!("`{}` → {}", &ex.sentence[m.span.start..m.span.end], m.canonical))
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
                 failures.push(ExampleFailure {
                     location: format!("{}:{}", file.path, ex.line),
                     sentence: ex.sentence.clone(),
-                    expected: format!(
-                        "{} mention of `{canonical}`",
-                        if ex.expect_match { "a" } else { "no" }
-                    ),
+                    expected: format!("{} mention of `{canonical}`", if ex.expect_match { "a" } else { "no" }),
                     got,
                 });
             }
@@ -513,10 +460,5 @@ pub fn config_lexicons(
     root: claimex_pipeline::DataRoot,
 ) -> Result<Vec<LexiconStage>, ConfigError> {
     let ctx = BuildContext::new(root);
-    config
-        .stages
-        .iter()
-        .filter(|p| p.kind == "lexicon")
-        .map(|p| LexiconStage::compile(p, &ctx))
-        .collect()
+    config.stages.iter().filter(|p| p.kind == "lexicon").map(|p| LexiconStage::compile(p, &ctx)).collect()
 }

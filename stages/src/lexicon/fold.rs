@@ -43,9 +43,7 @@ impl Folded<'_> {
     /// The original offset of a folded offset: `start` of a match maps to the
     /// start of the original char it falls in, an end to that char's end.
     pub fn orig(&self, pos: usize, is_end: bool) -> usize {
-        let n = self
-            .shifts
-            .partition_point(|s| s.fold_start < pos + usize::from(!is_end));
+        let n = self.shifts.partition_point(|s| s.fold_start < pos + usize::from(!is_end));
         let Some(s) = n.checked_sub(1).map(|i| self.shifts[i]) else {
             return pos;
         };
@@ -62,15 +60,10 @@ impl Folded<'_> {
 /// Fold one non-ASCII char into `out`; returns false when it stays as it is.
 fn fold_char(c: char, opts: FoldOptions, out: &mut String) -> bool {
     match c {
-        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '\u{FF07}' | '\u{201B}' => {
-            out.push('\'')
-        }
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' | '\u{FE63}'
-        | '\u{FF0D}' => out.push('-'),
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '\u{FF07}' | '\u{201B}' => out.push('\''),
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => out.push('-'),
         '\u{00AD}' => {}
-        c if c.is_whitespace() && c != '\u{2028}' && c != '\u{2029}' && c != '\u{85}' => {
-            out.push(' ')
-        }
+        c if c.is_whitespace() && c != '\u{2028}' && c != '\u{2029}' && c != '\u{85}' => out.push(' '),
         c => {
             let start = out.len();
             if opts.lowercase {
@@ -116,37 +109,23 @@ pub fn fold(text: &str, opts: FoldOptions) -> Folded<'_> {
     let bytes = text.as_bytes();
     if text.is_ascii() {
         if !bytes.iter().any(|&b| is_ascii_blank(b)) {
-            return Folded {
-                text: Cow::Borrowed(text),
-                shifts: Vec::new(),
-            };
+            return Folded { text: Cow::Borrowed(text), shifts: Vec::new() };
         }
-        let owned: String = text
-            .chars()
-            .map(|c| if is_ascii_blank(c as u8) { ' ' } else { c })
-            .collect();
-        return Folded {
-            text: Cow::Owned(owned),
-            shifts: Vec::new(),
-        };
+        let owned: String = text.chars().map(|c| if is_ascii_blank(c as u8) { ' ' } else { c }).collect();
+        return Folded { text: Cow::Owned(owned), shifts: Vec::new() };
     }
     let mut out = String::with_capacity(text.len());
     let mut shifts = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         // Copy a run of ASCII bytes at once.
-        let run = bytes[i..]
-            .iter()
-            .position(|&b| b >= 0x80)
-            .unwrap_or(bytes.len() - i);
+        let run = bytes[i..].iter().position(|&b| b >= 0x80).unwrap_or(bytes.len() - i);
         if run > 0 {
             let start = out.len();
             out.push_str(&text[i..i + run]);
             if bytes[i..i + run].iter().any(|&b| is_ascii_blank(b)) {
-                let fixed: String = out[start..]
-                    .chars()
-                    .map(|c| if is_ascii_blank(c as u8) { ' ' } else { c })
-                    .collect();
+                let fixed: String =
+                    out[start..].chars().map(|c| if is_ascii_blank(c as u8) { ' ' } else { c }).collect();
                 out.truncate(start);
                 out.push_str(&fixed);
             }
@@ -159,19 +138,11 @@ pub fn fold(text: &str, opts: FoldOptions) -> Folded<'_> {
         if !fold_char(c, opts, &mut out) {
             out.push_str(&text[i..i + len]);
         } else if out.len() - fold_start != len {
-            shifts.push(Shift {
-                fold_start,
-                fold_end: out.len(),
-                orig_start: i,
-                orig_end: i + len,
-            });
+            shifts.push(Shift { fold_start, fold_end: out.len(), orig_start: i, orig_end: i + len });
         }
         i += len;
     }
-    Folded {
-        text: Cow::Owned(out),
-        shifts,
-    }
+    Folded { text: Cow::Owned(out), shifts }
 }
 
 /// Fold a lexicon surface the way texts are folded, plus ASCII lowercase when
@@ -188,21 +159,15 @@ pub fn fold_surface(surface: &str, opts: FoldOptions) -> String {
 mod tests {
     use super::*;
 
-    const ALL: FoldOptions = FoldOptions {
-        lowercase: true,
-        diacritics: true,
-    };
+    const ALL: FoldOptions = FoldOptions { lowercase: true, diacritics: true };
 
     #[test]
     fn offsets_map_back_through_length_changes() {
         let text = "Kyiv’s Zélensky – ЗЕЛЕНСЬКИЙ";
         let f = fold(text, ALL);
         assert_eq!(f.text, "Kyiv's Zelensky - зеленськии");
-        for (needle, orig) in [
-            ("zelensky", "Zélensky"),
-            ("зеленськии", "ЗЕЛЕНСЬКИЙ"),
-            ("'s", "’s"),
-        ] {
+        for (needle, orig) in [("zelensky", "Zélensky"), ("зеленськии", "ЗЕЛЕНСЬКИЙ"), ("'s", "’s")]
+        {
             let fs = f.text.to_lowercase().find(needle).unwrap();
             let (s, e) = (f.orig(fs, false), f.orig(fs + needle.len(), true));
             assert_eq!(&text[s..e], orig, "folded `{needle}` maps back to `{orig}`");
@@ -211,10 +176,7 @@ mod tests {
 
     #[test]
     fn ascii_without_tabs_is_borrowed() {
-        assert!(matches!(
-            fold("plain text\nline", ALL).text,
-            Cow::Borrowed(_)
-        ));
+        assert!(matches!(fold("plain text\nline", ALL).text, Cow::Borrowed(_)));
         assert_eq!(fold("a\tb", ALL).text, "a b");
     }
 }

@@ -1,0 +1,460 @@
+//! Who asserts each sentence's figures, and when.
+//!
+//! A sentence's own attribution comes from a report cue ("said", "according
+//! to", "wrote on Telegram") and the source next to it: a claimant from the
+//! lexicon, a role resolved to the official holding it at the time, a country
+//! ("Ukraine says", "Russian officials said"), a pronoun resolved to the last
+//! person named, or a capitalised name no lexicon knows. Quoted sentences take
+//! the attribution of their quote. Sentences without one continue the
+//! statement before them: within a paragraph, into list items, and into the
+//! next paragraph while the article keeps giving figures.
+
+use chrono::NaiveDate;
+use claimex_pipeline::{Mention, SentenceKind, Span};
+
+use super::text::{has_clause_break, is_capitalised, word_count, words};
+use super::{day_date, Settings, View};
+
+/// The source and date a sentence's figures are stated with.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Statement {
+    /// Canonical claimant; `None` when the article asserts the figure itself
+    /// or names no source ("according to available information").
+    pub claimant: Option<String>,
+    /// The side the claimant speaks for (resolves "the enemy").
+    pub side: Option<String>,
+    pub as_of: Option<NaiveDate>,
+    /// A place named in the sentence that introduces the statement.
+    pub location: Option<String>,
+    /// True when the sentence itself holds a report cue.
+    pub own: bool,
+}
+
+/// A resolved source.
+#[derive(Clone, Debug)]
+struct Source {
+    name: Option<String>,
+    side: Option<String>,
+    outlet: bool,
+}
+
+/// The statement behind every content sentence of the view, in order.
+pub fn statements(view: &View<'_>, settings: &Settings) -> Vec<Statement> {
+    let n = view.sents.len();
+    let mut own: Vec<Option<Statement>> = Vec::with_capacity(n);
+    let mut last_person: Option<(String, Option<String>)> = None;
+    let mut last_side: Option<String> = None;
+    for si in 0..n {
+        let st = own_statement(view, si, settings, &last_person, &last_side);
+        if let Some(s) = &st {
+            if s.side.is_some() {
+                last_side = s.side.clone();
+            }
+        }
+        // Remember the last person named, for pronouns in later sentences.
+        for m in &view.sents[si].mentions {
+            if *m.label == *settings.labels.claimant && m.attr("type") == Some("person") {
+                last_person = Some((m.canonical.to_string(), m.attr("side").map(String::from)));
+            }
+        }
+        own.push(st);
+    }
+
+    // Quoted sentences without their own cue take the attribution of the quote,
+    // found in the sentence where the quote closes or opens.
+    for q in &view.quotes {
+        let closing = view.sents.iter().position(|s| s.span.start < q.end && q.end <= s.span.end);
+        let opening = view.sents.iter().position(|s| s.span.start <= q.start && q.start < s.span.end);
+        let source = closing.and_then(|i| own[i].clone()).or_else(|| opening.and_then(|i| own[i].clone()));
+        let Some(source) = source else { continue };
+        for (si, s) in view.sents.iter().enumerate() {
+            if own[si].is_none()
+                && q.contains(Span::new(s.span.start.max(q.start), s.span.end.min(q.end)))
+                && s.span.overlaps(*q)
+            {
+                let inside = s.span.start >= q.start || s.span.end <= q.end;
+                if inside {
+                    own[si] = Some(source.clone());
+                }
+            }
+        }
+    }
+
+    // "X wrote that on Facebook.": a figure-less report of "that" covers the paragraph before.
+    for si in 0..n {
+        if own[si].is_some() && view.sents[si].quants.is_empty() && refers_back(view, si, settings) {
+            let para = view.sents[si].paragraph;
+            let source = own[si].clone();
+            for sj in (0..si).rev() {
+                let p = view.sents[sj].paragraph;
+                if p == para {
+                    continue;
+                }
+                if own[sj].is_some() || view.sents[sj].kind == SentenceKind::Heading {
+                    break;
+                }
+                own[sj] = source.clone();
+                if sj > 0 && view.sents[sj - 1].paragraph != p {
+                    break;
+                }
+            }
+        }
+    }
+
+    // Carry statements over continuing sentences, list items and paragraphs.
+    let mut out = Vec::with_capacity(n);
+    let mut current: Option<Statement> = None;
+    let mut list_head: Option<Statement> = None;
+    let mut para_has_figures = false;
+    let mut last_as_of: Vec<(String, NaiveDate)> = Vec::new();
+    for si in 0..n {
+        let s = &view.sents[si];
+        let new_para = si == 0 || view.sents[si - 1].paragraph != s.paragraph;
+        if new_para && si > 0 && s.kind != SentenceKind::ListItem {
+            // A paragraph without figures or sources ends the running statement.
+            let prev = &view.sents[si - 1];
+            if !para_has_figures && prev.kind != SentenceKind::Heading && own[si - 1].is_none() {
+                current = None;
+            }
+            para_has_figures = false;
+        }
+        if !s.quants.is_empty() {
+            para_has_figures = true;
+        }
+        let mut st = match (&own[si], s.kind) {
+            (Some(o), _) => {
+                let mut o = o.clone();
+                if o.as_of.is_none() {
+                    // "Syrskyi also said": the same source's last dated statement.
+                    if let Some(name) = &o.claimant {
+                        o.as_of = last_as_of.iter().rev().find(|(n, _)| n == name).map(|(_, d)| *d);
+                    }
+                    if o.claimant.is_some() && o.claimant == current.as_ref().and_then(|c| c.claimant.clone()) {
+                        o.as_of = o.as_of.or(current.as_ref().and_then(|c| c.as_of));
+                    }
+                }
+                o
+            }
+            (None, SentenceKind::ListItem) => list_head.clone().or_else(|| current.clone()).unwrap_or_default(),
+            (None, _) => current.clone().map(|c| Statement { own: false, ..c }).unwrap_or_default(),
+        };
+        // "As of November 5th": the sentence's own reference date.
+        if let Some(d) = as_of_date(view, si) {
+            st.as_of = Some(d);
+        }
+        if st.location.is_none() {
+            st.location = sentence_place(view, si, settings);
+        }
+        if let (Some(name), Some(d)) = (&st.claimant, st.as_of) {
+            last_as_of.push((name.clone(), d));
+        }
+        if s.kind != SentenceKind::ListItem {
+            let ends_with_colon = view.text(s.span).trim_end().ends_with(':');
+            list_head = ends_with_colon.then(|| st.clone());
+            if s.kind != SentenceKind::Heading || st.own {
+                current = Some(st.clone());
+            }
+        }
+        out.push(st);
+    }
+    out
+}
+
+/// A place named in the sentence (outside quotes of other speakers), for the
+/// statement's location.
+fn sentence_place(view: &View<'_>, si: usize, settings: &Settings) -> Option<String> {
+    view.sents[si]
+        .mentions
+        .iter()
+        .find(|m| *m.label == *settings.labels.location && m.attr("type").is_none_or(|t| t != "country"))
+        .map(|m| m.canonical.to_string())
+}
+
+/// "As of DATE" anywhere in the sentence.
+fn as_of_date(view: &View<'_>, si: usize) -> Option<NaiveDate> {
+    let s = &view.sents[si];
+    s.dates.iter().find_map(|d| {
+        let before = view.gap(s.span.start, d.span.start).to_lowercase();
+        let lead = before.trim_end();
+        (lead.ends_with("as of") || view.text(d.span).to_lowercase().starts_with("as of"))
+            .then(|| day_date(d))
+            .flatten()
+    })
+}
+
+/// After the cue only "that"/"this"/"it" and a place or channel: a report
+/// about what came before.
+fn refers_back(view: &View<'_>, si: usize, settings: &Settings) -> bool {
+    let s = &view.sents[si];
+    s.mentions.iter().filter(|m| *m.label == *settings.labels.report).any(|cue| {
+        let after = view.gap(cue.span.end, s.span.end).to_lowercase();
+        let mut w = words(&after);
+        matches!(w.next(), Some("that" | "this" | "it" | "so")) && matches!(w.next(), None | Some("on" | "in" | "via"))
+    })
+}
+
+/// The sentence's own attribution, from its report cues (outside quotes).
+fn own_statement(
+    view: &View<'_>,
+    si: usize,
+    settings: &Settings,
+    last_person: &Option<(String, Option<String>)>,
+    last_side: &Option<String>,
+) -> Option<Statement> {
+    let s = &view.sents[si];
+    let cues: Vec<&Mention> = s
+        .mentions
+        .iter()
+        .copied()
+        .filter(|m| *m.label == *settings.labels.report && view.in_quote(m.span).is_none())
+        .collect();
+    if cues.is_empty() {
+        return None;
+    }
+    let mut best: Option<(Source, &Mention)> = None;
+    let mut unnamed = false;
+    for cue in &cues {
+        let after_cue = cue.attr("claimant") == Some("after");
+        let found = if after_cue {
+            source_after(view, si, cue, settings, last_side)
+        } else {
+            source_before(view, si, cue, settings, last_person, last_side)
+                .or_else(|| source_after(view, si, cue, settings, last_side).filter(|_| !after_cue))
+        };
+        match found {
+            Some(src) => {
+                let better = match &best {
+                    None => true,
+                    Some((b, _)) => (b.outlet && !src.outlet) || (b.name.is_none() && src.name.is_some()),
+                };
+                if better {
+                    best = Some((src, cue));
+                }
+            }
+            None => unnamed = true,
+        }
+    }
+    let (src, cue) = match best {
+        Some(b) => b,
+        None if unnamed => {
+            // A cue with no source we can name: "according to the statement" refers
+            // back (handled by the caller's carry-over), anything else is unnamed.
+            let cue = cues[0];
+            let after = view.gap(cue.span.end, s.span.end).to_lowercase();
+            if words(&after).take(3).any(|w| settings.statement_nouns.iter().any(|n| n == w)) {
+                return None;
+            }
+            return Some(Statement { own: true, ..Default::default() });
+        }
+        None => return None,
+    };
+    let as_of = statement_date(view, si, cue);
+    Some(Statement { claimant: src.name, side: src.side, as_of, location: None, own: true })
+}
+
+/// The date attached to the statement: right after the cue ("said on
+/// Wednesday"), or opening the sentence ("On November 5, …", "In a January 1st,
+/// 2025, Telegram post, …").
+fn statement_date(view: &View<'_>, si: usize, cue: &Mention) -> Option<NaiveDate> {
+    let s = &view.sents[si];
+    for d in &s.dates {
+        let Some(date) = day_date(d) else { continue };
+        if d.span.start >= cue.span.end {
+            let gap = view.gap(cue.span.end, d.span.start);
+            if word_count(gap) <= 3 && !gap.contains(['.', ';', ':']) {
+                return Some(date);
+            }
+        } else {
+            let lead = view.gap(s.span.start, d.span.start);
+            if word_count(lead) <= 2 {
+                return Some(date);
+            }
+        }
+    }
+    None
+}
+
+fn is_label(m: &Mention, label: &str) -> bool {
+    *m.label == *label
+}
+
+/// An actor written as part of another name ("Ukraine's General Staff",
+/// "Russia's Kursk Oblast", "the Kursk region of Russia").
+pub fn attributive(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
+    let s = &view.sents[si];
+    let l = &settings.labels;
+    let followed = s.mentions.iter().any(|o| {
+        o.span.start >= m.span.end
+            && (is_label(o, &l.location) || is_label(o, &l.role) || is_label(o, &l.claimant))
+            && {
+                let gap = view.gap(m.span.end, o.span.start);
+                gap.chars().count() <= 3 && !has_clause_break(gap)
+            }
+    });
+    let inside = s
+        .mentions
+        .iter()
+        .any(|o| !std::ptr::eq(*o, m) && o.span.contains(m.span) && o.span != m.span && !is_label(o, &l.actor));
+    let before = view.gap(s.span.start, m.span.start).to_lowercase();
+    let preposition =
+        matches!(words(&before).last(), Some("of" | "into" | "in" | "from" | "against" | "on" | "to" | "with"));
+    followed || inside || preposition
+}
+
+fn source_of(
+    view: &View<'_>,
+    si: usize,
+    m: &Mention,
+    settings: &Settings,
+    last_side: &Option<String>,
+) -> Option<Source> {
+    let l = &settings.labels;
+    if is_label(m, &l.claimant) {
+        let kind = m.attr("type").unwrap_or("organisation");
+        return Some(Source {
+            name: Some(m.canonical.to_string()),
+            side: m.attr("side").map(String::from),
+            outlet: kind == "outlet",
+        });
+    }
+    if is_label(m, &l.role) {
+        let side = role_side(view, si, m, settings).or_else(|| last_side.clone());
+        let date = view.doc.meta.published;
+        let name = side.as_deref().and_then(|sd| settings.official(&m.canonical, sd, date).map(String::from));
+        // An unresolvable role of a known side speaks for that side.
+        let name = name.or_else(|| side.clone());
+        return Some(Source { name, side, outlet: false });
+    }
+    if is_label(m, &l.actor) && !attributive(view, si, m, settings) {
+        let kind = m.attr("type").unwrap_or("country");
+        if m.canonical.as_ref() == "enemy" {
+            return None;
+        }
+        let s = &view.sents[si];
+        let next = view.gap(m.span.end, s.span.end).to_lowercase();
+        let official = words(&next).next().is_some_and(|w| settings.official_nouns.iter().any(|n| n == w));
+        if matches!(kind, "country" | "metonym") || official {
+            return Some(Source {
+                name: Some(m.canonical.to_string()),
+                side: Some(m.canonical.to_string()),
+                outlet: false,
+            });
+        }
+    }
+    None
+}
+
+/// The side of a role: an actor just before it ("Ukraine's commander-in-chief",
+/// "Ukrainian President") or just after ("Commander-in-Chief of Ukraine's armed forces").
+fn role_side(view: &View<'_>, si: usize, role: &Mention, settings: &Settings) -> Option<String> {
+    let s = &view.sents[si];
+    s.mentions
+        .iter()
+        .filter(|a| is_label(a, &settings.labels.actor) && a.canonical.as_ref() != "enemy")
+        .find(|a| {
+            if a.span.end <= role.span.start {
+                let gap = view.gap(a.span.end, role.span.start);
+                word_count(gap) <= 2 && !has_clause_break(gap)
+            } else if a.span.start >= role.span.end {
+                let gap = view.gap(role.span.end, a.span.start);
+                word_count(gap) <= 2 && words(gap).next() == Some("of")
+            } else {
+                false
+            }
+        })
+        .map(|a| a.canonical.to_string())
+}
+
+/// The source written before a "said"-type cue, nearest first.
+fn source_before(
+    view: &View<'_>,
+    si: usize,
+    cue: &Mention,
+    settings: &Settings,
+    last_person: &Option<(String, Option<String>)>,
+    last_side: &Option<String>,
+) -> Option<Source> {
+    let s = &view.sents[si];
+    let before = view.gap(s.span.start, cue.span.start);
+    // A pronoun right before the cue: "he said", "he added in the message".
+    let last_word = words(before).last().map(str::to_lowercase);
+    if let Some(w) = &last_word {
+        if settings.pronouns.iter().any(|p| p == w) {
+            if let Some((name, side)) = last_person {
+                return Some(Source { name: Some(name.clone()), side: side.clone(), outlet: false });
+            }
+        }
+    }
+    for m in s.mentions.iter().rev().filter(|m| m.span.end <= cue.span.start) {
+        if view.in_quote(m.span).is_some() {
+            continue;
+        }
+        let gap = view.gap(m.span.end, cue.span.start);
+        if word_count(gap) > 14 || gap.contains(['"', '“', '”']) {
+            break;
+        }
+        // A person in apposition to a role wins over the role.
+        if let Some(src) = source_of(view, si, m, settings, last_side) {
+            return Some(src);
+        }
+    }
+    unknown_name_before(view, si, cue)
+}
+
+/// The source written after an "according to"-type cue (or "…, said X").
+fn source_after(
+    view: &View<'_>,
+    si: usize,
+    cue: &Mention,
+    settings: &Settings,
+    last_side: &Option<String>,
+) -> Option<Source> {
+    let s = &view.sents[si];
+    for m in s.mentions.iter().filter(|m| m.span.start >= cue.span.end) {
+        let gap = view.gap(cue.span.end, m.span.start);
+        if word_count(gap) > 8 || gap.contains([';', '.', '"', '“', '”']) {
+            break;
+        }
+        if let Some(src) = source_of(view, si, m, settings, last_side) {
+            // "according to a report from Ukraine's General Staff, cited by The Kyiv
+            // Independent": the source, not the relay, is what the cue names first.
+            return Some(src);
+        }
+    }
+    unknown_name_after(view, si, cue)
+}
+
+/// Stop words that start capitalised sequences but are not names.
+const NOT_NAMES: &[&str] =
+    &["The", "A", "An", "In", "On", "At", "As", "But", "And", "He", "She", "It", "They", "This", "That"];
+
+/// A run of capitalised words, as written, for sources no lexicon knows.
+fn name_run<'t>(tokens: impl Iterator<Item = &'t str>) -> Option<String> {
+    let mut run: Vec<&str> = Vec::new();
+    for t in tokens {
+        if is_capitalised(t)
+            && !NOT_NAMES.contains(&t)
+            && t.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’')
+        {
+            run.push(t);
+        } else {
+            break;
+        }
+    }
+    (run.len() >= 2 && run.len() <= 4).then(|| run.join(" "))
+}
+
+fn unknown_name_before(view: &View<'_>, si: usize, cue: &Mention) -> Option<Source> {
+    let s = &view.sents[si];
+    let before = view.gap(s.span.start, cue.span.start).trim_end().trim_end_matches(',').trim_end();
+    let tokens: Vec<&str> = before.split_whitespace().collect();
+    let name = name_run(tokens.iter().rev().copied()).map(|n| n.split(' ').rev().collect::<Vec<_>>().join(" "))?;
+    Some(Source { name: Some(name), side: None, outlet: false })
+}
+
+fn unknown_name_after(view: &View<'_>, si: usize, cue: &Mention) -> Option<Source> {
+    let s = &view.sents[si];
+    let after = view.gap(cue.span.end, s.span.end);
+    let name = name_run(after.split(|c: char| c.is_whitespace() || c == ',' || c == '.').filter(|t| !t.is_empty()))?;
+    Some(Source { name: Some(name), side: None, outlet: false })
+}

@@ -1,0 +1,270 @@
+//! Is a quantity a claim, and of what: category, object, subject and group
+//! from the terms around it.
+//!
+//! The head of the figure is what follows it in its clause ("38,000
+//! casualties", "54 tanks", "909 Russian soldiers", "25,200 were losses");
+//! cues before it ("lost over 1,000 pieces", "a loss of 20,842 individuals")
+//! give the category when the head is a plain personnel noun. The subject is
+//! the side named inside the figure's noun phrase ("3,000 North Korean
+//! soldiers", "troops from North Korea"), else the nearest side named before it
+//! in the sentence; "the enemy" resolves against the speaker's side, and when
+//! the sentence's subject inflicted the loss ("Ukraine captured 700") the
+//! figure is the other side's.
+
+use std::sync::Arc;
+
+use claimex_pipeline::{Category, Group, Mention, Object, Quantity, UnitKind};
+
+use super::attribution::{attributive, Statement};
+use super::text::{has_clause_break, word_count, words};
+use super::{Settings, View};
+
+pub struct Figure {
+    pub category: Category,
+    pub object: Option<Object>,
+    pub subject: String,
+    pub group: Option<Group>,
+    pub confidence: f32,
+    pub rule: Arc<str>,
+}
+
+/// Most words between a figure and its head noun.
+const HEAD_WORDS: usize = 6;
+/// Most words between a cue before the figure and the figure.
+const CUE_BEFORE_WORDS: usize = 12;
+
+fn category_of(m: &Mention) -> Option<Category> {
+    Category::parse(&m.canonical)
+}
+
+/// Read the figure `q` of sentence `si`; `None` when it is not a claim.
+pub fn read(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings, st: &Statement) -> Option<Figure> {
+    let l = &settings.labels;
+    let s = &view.sents[si];
+    if q.value < 1.0 || q.value.fract() != 0.0 && q.unit.is_none() {
+        return None;
+    }
+    // The clause after the figure: up to a clause break or the next figure.
+    let next_q = s.quants.iter().map(|o| o.span.start).filter(|&st| st >= q.span.end).min().unwrap_or(s.span.end);
+    let clause_end = {
+        let after = view.gap(q.span.end, next_q);
+        let cut = after.find([',', ';', ':', '.', '—', '–', '!', '?', '•']).unwrap_or(after.len());
+        q.span.end + cut
+    };
+    let after: Vec<&Mention> = s
+        .mentions
+        .iter()
+        .copied()
+        .filter(|m| m.span.start >= q.span.end && m.span.end <= clause_end)
+        .filter(|m| word_count(view.gap(q.span.end, m.span.start)) <= HEAD_WORDS + 4)
+        .collect();
+    // Non-claims in the figure's clause: rates, exchanges, plans.
+    let clause_start = {
+        let before = view.gap(s.span.start, q.span.start);
+        s.span.start + before.rfind([',', ';', ':', '—', '–']).map_or(0, |i| i + 1)
+    };
+    if s.mentions.iter().any(|m| {
+        *m.label == *l.nonclaim
+            && ((m.span.start >= q.span.end
+                && m.span.end <= clause_end
+                && word_count(view.gap(q.span.end, m.span.start)) <= 6)
+                || (m.span.end <= q.span.start
+                    && m.span.start >= clause_start
+                    && word_count(view.gap(m.span.end, q.span.start)) <= 4))
+    }) {
+        return None;
+    }
+
+    let head_equipment = after.iter().find(|m| *m.label == *l.equipment).copied();
+    let head_person = after.iter().find(|m| *m.label == *l.person).copied();
+    let loss_after = after.iter().find(|m| *m.label == *l.loss && category_of(m).is_some()).copied();
+    // Cues before the figure in the same sentence, nearest first.
+    let loss_before = s
+        .mentions
+        .iter()
+        .rev()
+        .copied()
+        .filter(|m| m.span.end <= q.span.start && *m.label == *l.loss && category_of(m).is_some())
+        .find(|m| {
+            let gap = view.gap(m.span.end, q.span.start);
+            word_count(gap) <= CUE_BEFORE_WORDS && !gap.contains([';', '.'])
+        });
+
+    let is_area = q.unit.as_ref().is_some_and(|u| u.kind == UnitKind::Area);
+    let (category, object, rule, inflicted) = if is_area {
+        let cue = loss_after.or(loss_before)?;
+        let c = category_of(cue)?;
+        if !matches!(c, Category::Territory | Category::Captured | Category::Settlements) {
+            return None;
+        }
+        (Category::Territory, None, "area+territory-cue", loss_before.is_some())
+    } else if let Some(eq) = head_equipment.filter(|e| head_person.is_none_or(|p| e.span.start < p.span.start)) {
+        // Equipment counts only as a loss: a destroy/lose/capture cue must be present.
+        let cue = loss_before.or(loss_after)?;
+        if matches!(category_of(cue), Some(Category::Deployed) | None) {
+            return None;
+        }
+        let object = Object::parse(&eq.canonical).unwrap_or(Object::Other);
+        let inflicted = loss_before.is_some_and(|c| inflicts(view, c, settings));
+        (Category::Equipment, Some(object), "equipment-head", inflicted)
+    } else {
+        // Personnel: a loss noun as head, or a personnel head with a cue around it.
+        let head_loss = loss_after.filter(|m| {
+            head_person.is_none_or(|p| m.span.start < p.span.start)
+                && word_count(view.gap(q.span.end, m.span.start)) <= 3
+        });
+        let (cue, inflicted) = match (head_loss, loss_after, loss_before) {
+            (Some(h), _, _) => (h, false),
+            (None, Some(a), _) if head_person.is_some() => (a, false),
+            (None, _, Some(b)) => (b, inflicts(view, b, settings)),
+            (None, Some(a), None) => (a, false),
+            _ => return None,
+        };
+        let c = category_of(cue)?;
+        if matches!(c, Category::Equipment | Category::Territory) {
+            return None;
+        }
+        if c == Category::Settlements && head_person.is_some() {
+            return None;
+        }
+        let rule = if head_loss.is_some() { "loss-head" } else { "personnel+cue" };
+        (c, None, rule, inflicted)
+    };
+
+    let subject = subject(view, si, q, clause_end, settings, st, category, inflicted)?;
+    let group = if category.is_personnel() { group(view, si, q, head_person, settings, category) } else { None };
+    let confidence = match rule {
+        "loss-head" | "equipment-head" => 0.9,
+        _ => 0.75,
+    };
+    Some(Figure { category, object, subject, group, confidence, rule: Arc::from(rule) })
+}
+
+/// True when the subject of this cue inflicts the loss ("captured", "killed",
+/// "destroyed") rather than suffers it ("lost", "suffered").
+fn inflicts(view: &View<'_>, cue: &Mention, settings: &Settings) -> bool {
+    let t = view.text(cue.span).to_lowercase();
+    settings.inflict_cues.iter().any(|c| *c == t)
+}
+
+/// The side the figure is about.
+#[allow(clippy::too_many_arguments)]
+fn subject(
+    view: &View<'_>,
+    si: usize,
+    q: &Quantity,
+    clause_end: usize,
+    settings: &Settings,
+    st: &Statement,
+    category: Category,
+    inflicted: bool,
+) -> Option<String> {
+    let l = &settings.labels;
+    let s = &view.sents[si];
+    let speaker = st.side.as_deref();
+    let resolve = |m: &Mention| -> Option<String> {
+        if m.canonical.as_ref() == "enemy" {
+            speaker.and_then(|sp| settings.opponent(sp)).map(String::from)
+        } else {
+            Some(m.canonical.to_string())
+        }
+    };
+    // Inside the figure's noun phrase: between the figure and the clause end.
+    let in_np = s
+        .mentions
+        .iter()
+        .copied()
+        .filter(|m| *m.label == *l.actor && m.span.start >= q.span.end && m.span.end <= clause_end)
+        .find(|m| {
+            word_count(view.gap(q.span.end, m.span.start)) <= HEAD_WORDS && !attributive_place(view, si, m, settings)
+        });
+    if let Some(m) = in_np {
+        return resolve(m);
+    }
+    // Before the figure: the nearest side that is not part of another name or
+    // another figure's noun phrase.
+    let other_nps: Vec<(usize, usize)> =
+        s.quants.iter().filter(|o| o.span.end <= q.span.start).map(|o| (o.span.end, o.span.end)).collect();
+    let before =
+        s.mentions.iter().rev().copied().filter(|m| *m.label == *l.actor && m.span.end <= q.span.start).find(|m| {
+            !attributive(view, si, m, settings)
+                && !other_nps.iter().any(|&(e, _)| m.span.start >= e && word_count(view.gap(e, m.span.start)) <= 2)
+        });
+    let side = match before {
+        Some(m) => resolve(m)?,
+        None => return None,
+    };
+    let territorial = matches!(category, Category::Territory | Category::Settlements);
+    if inflicted && !territorial {
+        // "Ukrainian forces captured 700 prisoners": the prisoners are the other side's.
+        return settings.opponent(&side).map(String::from);
+    }
+    Some(side)
+}
+
+/// An actor used as a place ("from North Korea" is the subject of deployed
+/// troops, but "in Russia" is where, not who).
+fn attributive_place(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
+    let s = &view.sents[si];
+    let before = view.gap(s.span.start, m.span.start).to_lowercase();
+    matches!(words(&before).last(), Some("in" | "into" | "on" | "against" | "to"))
+        || s.mentions.iter().any(|o| {
+            *o.label == *settings.labels.location
+                && o.span.start >= m.span.end
+                && view.gap(m.span.end, o.span.start).chars().count() <= 3
+        })
+}
+
+/// military / civilian, from the head noun, else the sentence's personnel words.
+fn group(
+    view: &View<'_>,
+    si: usize,
+    q: &Quantity,
+    head_person: Option<&Mention>,
+    settings: &Settings,
+    category: Category,
+) -> Option<Group> {
+    let l = &settings.labels;
+    let s = &view.sents[si];
+    if let Some(g) = head_person.and_then(|p| Group::parse(&p.canonical)) {
+        return Some(g);
+    }
+    let nearest = s
+        .mentions
+        .iter()
+        .copied()
+        .filter(|m| *m.label == *l.person && Group::parse(&m.canonical).is_some())
+        .min_by_key(|m| if m.span.start >= q.span.end { m.span.start - q.span.end } else { q.span.start - m.span.end });
+    if let Some(g) = nearest.and_then(|m| Group::parse(&m.canonical)) {
+        return Some(g);
+    }
+    let forces = s.mentions.iter().any(|m| *m.label == *l.actor && m.attr("type") == Some("force"));
+    if forces || matches!(category, Category::Captured | Category::Deployed) {
+        return Some(Group::Military);
+    }
+    None
+}
+
+/// A place named in the figure's own clause.
+pub fn location(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -> Option<String> {
+    let s = &view.sents[si];
+    let places: Vec<&Mention> = s
+        .mentions
+        .iter()
+        .copied()
+        .filter(|m| *m.label == *settings.labels.location && m.attr("type").is_none_or(|t| t != "country"))
+        .collect();
+    // Prefer a place after the figure ("… troops to the Kursk region"), then before it.
+    places
+        .iter()
+        .find(|m| m.span.start >= q.span.end && !has_clause_break(view.gap(q.span.end, m.span.start)))
+        .or_else(|| places.iter().rev().find(|m| m.span.end <= q.span.start))
+        .or_else(|| places.first())
+        .map(|m| m.canonical.to_string())
+}
+
+/// "since the start of the full-scale invasion": a whole-war total has no place.
+pub fn whole_war(view: &View<'_>, si: usize, settings: &Settings) -> bool {
+    let t = view.text(view.sents[si].span).to_lowercase();
+    settings.whole_war_cues.iter().any(|c| t.contains(c.as_str()))
+}
