@@ -15,10 +15,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use claimex_pipeline::{BuildContext, ConfigError, Document, Layer, Sentence, Span, Stage, StageError, StageParams};
+use claimex_pipeline::{
+    BuildContext, ConfigError, Document, Layer, Sentence, Span, Stage, StageError, StageParams,
+};
 use serde::Deserialize;
 
 pub use abbrev::{AbbrevClass, Abbreviations};
+pub(crate) use split::ends_terminal;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,14 +51,20 @@ pub struct Splitter {
 
 impl Splitter {
     /// A splitter with one lexicon per language and the fallback language.
-    pub fn new(by_language: BTreeMap<String, Abbreviations>, default_language: &str) -> Result<Splitter, String> {
+    pub fn new(
+        by_language: BTreeMap<String, Abbreviations>,
+        default_language: &str,
+    ) -> Result<Splitter, String> {
         if !by_language.contains_key(default_language) {
             return Err(format!(
                 "no abbreviation lexicon for the default language `{default_language}` (have: {})",
                 by_language.keys().cloned().collect::<Vec<_>>().join(", ")
             ));
         }
-        Ok(Splitter { by_language, default_language: default_language.to_string() })
+        Ok(Splitter {
+            by_language,
+            default_language: default_language.to_string(),
+        })
     }
 
     fn lexicon(&self, language: Option<&str>) -> &Abbreviations {
@@ -93,16 +102,31 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
         let lang = Path::new(path)
             .file_stem()
             .and_then(|s| s.to_str())
-            .ok_or_else(|| params.error("abbreviations", format!("cannot tell the language of {path:?}")))?
+            .ok_or_else(|| {
+                params.error(
+                    "abbreviations",
+                    format!("cannot tell the language of {path:?}"),
+                )
+            })?
             .to_string();
-        let file = ctx.load(path).map_err(|e| params.error("abbreviations", e))?;
-        let lexicon = Abbreviations::parse(&file.info.path, &file.text).map_err(|e| params.error("abbreviations", e))?;
+        let file = ctx
+            .load(path)
+            .map_err(|e| params.error("abbreviations", e))?;
+        let lexicon = Abbreviations::parse(&file.info.path, &file.text)
+            .map_err(|e| params.error("abbreviations", e))?;
         if by_language.insert(lang.clone(), lexicon).is_some() {
-            return Err(params.error("abbreviations", format!("two lexicons for language `{lang}`")));
+            return Err(params.error(
+                "abbreviations",
+                format!("two lexicons for language `{lang}`"),
+            ));
         }
     }
-    let splitter = Splitter::new(by_language, &p.default_language).map_err(|e| params.error("default_language", e))?;
-    Ok(Box::new(Sentences { name: Arc::from(params.name.as_str()), splitter }))
+    let splitter = Splitter::new(by_language, &p.default_language)
+        .map_err(|e| params.error("default_language", e))?;
+    Ok(Box::new(Sentences {
+        name: Arc::from(params.name.as_str()),
+        splitter,
+    }))
 }
 
 impl Stage for Sentences {
@@ -120,7 +144,9 @@ impl Stage for Sentences {
     }
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         let skipped: Vec<Span> = doc.skipped().collect();
-        let sentences = self.splitter.split(&doc.text, &skipped, doc.meta.language.as_deref());
+        let sentences = self
+            .splitter
+            .split(&doc.text, &skipped, doc.meta.language.as_deref());
         doc.layers.sentences = Some(sentences);
         Ok(())
     }

@@ -41,11 +41,15 @@ impl Abbreviations {
             let err = |msg: String| format!("{origin}:{line_no}: {msg}");
             let mut cols = line.split('\t');
             let (Some(word), Some(class), None) = (cols.next(), cols.next(), cols.next()) else {
-                return Err(err(format!("expected `<word><TAB><class>`, found {line:?}")));
+                return Err(err(format!(
+                    "expected `<word><TAB><class>`, found {line:?}"
+                )));
             };
             let word = word.trim();
             if word.is_empty() || word.contains(char::is_whitespace) {
-                return Err(err(format!("the word must be one token without spaces, found {word:?}")));
+                return Err(err(format!(
+                    "the word must be one token without spaces, found {word:?}"
+                )));
             }
             if word.ends_with('.') {
                 return Err(err(format!("write {word:?} without its final full stop")));
@@ -65,11 +69,15 @@ impl Abbreviations {
             match class {
                 Some(class) => {
                     if word.len() > MAX_ABBREV || !word.is_ascii() {
-                        return Err(err(format!("abbreviations are ASCII of at most {MAX_ABBREV} bytes: {word:?}")));
+                        return Err(err(format!(
+                            "abbreviations are ASCII of at most {MAX_ABBREV} bytes: {word:?}"
+                        )));
                     }
                     let key: Box<[u8]> = word.to_ascii_lowercase().into_bytes().into();
                     if out.abbrevs.insert(key, class).is_some() {
-                        return Err(err(format!("duplicate abbreviation {word:?} (matching ignores case)")));
+                        return Err(err(format!(
+                            "duplicate abbreviation {word:?} (matching ignores case)"
+                        )));
                     }
                     out.max_len = out.max_len.max(word.len());
                 }
@@ -118,7 +126,10 @@ mod tests {
         let err = Abbreviations::parse("x.txt", "# c\nMr\ttitle\nDr\tbogus\n").unwrap_err();
         assert!(err.starts_with("x.txt:3:"), "{err}");
         let err = Abbreviations::parse("x.txt", "Mr\ttitle\nmr\ttitle\n").unwrap_err();
-        assert!(err.starts_with("x.txt:2:") && err.contains("duplicate"), "{err}");
+        assert!(
+            err.starts_with("x.txt:2:") && err.contains("duplicate"),
+            "{err}"
+        );
         let err = Abbreviations::parse("x.txt", "Mr.\ttitle\n").unwrap_err();
         assert!(err.contains("final full stop"), "{err}");
     }

@@ -42,15 +42,30 @@ static INTERESTING: [bool; 256] = {
 
 /// Split `text` into sentences, leaving out `skipped` spans (sorted, disjoint).
 pub fn split(text: &str, skipped: &[Span], ab: &Abbreviations, out: &mut Vec<Sentence>) {
-    let mut sp = Splitter { text, b: text.as_bytes(), ab, out, para: 0, block: None, last: None };
+    let mut sp = Splitter {
+        text,
+        b: text.as_bytes(),
+        ab,
+        out,
+        para: 0,
+        block: None,
+        last: None,
+    };
     let b = sp.b;
     let mut pos = 0;
     let mut k = 0;
     let mut prev_blank = true;
     let mut any = false;
     while pos < b.len() {
-        let e = b[pos..].iter().position(|&c| c == b'\n' || c == b'\r').map_or(b.len(), |i| pos + i);
-        let next = if e + 1 < b.len() && b[e] == b'\r' && b[e + 1] == b'\n' { e + 2 } else { e + 1 };
+        let e = b[pos..]
+            .iter()
+            .position(|&c| c == b'\n' || c == b'\r')
+            .map_or(b.len(), |i| pos + i);
+        let next = if e + 1 < b.len() && b[e] == b'\r' && b[e + 1] == b'\n' {
+            e + 2
+        } else {
+            e + 1
+        };
         let (cs, ce) = trim(text, pos, e);
         if cs == ce {
             sp.flush();
@@ -124,8 +139,7 @@ impl Splitter<'_> {
                         || first.is_lowercase()
                         || last.joiner
                         || ((last.trailing_ws || last.wrapped) && !indented)
-                })
-            ;
+                });
             if !join {
                 self.flush();
             }
@@ -135,14 +149,25 @@ impl Splitter<'_> {
                 block.end = ce;
                 block.lines += 1;
             }
-            None => self.block = Some(Block { start: cs, end: ce, list: marker, lines: 1 }),
+            None => {
+                self.block = Some(Block {
+                    start: cs,
+                    end: ce,
+                    list: marker,
+                    lines: 1,
+                })
+            }
         }
         let last_char = content.chars().next_back().unwrap_or(' ');
         self.last = Some(LineEnd {
             terminal: ends_terminal(content),
-            joiner: matches!(last_char, ',' | ';' | ':' | '-' | '–' | '—' | '&' | '/' | '('),
+            joiner: matches!(
+                last_char,
+                ',' | ';' | ':' | '-' | '–' | '—' | '&' | '/' | '('
+            ),
             trailing_ws: ce < le,
-            wrapped: content.len() >= WRAPPED_LINE && (last_char.is_lowercase() || last_char.is_ascii_digit()),
+            wrapped: content.len() >= WRAPPED_LINE
+                && (last_char.is_lowercase() || last_char.is_ascii_digit()),
         });
     }
 
@@ -178,11 +203,14 @@ impl Splitter<'_> {
 
     fn flush(&mut self) {
         self.last = None;
-        let Some(block) = self.block.take() else { return };
+        let Some(block) = self.block.take() else {
+            return;
+        };
         let first = self.out.len();
         self.split_block(&block);
         let content = &self.text[block.start..block.end];
-        if !block.list && block.lines == 1 && self.out.len() == first + 1 && !ends_terminal(content) {
+        if !block.list && block.lines == 1 && self.out.len() == first + 1 && !ends_terminal(content)
+        {
             self.out[first].kind = SentenceKind::Heading;
         }
     }
@@ -190,12 +218,20 @@ impl Splitter<'_> {
     fn push(&mut self, start: usize, end: usize, kind: SentenceKind) {
         let (s, e) = trim(self.text, start, end);
         if s < e {
-            self.out.push(Sentence { span: Span::new(s, e), kind, paragraph: self.para });
+            self.out.push(Sentence {
+                span: Span::new(s, e),
+                kind,
+                paragraph: self.para,
+            });
         }
     }
 
     fn split_block(&mut self, block: &Block) {
-        let kind = if block.list { SentenceKind::ListItem } else { SentenceKind::Text };
+        let kind = if block.list {
+            SentenceKind::ListItem
+        } else {
+            SentenceKind::Text
+        };
         let (b, be) = (self.b, block.end);
         let mut start = block.start;
         // The next inline enumeration marker ("1. a 2. b"): a forced boundary.
@@ -239,13 +275,24 @@ impl Splitter<'_> {
                 cjk |= t.cjk;
             }
             let single_dot = q == i + 1 && c == b'.';
-            match self.boundary(block.start, be, i, q, single_dot, only_ellipsis, cjk, quote_close) {
+            match self.boundary(
+                block.start,
+                be,
+                i,
+                q,
+                single_dot,
+                only_ellipsis,
+                cjk,
+                quote_close,
+            ) {
                 Some((r, s)) => {
                     self.push(start, r, kind);
                     start = s;
                     // A marker at the new start is not itself a candidate ("2. The").
                     let at_marker = forced.filter(|&(f, _)| f == s).map(|(_, m)| m).or_else(|| {
-                        self.marker_chain(s, be).and(enum_marker(&self.text[s..be])).map(|m| m.2)
+                        self.marker_chain(s, be)
+                            .and(enum_marker(&self.text[s..be]))
+                            .map(|m| m.2)
                     });
                     forced = self.marker_chain(s, be);
                     i = s + at_marker.unwrap_or(0);
@@ -265,7 +312,10 @@ impl Splitter<'_> {
         let (value, style, _) = enum_marker(text)?;
         let limit = text.len().min(400);
         let mut from = 0;
-        while let Some(n) = text.as_bytes()[from..limit].iter().position(|c| c.is_ascii_whitespace()) {
+        while let Some(n) = text.as_bytes()[from..limit]
+            .iter()
+            .position(|c| c.is_ascii_whitespace())
+        {
             let pos = from + n + 1;
             if pos >= text.len() {
                 return None;
@@ -334,7 +384,10 @@ impl Splitter<'_> {
                 }
                 Abbrev::Number if next.is_ascii_digit() => return None,
                 Abbrev::Number | Abbrev::General => {
-                    let word_end = b[s..be].iter().position(|c| !c.is_ascii_alphabetic()).map_or(be, |n| s + n);
+                    let word_end = b[s..be]
+                        .iter()
+                        .position(|c| !c.is_ascii_alphabetic())
+                        .map_or(be, |n| s + n);
                     return self.ab.is_starter(&b[s..word_end]).then_some((r, s));
                 }
             }
@@ -349,7 +402,10 @@ impl Splitter<'_> {
         while j > bs && (b[j - 1].is_ascii_alphabetic() || b[j - 1] == b'.') {
             j -= 1;
         }
-        if j == p || b[j] == b'.' || (j > bs && (b[j - 1].is_ascii_alphanumeric() || b[j - 1] >= 0x80)) {
+        if j == p
+            || b[j] == b'.'
+            || (j > bs && (b[j - 1].is_ascii_alphanumeric() || b[j - 1] >= 0x80))
+        {
             return Abbrev::None;
         }
         let token = &b[j..p];
@@ -359,7 +415,9 @@ impl Splitter<'_> {
             Some(AbbrevClass::General) => Abbrev::General,
             None if token == b"I" => Abbrev::General,
             None if token.len() == 1 && token[0].is_ascii_uppercase() => Abbrev::Title,
-            None if token.contains(&b'.') && token.split(|&c| c == b'.').all(|w| w.len() <= 3) => Abbrev::General,
+            None if token.contains(&b'.') && token.split(|&c| c == b'.').all(|w| w.len() <= 3) => {
+                Abbrev::General
+            }
             None => Abbrev::None,
         }
     }
@@ -369,7 +427,8 @@ impl Splitter<'_> {
 /// (`martyr.10 The`, `(1987).1 According`): the end of the digits when a
 /// capitalised word follows.
 fn footnote(b: &[u8], bs: usize, p: usize, q: usize, be: usize) -> Option<usize> {
-    if q != p + 1 || b[p] != b'.' || p == bs || !(b[p - 1].is_ascii_lowercase() || b[p - 1] == b')') {
+    if q != p + 1 || b[p] != b'.' || p == bs || !(b[p - 1].is_ascii_lowercase() || b[p - 1] == b')')
+    {
         return None;
     }
     let n = b[q..be].iter().take_while(|c| c.is_ascii_digit()).count();
@@ -398,7 +457,9 @@ fn protected_span(b: &[u8], i: usize, be: usize) -> Option<(usize, usize)> {
         b'"' => find_byte(b, i + 1, be, b'"').map(|c| (1, c)),
         b'(' => find_byte(b, i + 1, be, b')').map(|c| (1, c)),
         b'[' => find_byte(b, i + 1, be, b']').map(|c| (1, c)),
-        0xE2 if b[i..].starts_with("“".as_bytes()) => find_str(b, i + 3, be, "”".as_bytes()).map(|c| (3, c)),
+        0xE2 if b[i..].starts_with("“".as_bytes()) => {
+            find_str(b, i + 3, be, "”".as_bytes()).map(|c| (3, c))
+        }
         // ‘ opens a quotation; its ’ is the one not followed by a letter (not an apostrophe).
         0xE2 if b[i..].starts_with("‘".as_bytes()) => {
             let mut from = i + 3;
@@ -422,9 +483,9 @@ fn terminator_at(b: &[u8], i: usize) -> Option<Term> {
         // An interrupted quotation ends a sentence like an ellipsis: `sir--" The`.
         b'-' if b.get(i + 1) == Some(&b'-') && closes_quote(b, i + 2) => t(2, true, false),
         0xE2 => match (b.get(i + 1)?, b.get(i + 2)?) {
-            (0x80, 0xA6) => t(3, true, false), // …
+            (0x80, 0xA6) => t(3, true, false),                           // …
             (0x80, 0x94) if closes_quote(b, i + 3) => t(3, true, false), // —”
-            (0x80, 0xBC) | (0x81, 0x87..=0x89) => t(3, false, false), // ‼ ⁇ ⁈ ⁉
+            (0x80, 0xBC) | (0x81, 0x87..=0x89) => t(3, false, false),    // ‼ ⁇ ⁈ ⁉
             _ => None,
         },
         0xE3 if b.get(i + 1..i + 3)? == [0x80, 0x82] => t(3, false, true), // 。
@@ -442,7 +503,14 @@ fn closes_quote(b: &[u8], i: usize) -> bool {
 
 /// Skip closing quotes and brackets after a terminator (they stay with the sentence).
 fn skip_close(b: &[u8], mut i: usize, end: usize) -> usize {
-    const CLOSE3: [&[u8]; 6] = ["’".as_bytes(), "”".as_bytes(), "›".as_bytes(), "」".as_bytes(), "』".as_bytes(), "）".as_bytes()];
+    const CLOSE3: [&[u8]; 6] = [
+        "’".as_bytes(),
+        "”".as_bytes(),
+        "›".as_bytes(),
+        "」".as_bytes(),
+        "』".as_bytes(),
+        "）".as_bytes(),
+    ];
     while i < end {
         match b[i] {
             b'"' | b'\'' | b')' | b']' | b'}' => i += 1,
@@ -474,12 +542,18 @@ fn skip_space(b: &[u8], mut i: usize, end: usize) -> usize {
 
 fn find_byte(b: &[u8], from: usize, end: usize, needle: u8) -> Option<usize> {
     let end = end.min(from + MAX_QUOTE).min(b.len());
-    b.get(from..end)?.iter().position(|&c| c == needle).map(|n| from + n)
+    b.get(from..end)?
+        .iter()
+        .position(|&c| c == needle)
+        .map(|n| from + n)
 }
 
 fn find_str(b: &[u8], from: usize, end: usize, needle: &[u8]) -> Option<usize> {
     let end = end.min(from + MAX_QUOTE).min(b.len());
-    b.get(from..end)?.windows(needle.len()).position(|w| w == needle).map(|n| from + n)
+    b.get(from..end)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|n| from + n)
 }
 
 /// UAX #29 over a window: the char before the terminator run `[p, q)`, the
@@ -510,7 +584,9 @@ fn uax_boundary(text: &str, p: usize, q: usize, s: usize, be: usize) -> bool {
             *c = b' ';
         }
     }
-    let Ok(window) = std::str::from_utf8(&buf[..at + tail.len()]) else { return false };
+    let Ok(window) = std::str::from_utf8(&buf[..at + tail.len()]) else {
+        return false;
+    };
     window.split_sentence_bound_indices().any(|(i, _)| i == at)
 }
 
@@ -519,7 +595,9 @@ pub(crate) fn ends_terminal(line: &str) -> bool {
     let core = line.trim_end_matches(|c: char| {
         matches!(c, '"' | '\'' | ')' | ']' | '}' | '’' | '”' | '»' | '›') || c.is_whitespace()
     });
-    core.ends_with(['.', '!', '?', '…', '。', '！', '？', '．', '‼', '⁇', '⁈', '⁉'])
+    core.ends_with([
+        '.', '!', '?', '…', '。', '！', '？', '．', '‼', '⁇', '⁈', '⁉',
+    ])
 }
 
 /// Length of a leading list marker (bullet or enumeration), 0 when none.
@@ -539,7 +617,22 @@ fn marker_len(text: &str) -> usize {
 }
 
 fn is_bullet(c: char) -> bool {
-    matches!(c, '•' | '◦' | '▪' | '‣' | '⁃' | '●' | '■' | '►' | '▶' | '○' | '□' | '✓' | '✔' | '·')
+    matches!(
+        c,
+        '•' | '◦'
+            | '▪'
+            | '‣'
+            | '⁃'
+            | '●'
+            | '■'
+            | '►'
+            | '▶'
+            | '○'
+            | '□'
+            | '✓'
+            | '✔'
+            | '·'
+    )
 }
 
 /// An enumeration marker at the start of `text` followed by a space:
@@ -549,13 +642,19 @@ fn enum_marker(text: &str) -> Option<(u32, u8, usize)> {
     let b = text.as_bytes();
     let paren = b.first() == Some(&b'(');
     let body = &b[paren as usize..];
-    let n = body.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+    let n = body
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
     if n == 0 || n > 4 {
         return None;
     }
     let tok = &body[..n];
     let (value, family) = if tok.iter().all(u8::is_ascii_digit) && n <= 2 {
-        (tok.iter().fold(0u32, |v, d| v * 10 + u32::from(d - b'0')), 0u8)
+        (
+            tok.iter().fold(0u32, |v, d| v * 10 + u32::from(d - b'0')),
+            0u8,
+        )
     } else if let Some(v) = roman(tok).filter(|_| n > 1 || matches!(tok[0], b'i' | b'I')) {
         (v, 8)
     } else if n == 1 && tok[0].is_ascii_alphabetic() {
@@ -581,27 +680,41 @@ fn enum_marker(text: &str) -> Option<(u32, u8, usize)> {
 }
 
 fn roman(tok: &[u8]) -> Option<u32> {
-    const ROMAN: [&str; 12] = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"];
-    ROMAN.iter().position(|r| r.as_bytes().eq_ignore_ascii_case(tok)).map(|p| p as u32 + 1)
+    const ROMAN: [&str; 12] = [
+        "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii",
+    ];
+    ROMAN
+        .iter()
+        .position(|r| r.as_bytes().eq_ignore_ascii_case(tok))
+        .map(|p| p as u32 + 1)
 }
 
 /// True when the line starts with a bullet or an enumeration marker.
 pub(crate) fn is_list_marker(line: &str) -> bool {
     let mut chars = line.chars();
-    let Some(first) = chars.next() else { return false };
+    let Some(first) = chars.next() else {
+        return false;
+    };
     let rest = chars.as_str();
     let then_space = |s: &str| s.starts_with(char::is_whitespace);
     match first {
-        '•' | '◦' | '▪' | '‣' | '⁃' | '●' | '■' | '►' | '▶' | '○' | '□' | '✓' | '✔' | '·' => true,
+        '•' | '◦' | '▪' | '‣' | '⁃' | '●' | '■' | '►' | '▶' | '○' | '□' | '✓' | '✔' | '·' => {
+            true
+        }
         '-' | '*' | '–' | '+' => then_space(rest),
         '(' => {
             let inner = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
-            (1..=4).contains(&inner) && rest[inner..].starts_with(')') && then_space(&rest[inner + 1..])
+            (1..=4).contains(&inner)
+                && rest[inner..].starts_with(')')
+                && then_space(&rest[inner + 1..])
         }
         _ => {
             let b = line.as_bytes();
             let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
-            let letters = b.iter().take_while(|c| matches!(c, b'i' | b'v' | b'x' | b'I' | b'V' | b'X')).count();
+            let letters = b
+                .iter()
+                .take_while(|c| matches!(c, b'i' | b'v' | b'x' | b'I' | b'V' | b'X'))
+                .count();
             let n = if (1..=3).contains(&digits) {
                 digits
             } else if b[0].is_ascii_alphabetic() && !b.get(1).is_some_and(u8::is_ascii_alphabetic) {
