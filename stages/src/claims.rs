@@ -2,14 +2,18 @@
 
 use std::sync::Arc;
 
-use claimex_pipeline::{BuildContext, ConfigError, Document, Layer, Stage, StageError, StageParams};
+use claimex_pipeline::{
+    BuildContext, ConfigError, Document, Layer, Stage, StageError, StageParams,
+};
 
 pub struct Claims {
     name: Arc<str>,
 }
 
 pub fn build(params: &StageParams, _ctx: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
-    Ok(Box::new(Claims { name: Arc::from(params.name.as_str()) }))
+    Ok(Box::new(Claims {
+        name: Arc::from(params.name.as_str()),
+    }))
 }
 
 impl Stage for Claims {
@@ -20,7 +24,12 @@ impl Stage for Claims {
         "claims"
     }
     fn requires(&self) -> &'static [Layer] {
-        &[Layer::Sentences, Layer::Mentions, Layer::Numbers, Layer::Dates]
+        &[
+            Layer::Sentences,
+            Layer::Mentions,
+            Layer::Numbers,
+            Layer::Dates,
+        ]
     }
     fn produces(&self) -> &'static [Layer] {
         &[Layer::Claims]

@@ -2,14 +2,18 @@
 
 use std::sync::Arc;
 
-use claimex_pipeline::{BuildContext, ConfigError, Document, Layer, Stage, StageError, StageParams};
+use claimex_pipeline::{
+    BuildContext, ConfigError, Document, Layer, Stage, StageError, StageParams,
+};
 
 pub struct Dates {
     name: Arc<str>,
 }
 
 pub fn build(params: &StageParams, _ctx: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
-    Ok(Box::new(Dates { name: Arc::from(params.name.as_str()) }))
+    Ok(Box::new(Dates {
+        name: Arc::from(params.name.as_str()),
+    }))
 }
 
 impl Stage for Dates {

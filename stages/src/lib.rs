@@ -27,12 +27,36 @@ pub mod embedded {
 /// Every built-in stage kind.
 pub fn registry() -> Registry {
     let mut r = Registry::new();
-    r.register(StageKind { kind: "clean", summary: "mark page furniture and read metadata lines", build: clean::build });
-    r.register(StageKind { kind: "sentences", summary: "split sentences, headings and list items", build: sentences::build });
-    r.register(StageKind { kind: "lexicon", summary: "tag lexicon entries (label, canonical id, attributes)", build: lexicon::build });
-    r.register(StageKind { kind: "numbers", summary: "find and normalise cardinal quantities", build: numbers::build });
-    r.register(StageKind { kind: "dates", summary: "find dates and resolve them against publication", build: dates::build });
-    r.register(StageKind { kind: "claims", summary: "assemble claims from the other layers", build: claims::build });
+    r.register(StageKind {
+        kind: "clean",
+        summary: "mark page furniture and read metadata lines",
+        build: clean::build,
+    });
+    r.register(StageKind {
+        kind: "sentences",
+        summary: "split sentences, headings and list items",
+        build: sentences::build,
+    });
+    r.register(StageKind {
+        kind: "lexicon",
+        summary: "tag lexicon entries (label, canonical id, attributes)",
+        build: lexicon::build,
+    });
+    r.register(StageKind {
+        kind: "numbers",
+        summary: "find and normalise cardinal quantities",
+        build: numbers::build,
+    });
+    r.register(StageKind {
+        kind: "dates",
+        summary: "find dates and resolve them against publication",
+        build: dates::build,
+    });
+    r.register(StageKind {
+        kind: "claims",
+        summary: "assemble claims from the other layers",
+        build: claims::build,
+    });
     r
 }
 

@@ -85,14 +85,25 @@ fn norm(s: &str) -> String {
 
 fn run(file: &str) -> (usize, usize, usize, usize) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let cases: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(root.join("testsuites").join(file)).unwrap()).unwrap();
+    let cases: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(root.join("testsuites").join(file)).unwrap())
+            .unwrap();
     let sp = splitter();
     let (mut pass, mut total, mut ex_pass, mut ex_total) = (0, 0, 0, 0);
     for c in &cases {
         let id = c["id"].as_str().unwrap();
         let text = c["text"].as_str().unwrap();
-        let expected: Vec<String> = c["expected"].as_array().unwrap().iter().map(|e| norm(e.as_str().unwrap())).collect();
-        let got: Vec<String> = sp.split(text, &[], None).iter().map(|s| norm(&text[s.span.start..s.span.end])).collect();
+        let expected: Vec<String> = c["expected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| norm(e.as_str().unwrap()))
+            .collect();
+        let got: Vec<String> = sp
+            .split(text, &[], None)
+            .iter()
+            .map(|s| norm(&text[s.span.start..s.span.end]))
+            .collect();
         let ok = got == expected;
         if EXCLUDED.iter().any(|(x, _)| *x == id) {
             ex_total += 1;
@@ -102,9 +113,19 @@ fn run(file: &str) -> (usize, usize, usize, usize) {
         total += 1;
         pass += ok as usize;
         if !ok && std::env::var("SBD_VERBOSE").is_ok() {
-            let i = expected.iter().zip(&got).position(|(a, b)| a != b).unwrap_or(expected.len().min(got.len()));
+            let i = expected
+                .iter()
+                .zip(&got)
+                .position(|(a, b)| a != b)
+                .unwrap_or(expected.len().min(got.len()));
             let cut = |v: Option<&String>| v.map(|s| s.chars().take(160).collect::<String>());
-            println!("FAIL {id} (exp {} got {}): expected {:?}\n      got {:?}", expected.len(), got.len(), cut(expected.get(i)), cut(got.get(i)));
+            println!(
+                "FAIL {id} (exp {} got {}): expected {:?}\n      got {:?}",
+                expected.len(),
+                got.len(),
+                cut(expected.get(i)),
+                cut(got.get(i))
+            );
         }
     }
     (pass, total, ex_pass, ex_total)
@@ -117,19 +138,31 @@ fn report(name: &str, pass: usize, total: usize, ex_pass: usize, ex_total: usize
         "{name}: {pass}/{total} = {rate:.1}% on the cases not excluded; {ex_total} excluded ({ex_pass} of them pass anyway); {all:.1}% over all {} cases",
         total + ex_total
     );
-    assert!(rate >= 95.0, "{name}: pass rate {rate:.1}% is below 95% (run with SBD_VERBOSE=1 to list failures)");
+    assert!(
+        rate >= 95.0,
+        "{name}: pass rate {rate:.1}% is below 95% (run with SBD_VERBOSE=1 to list failures)"
+    );
 }
 
 #[test]
 fn exclusions_name_existing_cases() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let mut ids = Vec::new();
-    for file in ["sbd_pysbd_tests_en.json", "sbd_pragmatic_segmenter_en_more.json"] {
-        let cases: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(root.join("testsuites").join(file)).unwrap()).unwrap();
+    for file in [
+        "sbd_pysbd_tests_en.json",
+        "sbd_pragmatic_segmenter_en_more.json",
+    ] {
+        let cases: Vec<Value> = serde_json::from_str(
+            &std::fs::read_to_string(root.join("testsuites").join(file)).unwrap(),
+        )
+        .unwrap();
         ids.extend(cases.iter().map(|c| c["id"].as_str().unwrap().to_string()));
     }
     for (id, reason) in EXCLUDED {
-        assert!(ids.iter().any(|i| i == id), "excluded case {id} does not exist");
+        assert!(
+            ids.iter().any(|i| i == id),
+            "excluded case {id} does not exist"
+        );
         assert!(!reason.is_empty());
     }
 }

@@ -209,8 +209,7 @@ impl Splitter<'_> {
         let first = self.out.len();
         self.split_block(&block);
         let content = &self.text[block.start..block.end];
-        if !block.list && block.lines == 1 && self.out.len() == first + 1 && !ends_terminal(content)
-        {
+        if !block.list && block.lines == 1 && self.out.len() == first + 1 && is_heading(content) {
             self.out[first].kind = SentenceKind::Heading;
         }
     }
@@ -588,6 +587,14 @@ fn uax_boundary(text: &str, p: usize, q: usize, s: usize, be: usize) -> bool {
         return false;
     };
     window.split_sentence_bound_indices().any(|(i, _)| i == at)
+}
+
+/// A standalone line that is a headline: no final punctuation (nor a colon or
+/// comma leading into more text), and short.
+fn is_heading(line: &str) -> bool {
+    !ends_terminal(line)
+        && !line.ends_with([':', ',', ';'])
+        && line.split_whitespace().count() <= 25
 }
 
 /// True when the line ends with terminal punctuation (closing marks aside).
