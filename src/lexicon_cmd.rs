@@ -30,19 +30,12 @@ fn load_config(path: Option<&Path>) -> Result<(Config, DataRoot), String> {
     match path {
         Some(p) => {
             let config = Config::from_file(p).map_err(|e| e.to_string())?;
-            let dir = config
-                .base_dir
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("."));
+            let dir = config.base_dir.clone().unwrap_or_else(|| PathBuf::from("."));
             Ok((config, DataRoot::Dir(dir)))
         }
         None => {
-            let config = Config::parse(
-                "builtin:claimex.toml",
-                claimex_stages::embedded::DEFAULT_CONFIG,
-                None,
-            )
-            .map_err(|e| e.to_string())?;
+            let config = Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None)
+                .map_err(|e| e.to_string())?;
             Ok((config, claimex_stages::embedded_root()))
         }
     }
@@ -63,8 +56,7 @@ fn check_dir(dir: &Path) -> Result<ExitCode, String> {
     files.sort();
     let mut failed = false;
     for path in files {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         match Lexicon::parse(&path.display().to_string(), &text) {
             Ok(lex) => println!(
                 "{}: {} entries, {} canonical ids, {} examples",
@@ -79,11 +71,7 @@ fn check_dir(dir: &Path) -> Result<ExitCode, String> {
             }
         }
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 pub fn run(cmd: &LexiconCmd) -> Result<ExitCode, String> {
@@ -114,27 +102,14 @@ pub fn run(cmd: &LexiconCmd) -> Result<ExitCode, String> {
             let stages = stages(config.as_deref())?;
             let (mut total, mut failures) = (0, Vec::new());
             for stage in &stages {
-                total += stage
-                    .files()
-                    .iter()
-                    .map(|f| f.examples.len())
-                    .sum::<usize>();
+                total += stage.files().iter().map(|f| f.examples.len()).sum::<usize>();
                 failures.extend(stage.check_examples());
             }
             for f in &failures {
                 eprintln!("{f}");
             }
-            println!(
-                "{} examples, {} passed, {} failed",
-                total,
-                total - failures.len(),
-                failures.len()
-            );
-            Ok(if failures.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+            println!("{} examples, {} passed, {} failed", total, total - failures.len(), failures.len());
+            Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
     }
 }

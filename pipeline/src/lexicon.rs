@@ -102,15 +102,8 @@ enum Column {
 impl Lexicon {
     /// Parse and validate a lexicon file. `name` appears in errors and provenance.
     pub fn parse(name: &str, text: &str) -> Result<Lexicon, LexiconError> {
-        let err = |line: usize, message: String| LexiconError {
-            file: name.to_string(),
-            line,
-            message,
-        };
-        let mut lex = Lexicon {
-            name: name.to_string(),
-            ..Default::default()
-        };
+        let err = |line: usize, message: String| LexiconError { file: name.to_string(), line, message };
+        let mut lex = Lexicon { name: name.to_string(), ..Default::default() };
         let mut columns: Vec<Column> = Vec::new();
         let mut header_seen = false;
         // Interning tables: canonical ids and attribute cell tuples.
@@ -124,22 +117,14 @@ impl Lexicon {
         for (index, raw) in text.split('\n').enumerate() {
             let lineno = index + 1;
             let line = raw.strip_suffix('\r').unwrap_or(raw);
-            let line = if index == 0 {
-                line.strip_prefix('\u{feff}').unwrap_or(line)
-            } else {
-                line
-            };
+            let line = if index == 0 { line.strip_prefix('\u{feff}').unwrap_or(line) } else { line };
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
             if !header_seen {
                 columns = parse_header(line).map_err(|m| err(lineno, m))?;
-                lex.attr_columns = line
-                    .split('\t')
-                    .skip(2)
-                    .filter(|c| !matches!(*c, "label" | "case"))
-                    .map(String::from)
-                    .collect();
+                lex.attr_columns =
+                    line.split('\t').skip(2).filter(|c| !matches!(*c, "label" | "case")).map(String::from).collect();
                 header_seen = true;
                 continue;
             }
@@ -151,24 +136,17 @@ impl Lexicon {
                     other => {
                         return Err(err(
                             lineno,
-                            format!(
-                                "unknown directive `@{other}`, expected `@match` or `@nomatch`"
-                            ),
+                            format!("unknown directive `@{other}`, expected `@match` or `@nomatch`"),
                         ))
                     }
                 };
                 if sentence.trim().is_empty() {
-                    return Err(err(
-                        lineno,
-                        format!("`@{directive}` needs a sentence after a tab"),
-                    ));
+                    return Err(err(lineno, format!("`@{directive}` needs a sentence after a tab")));
                 }
                 let Some(entry) = lex.entries.len().checked_sub(1) else {
                     return Err(err(
                         lineno,
-                        format!(
-                            "`@{directive}` before any entry: examples follow the entry they test"
-                        ),
+                        format!("`@{directive}` before any entry: examples follow the entry they test"),
                     ));
                 };
                 lex.examples.push(LexExample {
@@ -195,10 +173,7 @@ impl Lexicon {
                 return Err(err(lineno, "empty surface".into()));
             }
             if canonical.is_empty() {
-                return Err(err(
-                    lineno,
-                    format!("empty canonical for surface `{surface}`"),
-                ));
+                return Err(err(lineno, format!("empty canonical for surface `{surface}`")));
             }
             match surfaces.entry(surface) {
                 MapEntry::Occupied(prev) => {
@@ -217,44 +192,27 @@ impl Lexicon {
                     v.insert((lex.entries.len(), lineno));
                 }
             }
-            let canonical = Arc::clone(
-                canonicals
-                    .entry(canonical)
-                    .or_insert_with(|| Arc::from(canonical)),
-            );
+            let canonical = Arc::clone(canonicals.entry(canonical).or_insert_with(|| Arc::from(canonical)));
             let mut label = None;
             let mut case = CaseMode::Stage;
             for (col, cell) in columns.iter().zip(&cells[2..]) {
                 let cell = cell.trim();
                 match col {
                     Column::Label if !cell.is_empty() => {
-                        label = Some(Arc::clone(
-                            labels.entry(cell).or_insert_with(|| Arc::from(cell)),
-                        ));
+                        label = Some(Arc::clone(labels.entry(cell).or_insert_with(|| Arc::from(cell))));
                     }
                     Column::Case => match cell {
                         "" => {}
                         "sensitive" => case = CaseMode::Sensitive,
                         other => {
-                            return Err(err(
-                                lineno,
-                                format!("`case` is `{other}`, expected `sensitive` or empty"),
-                            ))
+                            return Err(err(lineno, format!("`case` is `{other}`, expected `sensitive` or empty")))
                         }
                     },
-                    Column::Attr(i)
-                        if DATE_COLUMNS.contains(&lex.attr_columns[*i].as_str())
-                            && !cell.is_empty() =>
-                    {
-                        if chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d").is_err()
-                            || cell.len() != 10
-                        {
+                    Column::Attr(i) if DATE_COLUMNS.contains(&lex.attr_columns[*i].as_str()) && !cell.is_empty() => {
+                        if chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d").is_err() || cell.len() != 10 {
                             return Err(err(
                                 lineno,
-                                format!(
-                                    "`{}` is `{cell}`, expected a date YYYY-MM-DD",
-                                    lex.attr_columns[*i]
-                                ),
+                                format!("`{}` is `{cell}`, expected a date YYYY-MM-DD", lex.attr_columns[*i]),
                             ));
                         }
                     }
@@ -274,26 +232,18 @@ impl Lexicon {
                             }
                         }
                     }
-                    let a = if map.is_empty() {
-                        Arc::clone(&empty_attrs)
-                    } else {
-                        Arc::new(map)
-                    };
+                    let a = if map.is_empty() { Arc::clone(&empty_attrs) } else { Arc::new(map) };
                     attr_sets.insert(attr_key, Arc::clone(&a));
                     a
                 }
             };
-            lex.entries.push(LexEntry {
-                surface: surface.into(),
-                canonical,
-                attrs,
-                label,
-                case,
-                line: lineno as u32,
-            });
+            lex.entries.push(LexEntry { surface: surface.into(), canonical, attrs, label, case, line: lineno as u32 });
         }
         if !header_seen {
-            return Err(err(1, "no header line: the first non-comment line must be `surface<TAB>canonical[<TAB>attribute…]`".into()));
+            return Err(err(
+                1,
+                "no header line: the first non-comment line must be `surface<TAB>canonical[<TAB>attribute…]`".into(),
+            ));
         }
         Ok(lex)
     }
@@ -312,22 +262,14 @@ fn parse_header(line: &str) -> Result<Vec<Column>, String> {
     if cells.len() < 2 || cells[0] != "surface" || cells[1] != "canonical" {
         return Err(format!(
             "header must start with `surface<TAB>canonical`, found `{}`",
-            cells
-                .iter()
-                .take(2)
-                .copied()
-                .collect::<Vec<_>>()
-                .join("<TAB>")
+            cells.iter().take(2).copied().collect::<Vec<_>>().join("<TAB>")
         ));
     }
     let mut columns = Vec::new();
     let mut attrs = 0;
     for (i, name) in cells.iter().enumerate().skip(2) {
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!(
-                "column {} has name `{name}`, expected letters, digits and `_`",
-                i + 1
-            ));
+            return Err(format!("column {} has name `{name}`, expected letters, digits and `_`", i + 1));
         }
         if cells[..i].contains(name) {
             return Err(format!("column `{name}` appears twice in the header"));
@@ -355,23 +297,12 @@ mod tests {
         assert_eq!(lex.attr_columns, vec!["type"]);
         assert_eq!(lex.entries.len(), 2);
         assert_eq!(lex.entries[0].line, 4);
-        assert_eq!(
-            lex.entries[0].attrs.get("type").map(String::as_str),
-            Some("metonym")
-        );
-        assert!(
-            Arc::ptr_eq(&lex.entries[0].canonical, &lex.entries[1].canonical),
-            "canonical ids are interned"
-        );
+        assert_eq!(lex.entries[0].attrs.get("type").map(String::as_str), Some("metonym"));
+        assert!(Arc::ptr_eq(&lex.entries[0].canonical, &lex.entries[1].canonical), "canonical ids are interned");
         assert_eq!(lex.entries[1].label.as_deref(), Some("PLACE"));
         assert_eq!(
             lex.examples,
-            vec![LexExample {
-                entry: 0,
-                expect_match: true,
-                sentence: "Kyiv said so.".into(),
-                line: 5
-            }]
+            vec![LexExample { entry: 0, expect_match: true, sentence: "Kyiv said so.".into(), line: 5 }]
         );
     }
 }

@@ -1,0 +1,642 @@
+//! The splitter: lines → blocks → sentences, in one pass over the bytes.
+//!
+//! 1. Lines are grouped into *blocks*: a blank line, a list marker, a skipped
+//!    region or a standalone line (no final punctuation, next line not a
+//!    continuation) ends a block. Blocks never join across those.
+//! 2. Inside a block, only candidate bytes (`.`, `!`, `?`, ellipses, CJK stops,
+//!    quotes) are examined. A candidate is decided by the news corrections
+//!    (abbreviations, initials, lowercase continuation, quotes, no-space
+//!    tokens such as `3.5` or `Feb.06`); what they leave open is decided by
+//!    UAX #29 (`split_sentence_bound_indices`) over a small window around the
+//!    candidate, so no full UAX pass over the text is needed.
+
+use claimex_pipeline::{Sentence, SentenceKind, Span};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::abbrev::{AbbrevClass, Abbreviations};
+
+/// Quotes longer than this are not protected (an unbalanced `"` must not
+/// swallow a paragraph).
+const MAX_QUOTE: usize = 1200;
+/// A line this long that ends in a lowercase word is a hard-wrapped line.
+const WRAPPED_LINE: usize = 50;
+/// Window size for the UAX #29 check.
+const WINDOW: usize = 64;
+
+/// Bytes that may start a candidate or a protected span: `. ! ? " ( [ -` and
+/// lead bytes of `… “ ‘ — ‼ 。 ！ ？ ．`.
+static INTERESTING: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'(' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b'-' as usize] = true;
+    t[0xE2] = true;
+    t[0xE3] = true;
+    t[0xEF] = true;
+    t
+};
+
+/// Split `text` into sentences, leaving out `skipped` spans (sorted, disjoint).
+pub fn split(text: &str, skipped: &[Span], ab: &Abbreviations, out: &mut Vec<Sentence>) {
+    let mut sp = Splitter { text, b: text.as_bytes(), ab, out, para: 0, block: None, last: None };
+    let b = sp.b;
+    let mut pos = 0;
+    let mut k = 0;
+    let mut prev_blank = true;
+    let mut any = false;
+    while pos < b.len() {
+        let e = b[pos..].iter().position(|&c| c == b'\n' || c == b'\r').map_or(b.len(), |i| pos + i);
+        let next = if e + 1 < b.len() && b[e] == b'\r' && b[e + 1] == b'\n' { e + 2 } else { e + 1 };
+        let (cs, ce) = trim(text, pos, e);
+        if cs == ce {
+            sp.flush();
+            if any && !prev_blank {
+                sp.para += 1;
+            }
+            prev_blank = true;
+        } else {
+            prev_blank = false;
+            any = true;
+            while k < skipped.len() && skipped[k].end <= cs {
+                k += 1;
+            }
+            if k < skipped.len() && skipped[k].start < ce {
+                k = sp.skipped_line(cs, ce, skipped, k);
+            } else {
+                sp.line(pos, cs, ce, e);
+            }
+        }
+        pos = next;
+    }
+    sp.flush();
+}
+
+/// Trimmed bounds of `text[s..e]`.
+fn trim(text: &str, s: usize, e: usize) -> (usize, usize) {
+    let line = &text[s..e];
+    let start = line.trim_start();
+    if start.is_empty() {
+        return (e, e);
+    }
+    let cs = e - start.len();
+    (cs, cs + start.trim_end().len())
+}
+
+struct Block {
+    start: usize,
+    end: usize,
+    list: bool,
+    lines: u32,
+}
+
+/// What the previous line of the block says about joining the next one.
+struct LineEnd {
+    terminal: bool,
+    joiner: bool,
+    trailing_ws: bool,
+    wrapped: bool,
+}
+
+struct Splitter<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    ab: &'a Abbreviations,
+    out: &'a mut Vec<Sentence>,
+    para: u32,
+    block: Option<Block>,
+    last: Option<LineEnd>,
+}
+
+impl Splitter<'_> {
+    fn line(&mut self, ls: usize, cs: usize, ce: usize, le: usize) {
+        let content = &self.text[cs..ce];
+        let marker = is_list_marker(content);
+        if self.block.is_some() {
+            let join = !marker
+                && self.last.as_ref().is_some_and(|last| {
+                    let first = content.chars().next().unwrap_or(' ');
+                    let indented = cs > ls;
+                    last.terminal
+                        || first.is_lowercase()
+                        || last.joiner
+                        || ((last.trailing_ws || last.wrapped) && !indented)
+                });
+            if !join {
+                self.flush();
+            }
+        }
+        match &mut self.block {
+            Some(block) => {
+                block.end = ce;
+                block.lines += 1;
+            }
+            None => self.block = Some(Block { start: cs, end: ce, list: marker, lines: 1 }),
+        }
+        let last_char = content.chars().next_back().unwrap_or(' ');
+        self.last = Some(LineEnd {
+            terminal: ends_terminal(content),
+            joiner: matches!(last_char, ',' | ';' | ':' | '-' | '–' | '—' | '&' | '/' | '('),
+            trailing_ws: ce < le,
+            wrapped: content.len() >= WRAPPED_LINE && (last_char.is_lowercase() || last_char.is_ascii_digit()),
+        });
+    }
+
+    /// A line that overlaps skipped spans: each unskipped piece stands alone.
+    fn skipped_line(&mut self, cs: usize, ce: usize, skipped: &[Span], mut k: usize) -> usize {
+        self.flush();
+        let mut piece = cs;
+        while k < skipped.len() && skipped[k].start < ce {
+            let s = skipped[k];
+            if s.start > piece {
+                self.piece(piece, s.start);
+            }
+            piece = piece.max(s.end);
+            if s.end <= ce {
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        if piece < ce {
+            self.piece(piece, ce);
+        }
+        k
+    }
+
+    fn piece(&mut self, s: usize, e: usize) {
+        let (cs, ce) = trim(self.text, s, e);
+        if cs < ce {
+            self.line(cs, cs, ce, ce);
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        self.last = None;
+        let Some(block) = self.block.take() else {
+            return;
+        };
+        let first = self.out.len();
+        self.split_block(&block);
+        let content = &self.text[block.start..block.end];
+        if !block.list && block.lines == 1 && self.out.len() == first + 1 && is_heading(content) {
+            self.out[first].kind = SentenceKind::Heading;
+        }
+    }
+
+    fn push(&mut self, start: usize, end: usize, kind: SentenceKind) {
+        let (s, e) = trim(self.text, start, end);
+        if s < e {
+            self.out.push(Sentence { span: Span::new(s, e), kind, paragraph: self.para });
+        }
+    }
+
+    fn split_block(&mut self, block: &Block) {
+        let kind = if block.list { SentenceKind::ListItem } else { SentenceKind::Text };
+        let (b, be) = (self.b, block.end);
+        let mut start = block.start;
+        // The next inline enumeration marker ("1. a 2. b"): a forced boundary.
+        let mut forced = self.marker_chain(start, be);
+        let mut i = start + marker_len(&self.text[start..be]);
+        // Byte index of the closing quote of the quotation we are in (0: none).
+        let mut quote_close = 0usize;
+        while i < be {
+            if forced.is_some_and(|(f, _)| i >= f) {
+                let (f, m) = forced.take().unwrap_or_default();
+                self.push(start, f, kind);
+                start = f;
+                i = f + m;
+                forced = self.marker_chain(start, be);
+                continue;
+            }
+            let c = b[i];
+            if !INTERESTING[c as usize] {
+                i += 1;
+                continue;
+            }
+            // Quotations and brackets are protected spans: no boundary inside
+            // unless the terminator is followed by the closing mark.
+            if i > quote_close || quote_close == 0 {
+                if let Some((open, close)) = protected_span(b, i, be) {
+                    quote_close = close;
+                    i += open;
+                    continue;
+                }
+            }
+            let Some(first) = terminator_at(b, i) else {
+                i += 1;
+                continue;
+            };
+            let mut q = i + first.len;
+            let mut only_ellipsis = first.ellipsis;
+            let mut cjk = first.cjk;
+            while let Some(t) = terminator_at(b, q).filter(|_| q < be) {
+                q += t.len;
+                only_ellipsis &= t.ellipsis;
+                cjk |= t.cjk;
+            }
+            let single_dot = q == i + 1 && c == b'.';
+            match self.boundary(block.start, be, i, q, single_dot, only_ellipsis, cjk, quote_close) {
+                Some((r, s)) => {
+                    self.push(start, r, kind);
+                    start = s;
+                    // A marker at the new start is not itself a candidate ("2. The").
+                    let at_marker = forced
+                        .filter(|&(f, _)| f == s)
+                        .map(|(_, m)| m)
+                        .or_else(|| self.marker_chain(s, be).and(enum_marker(&self.text[s..be])).map(|m| m.2));
+                    forced = self.marker_chain(s, be);
+                    i = s + at_marker.unwrap_or(0);
+                }
+                None => i = q,
+            }
+        }
+        if start < be {
+            self.push(start, be, kind);
+        }
+    }
+
+    /// When an enumeration marker starts at `at` and the next marker of the
+    /// sequence follows in the block, `(position, length)` of that next marker.
+    fn marker_chain(&self, at: usize, be: usize) -> Option<(usize, usize)> {
+        let text = &self.text[at..be];
+        let (value, style, _) = enum_marker(text)?;
+        let limit = text.len().min(400);
+        let mut from = 0;
+        while let Some(n) = text.as_bytes()[from..limit].iter().position(|c| c.is_ascii_whitespace()) {
+            let pos = from + n + 1;
+            if pos >= text.len() {
+                return None;
+            }
+            if let Some((v, st, len)) = enum_marker(&text[pos..]) {
+                if st == style && v == value + 1 {
+                    return Some((at + pos, len));
+                }
+            }
+            from = pos;
+        }
+        None
+    }
+
+    /// Decide the candidate terminator run `[p, q)`; `Some((end, next_start))` for a boundary.
+    #[allow(clippy::too_many_arguments)]
+    fn boundary(
+        &self,
+        bs: usize,
+        be: usize,
+        p: usize,
+        q: usize,
+        single_dot: bool,
+        only_ellipsis: bool,
+        cjk: bool,
+        quote_close: usize,
+    ) -> Option<(usize, usize)> {
+        let b = self.b;
+        let r = skip_close(b, q, be);
+        let s = skip_space(b, r, be);
+        if s >= be {
+            return None;
+        }
+        // Inside a quotation whose closing quote does not follow this terminator.
+        if quote_close != 0 && p < quote_close && r <= quote_close {
+            return None;
+        }
+        if cjk {
+            return Some((r, s));
+        }
+        if s == r {
+            if let Some(end) = footnote(b, bs, p, q, be) {
+                return Some((end, skip_space(b, end, be)));
+            }
+            // `3.5`, `U.S`, `Feb.06`, `example.com`, `Y!J`, `!,`: no space, no boundary.
+            return None;
+        }
+        let next = self.text[s..].chars().next()?;
+        if next.is_lowercase() && self.marker_chain(s, be).is_some() {
+            // An inline enumeration starts: "Smith. a. here it is b. another".
+            return Some((r, s));
+        }
+        if next.is_lowercase() || matches!(next, ',' | ';' | ':') {
+            return None;
+        }
+        if only_ellipsis {
+            return (next.is_uppercase() || next.is_ascii_digit()).then_some((r, s));
+        }
+        if single_dot && r == q {
+            match self.abbreviation(bs, p) {
+                Abbrev::None => {}
+                Abbrev::Title => {
+                    if next.is_alphanumeric() {
+                        return None;
+                    }
+                }
+                Abbrev::Number if next.is_ascii_digit() => return None,
+                Abbrev::Number | Abbrev::General => {
+                    let word_end = b[s..be].iter().position(|c| !c.is_ascii_alphabetic()).map_or(be, |n| s + n);
+                    return self.ab.is_starter(&b[s..word_end]).then_some((r, s));
+                }
+            }
+        }
+        uax_boundary(self.text, p, q, s, be).then_some((r, s))
+    }
+
+    /// What the word before the full stop at `p` is.
+    fn abbreviation(&self, bs: usize, p: usize) -> Abbrev {
+        let b = self.b;
+        let mut j = p;
+        while j > bs && (b[j - 1].is_ascii_alphabetic() || b[j - 1] == b'.') {
+            j -= 1;
+        }
+        if j == p || b[j] == b'.' || (j > bs && (b[j - 1].is_ascii_alphanumeric() || b[j - 1] >= 0x80)) {
+            return Abbrev::None;
+        }
+        let token = &b[j..p];
+        match self.ab.class(token) {
+            Some(AbbrevClass::Title) => Abbrev::Title,
+            Some(AbbrevClass::Number | AbbrevClass::Month) => Abbrev::Number,
+            Some(AbbrevClass::General) => Abbrev::General,
+            None if token == b"I" => Abbrev::General,
+            None if token.len() == 1 && token[0].is_ascii_uppercase() => Abbrev::Title,
+            None if token.contains(&b'.') && token.split(|&c| c == b'.').all(|w| w.len() <= 3) => Abbrev::General,
+            None => Abbrev::None,
+        }
+    }
+}
+
+/// Footnote digits glued to a full stop after a word or bracket
+/// (`martyr.10 The`, `(1987).1 According`): the end of the digits when a
+/// capitalised word follows.
+fn footnote(b: &[u8], bs: usize, p: usize, q: usize, be: usize) -> Option<usize> {
+    if q != p + 1 || b[p] != b'.' || p == bs || !(b[p - 1].is_ascii_lowercase() || b[p - 1] == b')') {
+        return None;
+    }
+    let n = b[q..be].iter().take_while(|c| c.is_ascii_digit()).count();
+    let end = q + n;
+    let s = skip_space(b, end, be);
+    ((1..=3).contains(&n) && s > end && s < be && b[s].is_ascii_uppercase()).then_some(end)
+}
+
+enum Abbrev {
+    None,
+    Title,
+    Number,
+    General,
+}
+
+struct Term {
+    len: usize,
+    ellipsis: bool,
+    cjk: bool,
+}
+
+/// A quotation or bracket opening at `i`: (length of the opener, index of its
+/// closing mark), when the closing mark follows within the block.
+fn protected_span(b: &[u8], i: usize, be: usize) -> Option<(usize, usize)> {
+    match b[i] {
+        b'"' => find_byte(b, i + 1, be, b'"').map(|c| (1, c)),
+        b'(' => find_byte(b, i + 1, be, b')').map(|c| (1, c)),
+        b'[' => find_byte(b, i + 1, be, b']').map(|c| (1, c)),
+        0xE2 if b[i..].starts_with("“".as_bytes()) => find_str(b, i + 3, be, "”".as_bytes()).map(|c| (3, c)),
+        // ‘ opens a quotation; its ’ is the one not followed by a letter (not an apostrophe).
+        0xE2 if b[i..].starts_with("‘".as_bytes()) => {
+            let mut from = i + 3;
+            loop {
+                let c = find_str(b, from, be.min(i + MAX_QUOTE), "’".as_bytes())?;
+                if !b.get(c + 3).is_some_and(|n| n.is_ascii_alphanumeric()) {
+                    return Some((3, c));
+                }
+                from = c + 3;
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The sentence terminator starting at `i`, if any.
+fn terminator_at(b: &[u8], i: usize) -> Option<Term> {
+    let t = |len, ellipsis, cjk| Some(Term { len, ellipsis, cjk });
+    match *b.get(i)? {
+        b'.' | b'!' | b'?' => t(1, false, false),
+        // An interrupted quotation ends a sentence like an ellipsis: `sir--" The`.
+        b'-' if b.get(i + 1) == Some(&b'-') && closes_quote(b, i + 2) => t(2, true, false),
+        0xE2 => match (b.get(i + 1)?, b.get(i + 2)?) {
+            (0x80, 0xA6) => t(3, true, false),                           // …
+            (0x80, 0x94) if closes_quote(b, i + 3) => t(3, true, false), // —”
+            (0x80, 0xBC) | (0x81, 0x87..=0x89) => t(3, false, false),    // ‼ ⁇ ⁈ ⁉
+            _ => None,
+        },
+        0xE3 if b.get(i + 1..i + 3)? == [0x80, 0x82] => t(3, false, true), // 。
+        0xEF => match (b.get(i + 1)?, b.get(i + 2)?) {
+            (0xBC, 0x81 | 0x9F | 0x8E) | (0xBD, 0xA1) => t(3, false, true), // ！ ？ ． ｡
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn closes_quote(b: &[u8], i: usize) -> bool {
+    b.get(i) == Some(&b'"') || b[i.min(b.len())..].starts_with("”".as_bytes())
+}
+
+/// Skip closing quotes and brackets after a terminator (they stay with the sentence).
+fn skip_close(b: &[u8], mut i: usize, end: usize) -> usize {
+    const CLOSE3: [&[u8]; 6] =
+        ["’".as_bytes(), "”".as_bytes(), "›".as_bytes(), "」".as_bytes(), "』".as_bytes(), "）".as_bytes()];
+    while i < end {
+        match b[i] {
+            b'"' | b'\'' | b')' | b']' | b'}' => i += 1,
+            // Citation markers stay with the sentence: `martyr.[1]`, `large.[7][8]`.
+            b'[' => match b[i + 1..end].iter().position(|c| !c.is_ascii_digit()) {
+                Some(n) if (1..=3).contains(&n) && b[i + 1 + n] == b']' => i += n + 2,
+                _ => break,
+            },
+            0xC2 if b.get(i + 1) == Some(&0xBB) => i += 2, // »
+            0xE2 | 0xE3 | 0xEF if CLOSE3.iter().any(|c| b[i..end].starts_with(c)) => i += 3,
+            _ => break,
+        }
+    }
+    i
+}
+
+/// Skip whitespace (line breaks inside a block count as spaces).
+fn skip_space(b: &[u8], mut i: usize, end: usize) -> usize {
+    while i < end {
+        match b[i] {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => i += 1,
+            0xC2 if b.get(i + 1) == Some(&0xA0) => i += 2,
+            0xE2 if matches!(b.get(i + 1..i + 3), Some([0x80, 0x80..=0x8A | 0xAF])) => i += 3,
+            _ => break,
+        }
+    }
+    i.min(end)
+}
+
+fn find_byte(b: &[u8], from: usize, end: usize, needle: u8) -> Option<usize> {
+    let end = end.min(from + MAX_QUOTE).min(b.len());
+    b.get(from..end)?.iter().position(|&c| c == needle).map(|n| from + n)
+}
+
+fn find_str(b: &[u8], from: usize, end: usize, needle: &[u8]) -> Option<usize> {
+    let end = end.min(from + MAX_QUOTE).min(b.len());
+    b.get(from..end)?.windows(needle.len()).position(|w| w == needle).map(|n| from + n)
+}
+
+/// UAX #29 over a window: the char before the terminator run `[p, q)`, the
+/// run, one space, and a little of the text from `s`. Closing marks are left
+/// out (UAX #29 reads them as transparent) and so are line breaks (the block
+/// already decided that they do not end the sentence). Is there a boundary
+/// before `s`?
+fn uax_boundary(text: &str, p: usize, q: usize, s: usize, be: usize) -> bool {
+    let mut w0 = p.saturating_sub(1);
+    while !text.is_char_boundary(w0) {
+        w0 -= 1;
+    }
+    let mut w1 = (s + 24).min(be);
+    while !text.is_char_boundary(w1) {
+        w1 -= 1;
+    }
+    let (head, tail) = (&text.as_bytes()[w0..q], &text.as_bytes()[s..w1]);
+    if head.len() + 1 + tail.len() > WINDOW {
+        // A long terminator run: the next char decides.
+        return text[s..].starts_with(|c: char| c.is_uppercase() || c.is_numeric());
+    }
+    let mut buf = [b' '; WINDOW];
+    buf[..head.len()].copy_from_slice(head);
+    let at = head.len() + 1;
+    buf[at..at + tail.len()].copy_from_slice(tail);
+    for c in buf[at..at + tail.len()].iter_mut() {
+        if matches!(*c, b'\n' | b'\r') {
+            *c = b' ';
+        }
+    }
+    let Ok(window) = std::str::from_utf8(&buf[..at + tail.len()]) else {
+        return false;
+    };
+    window.split_sentence_bound_indices().any(|(i, _)| i == at)
+}
+
+/// A standalone line that is a headline: no final punctuation (nor a colon or
+/// comma leading into more text), and short.
+fn is_heading(line: &str) -> bool {
+    !ends_terminal(line) && !line.ends_with([':', ',', ';']) && line.split_whitespace().count() <= 25
+}
+
+/// True when the line ends with terminal punctuation (closing marks aside).
+pub(crate) fn ends_terminal(line: &str) -> bool {
+    let core = line.trim_end_matches(|c: char| {
+        matches!(c, '"' | '\'' | ')' | ']' | '}' | '’' | '”' | '»' | '›') || c.is_whitespace()
+    });
+    core.ends_with(['.', '!', '?', '…', '。', '！', '？', '．', '‼', '⁇', '⁈', '⁉'])
+}
+
+/// Length of a leading list marker (bullet or enumeration), 0 when none.
+fn marker_len(text: &str) -> usize {
+    if let Some((_, _, len)) = enum_marker(text) {
+        return len;
+    }
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) if is_bullet(c) => {
+            let rest = chars.as_str();
+            let rest_trim = rest.trim_start();
+            text.len() - rest_trim.len() + enum_marker(rest_trim).map_or(0, |m| m.2)
+        }
+        _ => 0,
+    }
+}
+
+fn is_bullet(c: char) -> bool {
+    matches!(c, '•' | '◦' | '▪' | '‣' | '⁃' | '●' | '■' | '►' | '▶' | '○' | '□' | '✓' | '✔' | '·')
+}
+
+/// An enumeration marker at the start of `text` followed by a space:
+/// `(value, style, length)`. Styles: 0 `1.` 1 `1)` 2 `1.)` 3 `(1)`, +4 for
+/// letters, +8 for roman numerals.
+fn enum_marker(text: &str) -> Option<(u32, u8, usize)> {
+    let b = text.as_bytes();
+    let paren = b.first() == Some(&b'(');
+    let body = &b[paren as usize..];
+    let n = body.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+    if n == 0 || n > 4 {
+        return None;
+    }
+    let tok = &body[..n];
+    let (value, family) = if tok.iter().all(u8::is_ascii_digit) && n <= 2 {
+        (tok.iter().fold(0u32, |v, d| v * 10 + u32::from(d - b'0')), 0u8)
+    } else if let Some(v) = roman(tok).filter(|_| n > 1 || matches!(tok[0], b'i' | b'I')) {
+        (v, 8)
+    } else if n == 1 && tok[0].is_ascii_alphabetic() {
+        (u32::from(tok[0].to_ascii_lowercase() - b'a') + 1, 4)
+    } else {
+        return None;
+    };
+    let tail = &body[n..];
+    let (style, close) = if paren {
+        (3, tail.starts_with(b")").then_some(1)?)
+    } else if tail.starts_with(b".)") {
+        (2, 2)
+    } else if tail.starts_with(b")") {
+        (1, 1)
+    } else if tail.starts_with(b".") && family != 8 {
+        (0, 1)
+    } else {
+        return None;
+    };
+    let len = paren as usize + n + close;
+    b.get(len).filter(|c| c.is_ascii_whitespace())?;
+    Some((value, style + family, len))
+}
+
+fn roman(tok: &[u8]) -> Option<u32> {
+    const ROMAN: [&str; 12] = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"];
+    ROMAN.iter().position(|r| r.as_bytes().eq_ignore_ascii_case(tok)).map(|p| p as u32 + 1)
+}
+
+/// True when the line starts with a bullet or an enumeration marker.
+pub(crate) fn is_list_marker(line: &str) -> bool {
+    let mut chars = line.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let rest = chars.as_str();
+    let then_space = |s: &str| s.starts_with(char::is_whitespace);
+    match first {
+        '•' | '◦' | '▪' | '‣' | '⁃' | '●' | '■' | '►' | '▶' | '○' | '□' | '✓' | '✔' | '·' => {
+            true
+        }
+        '-' | '*' | '–' | '+' => then_space(rest),
+        '(' => {
+            let inner = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+            (1..=4).contains(&inner) && rest[inner..].starts_with(')') && then_space(&rest[inner + 1..])
+        }
+        _ => {
+            let b = line.as_bytes();
+            let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+            let letters = b.iter().take_while(|c| matches!(c, b'i' | b'v' | b'x' | b'I' | b'V' | b'X')).count();
+            let n = if (1..=3).contains(&digits) {
+                digits
+            } else if b[0].is_ascii_alphabetic() && !b.get(1).is_some_and(u8::is_ascii_alphabetic) {
+                1
+            } else if (2..=5).contains(&letters) {
+                letters
+            } else {
+                return false;
+            };
+            let tail = &line[n..];
+            let tail = if let Some(t) = tail.strip_prefix(".)") {
+                t
+            } else if let Some(t) = tail.strip_prefix(')') {
+                t
+            } else if let Some(t) = tail.strip_prefix('.').filter(|_| letters < 2 || digits > 0) {
+                t
+            } else {
+                return false;
+            };
+            then_space(tail)
+        }
+    }
+}
