@@ -1,0 +1,425 @@
+//! Loading and validating the word lists of `lexicons/dates/` (format in
+//! `lexicons/dates/README.md`), and the one automaton over every trigger word.
+
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
+use claimex_pipeline::DataFile;
+
+/// Duration units of the date grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unit {
+    Hour,
+    Day,
+    Week,
+    Month,
+    Year,
+    Decade,
+}
+
+/// What a relative expression is counted from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Anchor {
+    Day,
+    Week,
+    Month,
+    Year,
+    None,
+}
+
+/// How a modifier word shifts the weekday or month after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rel {
+    /// Bare ("on Wednesday", "in August") or "past Monday".
+    Plain,
+    Last,
+    This,
+    Next,
+}
+
+/// A fixed relative expression (`relative.tsv`).
+#[derive(Clone, Debug)]
+pub(crate) struct Relative {
+    pub granularity: claimex_pipeline::DateGranularity,
+    pub anchor: Anchor,
+    pub offset: i32,
+    /// `lexicons/dates/relative.tsv:LINE`, for provenance.
+    pub rule: Arc<str>,
+}
+
+/// What a match of the trigger automaton starts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Trigger {
+    Month { month: u32, abbr: bool, cap: bool },
+    Weekday { day: u32, abbr: bool },
+    Relative(usize),
+    Since,
+    Modifier(Rel),
+    Part,
+    Lead,
+    Ago,
+}
+
+/// A count word ("six", "a few").
+#[derive(Clone, Debug)]
+pub(crate) struct Count {
+    pub phrase: Box<str>,
+    pub value: u32,
+    pub vague: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct UnitWord {
+    pub word: Box<str>,
+    pub unit: Unit,
+    pub plural: bool,
+}
+
+/// Every word list of the stage, validated, with the trigger automaton built.
+pub(crate) struct Lexicons {
+    pub ac: AhoCorasick,
+    /// By automaton pattern id.
+    pub triggers: Vec<Trigger>,
+    pub relatives: Vec<Relative>,
+    pub ordinals: Vec<(Box<str>, u32)>,
+    pub counts: Vec<Count>,
+    pub units: Vec<UnitWord>,
+    pub dayparts: Vec<Box<str>>,
+    /// Whole words, and suffixes (stored without the leading apostrophe char).
+    pub future_words: Vec<Box<str>>,
+    pub future_suffixes: Vec<Box<str>>,
+    pub month_cues: Vec<Box<str>>,
+    pub year_cues: Vec<Box<str>>,
+}
+
+/// The params key of the file a trigger came from, for duplicate errors.
+fn source_key(t: &Trigger) -> &'static str {
+    match t {
+        Trigger::Month { .. } => "months",
+        Trigger::Weekday { .. } => "weekdays",
+        Trigger::Relative(_) => "relative",
+        _ => "cues",
+    }
+}
+
+/// The data files, loaded by the caller (config-relative or embedded).
+pub(crate) struct Files<'a> {
+    pub months: (&'a str, &'a DataFile),
+    pub weekdays: (&'a str, &'a DataFile),
+    pub ordinals: (&'a str, &'a DataFile),
+    pub counts: (&'a str, &'a DataFile),
+    pub relative: (&'a str, &'a DataFile),
+    pub cues: (&'a str, &'a DataFile),
+}
+
+/// A load error: which params key the file came from, and `path:line: message`.
+pub(crate) type LoadError = (&'static str, String);
+
+/// The non-comment lines of a TSV file as (1-based line, columns), checking the
+/// column count; phrases are lower-cased, single-spaced and non-empty.
+fn rows<'t>(
+    path: &str,
+    text: &'t str,
+    min: usize,
+    max: usize,
+) -> impl Iterator<Item = Result<(usize, Vec<&'t str>), String>> + 't {
+    let path = path.to_string();
+    text.lines().enumerate().filter_map(move |(i, line)| {
+        let line_no = i + 1;
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            return None;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() < min || cols.len() > max {
+            return Some(Err(format!(
+                "{path}:{line_no}: expected {min} to {max} tab-separated columns, found {}",
+                cols.len()
+            )));
+        }
+        let phrase = cols[0];
+        if phrase.is_empty() || phrase != phrase.trim() || phrase.contains("  ") {
+            return Some(Err(format!(
+                "{path}:{line_no}: phrase {phrase:?} is empty or has stray spaces (write one space between words)"
+            )));
+        }
+        if phrase.chars().any(|c| c.is_uppercase()) {
+            return Some(Err(format!(
+                "{path}:{line_no}: phrase {phrase:?} must be lower case (matching ignores ASCII case)"
+            )));
+        }
+        Some(Ok((line_no, cols)))
+    })
+}
+
+fn int<T: std::str::FromStr>(
+    path: &str,
+    line: usize,
+    what: &str,
+    s: &str,
+    ok: impl Fn(&T) -> bool,
+) -> Result<T, String> {
+    let s = s.strip_prefix('+').unwrap_or(s);
+    match s.parse::<T>() {
+        Ok(v) if ok(&v) => Ok(v),
+        _ => Err(format!("{path}:{line}: invalid {what} {s:?}")),
+    }
+}
+
+fn flags<'t>(
+    path: &str,
+    line: usize,
+    cols: &[&'t str],
+    idx: usize,
+    allowed: &[&str],
+) -> Result<Vec<&'t str>, String> {
+    let Some(col) = cols.get(idx) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for f in col.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+        if !allowed.contains(&f) {
+            return Err(format!(
+                "{path}:{line}: unknown flag {f:?}, expected one of: {}",
+                allowed.join(", ")
+            ));
+        }
+        out.push(f);
+    }
+    Ok(out)
+}
+
+impl Lexicons {
+    pub(crate) fn load(files: &Files<'_>) -> Result<Lexicons, LoadError> {
+        let mut patterns: Vec<(String, Trigger, String)> = Vec::new();
+
+        let (path, file) = files.months;
+        for row in rows(path, &file.text, 2, 3) {
+            let (line, cols) = row.map_err(|e| ("months", e))?;
+            let month = int::<u32>(path, line, "month number", cols[1], |m| {
+                (1..=12).contains(m)
+            })
+            .map_err(|e| ("months", e))?;
+            let f = flags(path, line, &cols, 2, &["abbr", "cap"]).map_err(|e| ("months", e))?;
+            let t = Trigger::Month {
+                month,
+                abbr: f.contains(&"abbr"),
+                cap: f.contains(&"cap"),
+            };
+            patterns.push((cols[0].to_string(), t, format!("{path}:{line}")));
+        }
+
+        let (path, file) = files.weekdays;
+        for row in rows(path, &file.text, 2, 3) {
+            let (line, cols) = row.map_err(|e| ("weekdays", e))?;
+            let day = int::<u32>(
+                path,
+                line,
+                "weekday number (1 = Monday … 7 = Sunday)",
+                cols[1],
+                |d| (1..=7).contains(d),
+            )
+            .map_err(|e| ("weekdays", e))?;
+            let f = flags(path, line, &cols, 2, &["abbr"]).map_err(|e| ("weekdays", e))?;
+            patterns.push((
+                cols[0].to_string(),
+                Trigger::Weekday {
+                    day,
+                    abbr: !f.is_empty(),
+                },
+                format!("{path}:{line}"),
+            ));
+        }
+
+        let (path, file) = files.relative;
+        let mut relatives = Vec::new();
+        for row in rows(path, &file.text, 4, 4) {
+            let (line, cols) = row.map_err(|e| ("relative", e))?;
+            let e = |msg: String| ("relative", format!("{path}:{line}: {msg}"));
+            use claimex_pipeline::DateGranularity as G;
+            let granularity = match cols[1] {
+                "day" => G::Day,
+                "month" => G::Month,
+                "year" => G::Year,
+                "period" => G::Period,
+                g => {
+                    return Err(e(format!(
+                        "unknown granularity {g:?}, expected day, month, year or period"
+                    )))
+                }
+            };
+            let anchor = match cols[2] {
+                "day" => Anchor::Day,
+                "week" => Anchor::Week,
+                "month" => Anchor::Month,
+                "year" => Anchor::Year,
+                "none" => Anchor::None,
+                a => {
+                    return Err(e(format!(
+                        "unknown anchor {a:?}, expected day, week, month, year or none"
+                    )))
+                }
+            };
+            let offset = int::<i32>(path, line, "offset", cols[3], |o| o.abs() <= 1000)
+                .map_err(|m| ("relative", m))?;
+            patterns.push((
+                cols[0].to_string(),
+                Trigger::Relative(relatives.len()),
+                format!("{path}:{line}"),
+            ));
+            relatives.push(Relative {
+                granularity,
+                anchor,
+                offset,
+                rule: Arc::from(format!("{path}:{line}")),
+            });
+        }
+
+        let (path, file) = files.ordinals;
+        let mut ordinals = Vec::new();
+        for row in rows(path, &file.text, 2, 2) {
+            let (line, cols) = row.map_err(|e| ("ordinals", e))?;
+            let day = int::<u32>(path, line, "day of month", cols[1], |d| {
+                (1..=31).contains(d)
+            })
+            .map_err(|e| ("ordinals", e))?;
+            ordinals.push((Box::from(cols[0]), day));
+        }
+
+        let (path, file) = files.counts;
+        let mut counts = Vec::new();
+        for row in rows(path, &file.text, 2, 3) {
+            let (line, cols) = row.map_err(|e| ("counts", e))?;
+            let value = int::<u32>(path, line, "count", cols[1], |v| (1..=10_000).contains(v))
+                .map_err(|e| ("counts", e))?;
+            let f = flags(path, line, &cols, 2, &["vague"]).map_err(|e| ("counts", e))?;
+            counts.push(Count {
+                phrase: Box::from(cols[0]),
+                value,
+                vague: !f.is_empty(),
+            });
+        }
+        // Longest first, so "a few" is tried before "few" and "a".
+        counts.sort_by_key(|c| std::cmp::Reverse(c.phrase.len()));
+
+        let (path, file) = files.cues;
+        let mut units = Vec::new();
+        let (mut dayparts, mut future_words, mut future_suffixes, mut month_cues, mut year_cues) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for row in rows(path, &file.text, 2, 4) {
+            let (line, cols) = row.map_err(|e| ("cues", e))?;
+            let e = |msg: String| ("cues", format!("{path}:{line}: {msg}"));
+            let phrase = cols[0];
+            let role = cols[1];
+            if role != "unit" && cols.len() > 2 {
+                return Err(e(format!("role {role:?} takes no value column")));
+            }
+            let trigger = match role {
+                "since" => Some(Trigger::Since),
+                "last" => Some(Trigger::Modifier(Rel::Last)),
+                "past" => Some(Trigger::Modifier(Rel::Plain)),
+                "this" => Some(Trigger::Modifier(Rel::This)),
+                "next" => Some(Trigger::Modifier(Rel::Next)),
+                "part" => Some(Trigger::Part),
+                "lead" => Some(Trigger::Lead),
+                "ago" => Some(Trigger::Ago),
+                "unit" => {
+                    let unit = match cols.get(2).copied() {
+                        Some("hour") => Unit::Hour,
+                        Some("day") => Unit::Day,
+                        Some("week") => Unit::Week,
+                        Some("month") => Unit::Month,
+                        Some("year") => Unit::Year,
+                        Some("decade") => Unit::Decade,
+                        other => {
+                            return Err(e(format!(
+                                "unit needs a value hour, day, week, month, year or decade, found {other:?}"
+                            )))
+                        }
+                    };
+                    let plural = match cols.get(3).copied() {
+                        None => false,
+                        Some("plural") => true,
+                        Some(f) => return Err(e(format!("unknown flag {f:?}, expected plural"))),
+                    };
+                    units.push(UnitWord {
+                        word: Box::from(phrase),
+                        unit,
+                        plural,
+                    });
+                    None
+                }
+                "daypart" | "future" | "month_cue" | "year_cue" => {
+                    if phrase.contains(' ') {
+                        return Err(e(format!("a {role} cue is one word, found {phrase:?}")));
+                    }
+                    let list = match role {
+                        "daypart" => &mut dayparts,
+                        "month_cue" => &mut month_cues,
+                        "year_cue" => &mut year_cues,
+                        _ if phrase.starts_with(['\'', '’']) => {
+                            let mut chars = phrase.chars();
+                            chars.next();
+                            future_suffixes.push(Box::from(chars.as_str()));
+                            continue;
+                        }
+                        _ => &mut future_words,
+                    };
+                    list.push(Box::from(phrase));
+                    None
+                }
+                other => {
+                    return Err(e(format!(
+                        "unknown role {other:?}, expected since, last, past, this, next, part, lead, ago, unit, \
+                         daypart, future, month_cue or year_cue"
+                    )))
+                }
+            };
+            if let Some(t) = trigger {
+                patterns.push((phrase.to_string(), t, format!("{path}:{line}")));
+            }
+        }
+
+        // One trigger per phrase: the same phrase in two lists would be ambiguous.
+        let mut order: Vec<usize> = (0..patterns.len()).collect();
+        order.sort_by(|&a, &b| patterns[a].0.cmp(&patterns[b].0).then(a.cmp(&b)));
+        for w in order.windows(2) {
+            let (first, second) = (&patterns[w[0]], &patterns[w[1]]);
+            if first.0 == second.0 {
+                let key = source_key(&second.1);
+                return Err((
+                    key,
+                    format!(
+                        "{}: phrase {:?} is also defined at {}",
+                        second.2, second.0, first.2
+                    ),
+                ));
+            }
+        }
+
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Both)
+            .build(patterns.iter().map(|(p, _, _)| p.as_str()))
+            .map_err(|e| {
+                (
+                    "cues",
+                    format!("cannot build the date trigger automaton: {e}"),
+                )
+            })?;
+        Ok(Lexicons {
+            ac,
+            triggers: patterns.into_iter().map(|(_, t, _)| t).collect(),
+            relatives,
+            ordinals,
+            counts,
+            units,
+            dayparts,
+            future_words,
+            future_suffixes,
+            month_cues,
+            year_cues,
+        })
+    }
+}
