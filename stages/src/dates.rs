@@ -11,8 +11,8 @@
 //! - **Resolution**: a date without a year, a bare month or a bare weekday is
 //!   the latest one not after publication (the publication day counts), unless
 //!   an explicit future cue ("will", "'ll", "shall") stands within
-//!   `future_window` words before it in the same clause: then the earliest one
-//!   not before publication. "last Wednesday" is strictly before publication;
+//!   `future_window` words before it in the same clause, with no past-tense
+//!   cue ("said") between them: then the earliest one not before publication. "last Wednesday" is strictly before publication;
 //!   "this Friday" is in the publication week (Monday–Sunday), "next Sunday" in
 //!   the week after; "last August" is strictly before the publication month.
 //! - **Granularity**: day for dates, weekdays, "today", "yesterday" and parts

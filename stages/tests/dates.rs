@@ -83,6 +83,7 @@ const CASES: &[Case] = &[
     ("2025-01-15", "Trump will be inaugurated on January 20.", &[("January 20", "2025-01-20", 'd')]),
     ("2025-01-15", "Russia will hold the talks on March 3, the Kremlin said.", &[("March 3", "2025-03-03", 'd')]),
     ("2025-01-15", "Talks were held on March 3, the Kremlin said.", &[("March 3", "2024-03-03", 'd')]),
+    ("2022-09-05", "It will mean less, she said in July.", &[("July", "2022-07-01", 'm')]),
     ("2025-01-15", "We'll meet again on Friday, he said.", &[("Friday", "2025-01-17", 'd')]),
     // Weekdays.
     ("2025-01-01", "Syrskyi said in a Telegram post on Wednesday that the Russian army had lost 38,000 troops.", &[("Wednesday", "2025-01-01", 'd')]),
@@ -144,6 +145,7 @@ const CASES: &[Case] = &[
     ("2025-01-01", "He said on Monday that strikes on Sunday killed 12.", &[("Monday", "2024-12-30", 'd'), ("Sunday", "2024-12-29", 'd')]),
     // Not dates.
     ("2025-04-26", "The update was posted at 5:59 PM local time.", &[]),
+    ("2025-04-26", "Code May2024x and part 4.22 are not dates.", &[]),
     ("2025-04-26", "Russia lost 2024 soldiers and 1,300 square kilometres.", &[]),
     ("2025-04-26", "Russia may choose to reinforce its presence in the region.", &[]),
     ("2025-04-26", "Thousands march in Kyiv to demand the return of prisoners.", &[]),
@@ -152,6 +154,7 @@ const CASES: &[Case] = &[
     ("2025-04-26", "The rate rose 3.5 percent in 12.2025 forecasts, version 1.2.3.", &[]),
     ("2025-04-26", "An August body of experts met in the Sun newsroom.", &[]),
     ("2025-04-26", "Casualties reached 25,200 on the Kursk front, with 983 captured.", &[]),
+    ("2025-04-26", "Revenue was 6,107.31 August 2019 figures show.", &[("August 2019", "2019-08-01", 'm')]),
     ("2025-04-26", "The mayor of Mariupol spoke on state TV in a second interview.", &[]),
 ];
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, StartKind};
 use claimex_pipeline::DataFile;
 
 /// Duration units of the date grammar.
@@ -78,6 +78,9 @@ pub(crate) struct UnitWord {
 /// Every word list of the stage, validated, with the trigger automaton built.
 pub(crate) struct Lexicons {
     pub ac: AhoCorasick,
+    /// Which words can start a trigger: cheap to test at every word start,
+    /// so the automaton only runs where a trigger may begin.
+    pub starts: TriggerStarts,
     /// By automaton pattern id.
     pub triggers: Vec<Trigger>,
     pub relatives: Vec<Relative>,
@@ -88,6 +91,8 @@ pub(crate) struct Lexicons {
     /// Whole words, and suffixes (stored without the leading apostrophe char).
     pub future_words: Vec<Box<str>>,
     pub future_suffixes: Vec<Box<str>>,
+    /// Past-tense words that end the search for a future cue.
+    pub past_words: Vec<Box<str>>,
     pub month_cues: Vec<Box<str>>,
     pub year_cues: Vec<Box<str>>,
 }
@@ -99,6 +104,70 @@ fn source_key(t: &Trigger) -> &'static str {
         Trigger::Weekday { .. } => "weekdays",
         Trigger::Relative(_) => "relative",
         _ => "cues",
+    }
+}
+
+/// A bitset over the first four bytes of every trigger, each byte reduced to
+/// 28 classes (a letter ignoring ASCII case, a space, anything else), plus the
+/// first bytes of triggers shorter than three bytes. A word whose first four
+/// bytes are not in the set cannot start a trigger, so the automaton only runs
+/// where one may begin.
+pub(crate) struct TriggerStarts {
+    grams: Vec<u64>,
+    short_first: [bool; 256],
+}
+
+const CLASSES: usize = 28;
+
+#[inline]
+fn class(c: u8) -> usize {
+    let l = c | 0x20;
+    if l.is_ascii_lowercase() {
+        usize::from(l - b'a')
+    } else if c == b' ' {
+        26
+    } else {
+        27
+    }
+}
+
+impl TriggerStarts {
+    fn set(&mut self, k: usize) {
+        self.grams[k / 64] |= 1 << (k % 64);
+    }
+
+    fn new<'p>(patterns: impl Iterator<Item = &'p [u8]>) -> Self {
+        let size = CLASSES * CLASSES * CLASSES * CLASSES;
+        let mut t = TriggerStarts {
+            grams: vec![0; size.div_ceil(64)],
+            short_first: [false; 256],
+        };
+        for p in patterns {
+            let k3 = |p: &[u8]| (class(p[0]) * CLASSES + class(p[1])) * CLASSES + class(p[2]);
+            match p.len() {
+                0 => {}
+                1 | 2 => {
+                    t.short_first[usize::from(p[0].to_ascii_lowercase())] = true;
+                    t.short_first[usize::from(p[0].to_ascii_uppercase())] = true;
+                }
+                // A three-byte trigger ends at a non-letter (or a digit: "Oct2").
+                3 => {
+                    t.set(k3(p) * CLASSES + 26);
+                    t.set(k3(p) * CLASSES + 27);
+                }
+                _ => t.set(k3(p) * CLASSES + class(p[3])),
+            }
+        }
+        t
+    }
+
+    /// Whether a trigger may start at the beginning of `w`.
+    #[inline]
+    pub(crate) fn may_start(&self, w: &[u8]) -> bool {
+        let c = |k: usize| w.get(k).map_or(27, |&b| class(b));
+        let k = ((c(0) * CLASSES + c(1)) * CLASSES + c(2)) * CLASSES + c(3);
+        self.grams[k / 64] & (1 << (k % 64)) != 0
+            || w.first().is_some_and(|&b| self.short_first[usize::from(b)])
     }
 }
 
@@ -304,8 +373,9 @@ impl Lexicons {
 
         let (path, file) = files.cues;
         let mut units = Vec::new();
-        let (mut dayparts, mut future_words, mut future_suffixes, mut month_cues, mut year_cues) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut dayparts, mut future_words, mut future_suffixes) =
+            (Vec::new(), Vec::new(), Vec::new());
+        let (mut past_words, mut month_cues, mut year_cues) = (Vec::new(), Vec::new(), Vec::new());
         for row in rows(path, &file.text, 2, 4) {
             let (line, cols) = row.map_err(|e| ("cues", e))?;
             let e = |msg: String| ("cues", format!("{path}:{line}: {msg}"));
@@ -349,12 +419,13 @@ impl Lexicons {
                     });
                     None
                 }
-                "daypart" | "future" | "month_cue" | "year_cue" => {
+                "daypart" | "future" | "past_cue" | "month_cue" | "year_cue" => {
                     if phrase.contains(' ') {
                         return Err(e(format!("a {role} cue is one word, found {phrase:?}")));
                     }
                     let list = match role {
                         "daypart" => &mut dayparts,
+                        "past_cue" => &mut past_words,
                         "month_cue" => &mut month_cues,
                         "year_cue" => &mut year_cues,
                         _ if phrase.starts_with(['\'', '’']) => {
@@ -371,7 +442,7 @@ impl Lexicons {
                 other => {
                     return Err(e(format!(
                         "unknown role {other:?}, expected since, last, past, this, next, part, lead, ago, unit, \
-                         daypart, future, month_cue or year_cue"
+                         daypart, future, past_cue, month_cue or year_cue"
                     )))
                 }
             };
@@ -400,7 +471,8 @@ impl Lexicons {
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Both)
+            .start_kind(StartKind::Anchored)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(patterns.iter().map(|(p, _, _)| p.as_str()))
             .map_err(|e| {
                 (
@@ -408,8 +480,10 @@ impl Lexicons {
                     format!("cannot build the date trigger automaton: {e}"),
                 )
             })?;
+        let starts = TriggerStarts::new(patterns.iter().map(|(p, _, _)| p.as_bytes()));
         Ok(Lexicons {
             ac,
+            starts,
             triggers: patterns.into_iter().map(|(_, t, _)| t).collect(),
             relatives,
             ordinals,
@@ -418,6 +492,7 @@ impl Lexicons {
             dayparts,
             future_words,
             future_suffixes,
+            past_words,
             month_cues,
             year_cues,
         })

@@ -282,45 +282,35 @@ impl<'a> Scan<'a> {
     /// Every candidate of the segment, merged into non-overlapping spans in text order.
     pub(crate) fn run(&self, out: &mut Vec<Cand>) {
         let first = out.len();
-        let mut pos = self.lo;
-        while pos < self.hi {
-            let Some(m) = self.lx.ac.find(Input::new(self.text).span(pos..self.hi)) else {
-                break;
-            };
-            let t = self.lx.triggers[m.pattern().as_usize()];
-            let found = if self.word_before(m.start()) || !self.trigger_ok(t, m.end()) {
-                None
-            } else {
-                match t {
-                    Trigger::Month { .. } => self
-                        .month_with_day_before(m.start(), m.end())
-                        .or_else(|| self.trigger(t, m.start(), m.end(), CUED)),
-                    Trigger::Ago => self.ago(m.start(), m.end()),
-                    _ => self.trigger(t, m.start(), m.end(), CUED),
-                }
-            };
-            match found {
-                Some(c) => {
-                    pos = c.end.max(m.end());
-                    out.push(c);
-                }
-                None => pos = m.start() + 1,
-            }
-        }
+        // One pass over word starts: digits start numeric dates, letters are
+        // checked against the trigger table before the automaton runs.
+        let bytes = &self.b[..self.hi];
         let mut i = self.lo;
-        while i < self.hi {
-            if !self.b[i].is_ascii_digit() {
-                i += 1;
-                continue;
-            }
-            let run_end = self.digits_end(i);
-            match self.numeric(i, CUED) {
-                Some(c) => {
-                    i = c.end;
-                    out.push(c);
+        while let Some(k) = bytes[i..].iter().position(|c| c.is_ascii_alphanumeric()) {
+            i += k;
+            let c = bytes[i];
+            let word_start = i == self.lo || {
+                let p = bytes[i - 1];
+                !p.is_ascii_alphanumeric() && (p < 0x80 || !self.word_before(i))
+            };
+            if word_start {
+                let found = if c.is_ascii_digit() {
+                    self.numeric(i, CUED)
+                } else if self.lx.starts.may_start(&bytes[i..]) {
+                    self.at_word(i)
+                } else {
+                    None
+                };
+                if let Some(cand) = found {
+                    i = cand.end.max(i + 1);
+                    out.push(cand);
+                    continue;
                 }
-                None => i = run_end,
             }
+            i += bytes[i..]
+                .iter()
+                .position(|c| !c.is_ascii_alphanumeric())
+                .unwrap_or(bytes.len() - i);
         }
         let found = &mut out[first..];
         found.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
@@ -334,6 +324,34 @@ impl<'a> Scan<'a> {
             }
         }
         out.truncate(keep);
+    }
+
+    /// A trigger at the word starting at `i`, parsed.
+    fn at_word(&self, i: usize) -> Option<Cand> {
+        let m = self.lx.ac.find(
+            Input::new(self.text)
+                .span(i..self.hi)
+                .anchored(Anchored::Yes),
+        )?;
+        let (t, e) = (self.lx.triggers[m.pattern().as_usize()], m.end());
+        if !self.trigger_ok(t, e) {
+            return None;
+        }
+        match t {
+            Trigger::Month { .. } => self
+                .month_with_day_before(i, e)
+                .or_else(|| self.trigger(t, i, e, CUED)),
+            Trigger::Ago => self.ago(i, e),
+            _ => self.trigger(t, i, e, CUED),
+        }
+    }
+
+    /// True when `i` continues a word or a number ("6,107.31", "1.2.3", "x12").
+    fn glued_to_number(&self, i: usize) -> bool {
+        self.word_before(i)
+            || (i >= self.lo + 2
+                && matches!(self.b[i - 1], b'.' | b',' | b'/' | b'-' | b':')
+                && self.b[i - 2].is_ascii_digit())
     }
 
     /// Parse a date expression starting exactly at `i`.
@@ -462,7 +480,7 @@ impl<'a> Scan<'a> {
 
     /// A day then a month at `i` ("5 December 1391", "4th of march", "1-jan").
     fn day_month(&self, i: usize) -> Option<Cand> {
-        if self.word_before(i) {
+        if self.glued_to_number(i) {
             return None;
         }
         let (day, mut p) = self.day_at(i)?;
@@ -701,14 +719,7 @@ impl<'a> Scan<'a> {
     /// All-numeric dates at `i` ("2025-01-01", "21/04/2016", "2015.5.13",
     /// "2019-sep-1") and years after a cue word ("in 2024").
     fn numeric(&self, i: usize, ctx: Ctx) -> Option<Cand> {
-        if self.word_before(i) {
-            return None;
-        }
-        if i > self.lo
-            && matches!(self.b[i - 1], b'.' | b',' | b'/' | b'-' | b':')
-            && i > self.lo + 1
-            && self.b[i - 2].is_ascii_digit()
-        {
+        if self.glued_to_number(i) {
             return None;
         }
         let e1 = self.digits_end(i);
@@ -801,22 +812,27 @@ impl<'a> Scan<'a> {
             from += 1;
         }
         let before = &self.text[from..start];
+        let breaks = ['.', '!', '?', ';', '\n', ':', '–', '—'];
         let clause = before
-            .rfind(['.', '!', '?', ';', '\n', ':'])
-            .map_or(before, |k| &before[k + 1..]);
-        clause.split_whitespace().rev().take(window).any(|w| {
+            .rfind(breaks)
+            .map_or(before, |k| before[k..].trim_start_matches(breaks));
+        for w in clause.split_whitespace().rev().take(window) {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
-            self.lx
-                .future_words
-                .iter()
-                .any(|f| w.eq_ignore_ascii_case(f))
-                || self.lx.future_suffixes.iter().any(|f| {
-                    w.len() > f.len()
-                        && w.is_char_boundary(w.len() - f.len())
-                        && w[w.len() - f.len()..].eq_ignore_ascii_case(f)
-                        && w[..w.len() - f.len()].ends_with(['\'', '’'])
-                })
-        })
+            let is = |list: &[Box<str>]| list.iter().any(|f| w.eq_ignore_ascii_case(f));
+            if is(&self.lx.past_words) {
+                return false;
+            }
+            let suffix = self.lx.future_suffixes.iter().any(|f| {
+                w.len() > f.len()
+                    && w.is_char_boundary(w.len() - f.len())
+                    && w[w.len() - f.len()..].eq_ignore_ascii_case(f)
+                    && w[..w.len() - f.len()].ends_with(['\'', '’'])
+            });
+            if suffix || is(&self.lx.future_words) {
+                return true;
+            }
+        }
+        false
     }
 }
 
