@@ -18,13 +18,9 @@ fn corpus() -> (&'static str, Vec<(String, Option<NaiveDate>)>) {
             .lines()
             .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
             .map(|v| {
-                let published = v["gdelt_seendate"]
-                    .as_str()
-                    .and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok());
-                (
-                    v["text"].as_str().unwrap_or_default().to_string(),
-                    published,
-                )
+                let published =
+                    v["gdelt_seendate"].as_str().and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok());
+                (v["text"].as_str().unwrap_or_default().to_string(), published)
             })
             .collect();
         return ("gdelt", docs);
@@ -39,12 +35,7 @@ fn corpus() -> (&'static str, Vec<(String, Option<NaiveDate>)>) {
     paths.sort();
     let docs = paths
         .iter()
-        .map(|p| {
-            (
-                std::fs::read_to_string(p).expect("seed"),
-                NaiveDate::from_ymd_opt(2025, 1, 1),
-            )
-        })
+        .map(|p| (std::fs::read_to_string(p).expect("seed"), NaiveDate::from_ymd_opt(2025, 1, 1)))
         .collect();
     ("seeds", docs)
 }
@@ -64,14 +55,8 @@ fn bench(c: &mut Criterion) {
     let found = run(&mut out);
     // The gdelt corpus (1.9 MB) holds about 2,100 date expressions; the seeds about 40.
     let expected_min = if name == "gdelt" { 1_500 } else { 30 };
-    assert!(
-        found >= expected_min,
-        "{name}: found {found} dates, expected at least {expected_min}"
-    );
-    eprintln!(
-        "{name}: {} documents, {bytes} bytes, {found} dates",
-        docs.len()
-    );
+    assert!(found >= expected_min, "{name}: found {found} dates, expected at least {expected_min}");
+    eprintln!("{name}: {} documents, {bytes} bytes, {found} dates", docs.len());
     // The machine is shared: also report throughput per CPU second of this
     // process (from /proc, 10 ms ticks), which other load does not distort.
     if let Some(start) = cpu_seconds() {
@@ -81,10 +66,7 @@ fn bench(c: &mut Criterion) {
         }
         if let Some(end) = cpu_seconds() {
             let mb = (bytes * rounds) as f64 / 1e6;
-            eprintln!(
-                "{name}: {:.0} MB per CPU second ({rounds} rounds)",
-                mb / (end - start)
-            );
+            eprintln!("{name}: {:.0} MB per CPU second ({rounds} rounds)", mb / (end - start));
         }
     }
 

@@ -330,13 +330,22 @@ impl Stage for Claims {
         let claims = {
             let view = View::new(doc, &self.settings);
             let statements = attribution::statements(&view, &self.settings);
-            let mut raw = Vec::new();
+            let mut raw: Vec<Claim> = Vec::new();
+            // The subject of the last list head ("…, including:"), for its items.
+            let mut head_subject: Option<String> = None;
             for (si, sent) in view.sents.iter().enumerate() {
+                if sent.kind != SentenceKind::ListItem {
+                    head_subject = None;
+                }
+                let first_claim = raw.len();
                 for q in &sent.quants {
                     if is_equivalent(q, &sent.quants) {
                         continue;
                     }
-                    let Some(fig) = figure::read(&view, si, q, &self.settings, &statements[si]) else { continue };
+                    let fallback = if sent.kind == SentenceKind::ListItem { head_subject.as_deref() } else { None };
+                    let Some(fig) = figure::read(&view, si, q, &self.settings, &statements[si], fallback) else {
+                        continue;
+                    };
                     let st = &statements[si];
                     let location =
                         figure::location(&view, si, q, &self.settings).or_else(|| st.location.clone()).or_else(|| {
@@ -369,6 +378,9 @@ impl Stage for Claims {
                         }
                         None => push(q.value, q.bound),
                     }
+                }
+                if sent.kind != SentenceKind::ListItem && view.text(sent.span).trim_end().ends_with(':') {
+                    head_subject = raw[first_claim..].last().map(|c| c.subject.clone());
                 }
             }
             merge(raw)

@@ -37,8 +37,7 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use claimex_pipeline::{
-    BuildContext, ConfigError, DataFile, DateMention, Document, Layer, Provenance, Span, Stage,
-    StageError, StageParams,
+    BuildContext, ConfigError, DataFile, DateMention, Document, Layer, Provenance, Span, Stage, StageError, StageParams,
 };
 use serde::Deserialize;
 
@@ -91,11 +90,7 @@ pub struct DateExtractor {
 impl DateExtractor {
     /// Build from parameters, loading the data files through `ctx`. Errors name
     /// the parameter key and `file:line`.
-    pub fn new(
-        params: &DatesParams,
-        ctx: &BuildContext,
-        stage: &str,
-    ) -> Result<Self, (&'static str, String)> {
+    pub fn new(params: &DatesParams, ctx: &BuildContext, stage: &str) -> Result<Self, (&'static str, String)> {
         let load = |key: &'static str, path: &str| -> Result<DataFile, (&'static str, String)> {
             ctx.load(path).map_err(|e| (key, e))
         };
@@ -114,10 +109,7 @@ impl DateExtractor {
             cues: (&params.cues, &cues),
         })?;
         if params.future_window > 64 {
-            return Err((
-                "future_window",
-                format!("{} words is too wide (at most 64)", params.future_window),
-            ));
+            return Err(("future_window", format!("{} words is too wide (at most 64)", params.future_window)));
         }
         Ok(DateExtractor {
             lx,
@@ -133,9 +125,8 @@ impl DateExtractor {
         static BUILTIN: OnceLock<DateExtractor> = OnceLock::new();
         BUILTIN.get_or_init(|| {
             let ctx = BuildContext::new(crate::embedded_root());
-            DateExtractor::new(&DatesParams::default(), &ctx, "dates").unwrap_or_else(|(key, e)| {
-                panic!("built-in date lexicons are invalid ({key}): {e}")
-            })
+            DateExtractor::new(&DatesParams::default(), &ctx, "dates")
+                .unwrap_or_else(|(key, e)| panic!("built-in date lexicons are invalid ({key}): {e}"))
         })
     }
 
@@ -149,11 +140,7 @@ impl DateExtractor {
         out: &mut Vec<DateMention>,
     ) {
         let Range { start, end } = range;
-        if start > end
-            || end > text.len()
-            || !text.is_char_boundary(start)
-            || !text.is_char_boundary(end)
-        {
+        if start > end || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
             return;
         }
         let scan = Scan::new(&self.lx, text, start, end, self.order);
@@ -198,12 +185,8 @@ pub struct Dates {
 
 pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
     let p: DatesParams = params.parse()?;
-    let extractor =
-        DateExtractor::new(&p, ctx, &params.name).map_err(|(key, msg)| params.error(key, msg))?;
-    Ok(Box::new(Dates {
-        name: Arc::from(params.name.as_str()),
-        extractor,
-    }))
+    let extractor = DateExtractor::new(&p, ctx, &params.name).map_err(|(key, msg)| params.error(key, msg))?;
+    Ok(Box::new(Dates { name: Arc::from(params.name.as_str()), extractor }))
 }
 
 impl Stage for Dates {
@@ -223,12 +206,7 @@ impl Stage for Dates {
         let published = doc.meta.published;
         let mut found = Vec::new();
         for s in doc.content_sentences() {
-            self.extractor.extract_range(
-                &doc.text,
-                s.span.start..s.span.end,
-                published,
-                &mut found,
-            );
+            self.extractor.extract_range(&doc.text, s.span.start..s.span.end, published, &mut found);
         }
         // Sentences are disjoint in practice; keep the layer sorted and overlap-free regardless.
         found.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.span.end)));

@@ -32,9 +32,7 @@ mod scan;
 
 use std::sync::{Arc, OnceLock};
 
-use claimex_pipeline::{
-    BuildContext, ConfigError, Document, Layer, Quantity, Stage, StageError, StageParams,
-};
+use claimex_pipeline::{BuildContext, ConfigError, Document, Layer, Quantity, Stage, StageError, StageParams};
 use serde::Deserialize;
 
 pub use scan::Scanner;
@@ -81,20 +79,9 @@ pub struct Numbers {
 pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
     let p: Params = params.parse()?;
     if p.year_min > p.year_max {
-        return Err(params.error(
-            "year_min",
-            format!("year_min {} is above year_max {}", p.year_min, p.year_max),
-        ));
+        return Err(params.error("year_min", format!("year_min {} is above year_max {}", p.year_min, p.year_max)));
     }
-    let paths = [
-        &p.words,
-        &p.suffixes,
-        &p.qualifiers,
-        &p.vague,
-        &p.units,
-        &p.dates,
-        &p.context,
-    ];
+    let paths = [&p.words, &p.suffixes, &p.qualifiers, &p.vague, &p.units, &p.dates, &p.context];
     let mut files = Vec::with_capacity(FILES.len());
     for (key, path) in FILES.iter().zip(paths) {
         let f = ctx.load(path).map_err(|e| params.error(key, e))?;
@@ -102,11 +89,7 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
     }
     let lx = parse(&files).map_err(|e| {
         // Point at the key naming the file the error is in.
-        let key = FILES
-            .iter()
-            .zip(&files)
-            .find(|(_, f)| e.starts_with(f.0.as_str()))
-            .map_or("words", |(k, _)| *k);
+        let key = FILES.iter().zip(&files).find(|(_, f)| e.starts_with(f.0.as_str())).map_or("words", |(k, _)| *k);
         params.error(key, e)
     })?;
     Ok(Box::new(Numbers {
@@ -123,10 +106,7 @@ pub fn default_scanner() -> &'static Scanner {
             .iter()
             .map(|n| {
                 let key = format!("lexicons/numbers/{n}.tsv");
-                let text = crate::embedded::FILES
-                    .iter()
-                    .find(|(k, _)| *k == key)
-                    .map_or("", |(_, t)| *t);
+                let text = crate::embedded::FILES.iter().find(|(k, _)| *k == key).map_or("", |(_, t)| *t);
                 (key, Arc::from(text))
             })
             .collect();
@@ -138,10 +118,7 @@ pub fn default_scanner() -> &'static Scanner {
 
 /// Parse the seven files (name, text), in the order of [`FILES`].
 fn parse(files: &[(String, Arc<str>)]) -> Result<Lexicons, String> {
-    let src = |i: usize| Source {
-        name: &files[i].0,
-        text: &files[i].1,
-    };
+    let src = |i: usize| Source { name: &files[i].0, text: &files[i].1 };
     Lexicons::parse(&[src(0), src(1), src(2), src(3), src(4), src(5), src(6)])
 }
 
@@ -169,8 +146,7 @@ impl Stage for Numbers {
         }
         let mut out = Vec::new();
         for s in doc.content_sentences() {
-            self.scanner
-                .scan(&doc.text, s.span.start, s.span.end, &mut out);
+            self.scanner.scan(&doc.text, s.span.start, s.span.end, &mut out);
         }
         doc.layers.numbers = Some(out);
         Ok(())

@@ -4,17 +4,12 @@
 
 use chrono::NaiveDate;
 use claimex_pipeline::{
-    BuildContext, Config, DataRoot, DateGranularity, Document, Provenance, Region, Sentence,
-    SentenceKind, Span,
+    BuildContext, Config, DataRoot, DateGranularity, Document, Provenance, Region, Sentence, SentenceKind, Span,
 };
 use claimex_stages::dates::extract;
 
 /// (published, text, [(span text, resolved date or "", granularity d/m/y/p)]).
-type Case = (
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str, char)],
-);
+type Case = (&'static str, &'static str, &'static [(&'static str, &'static str, char)]);
 
 #[rustfmt::skip]
 const CASES: &[Case] = &[
@@ -174,35 +169,17 @@ fn gran(c: char) -> DateGranularity {
 
 #[test]
 fn news_cases() {
-    assert!(
-        CASES.len() >= 100,
-        "at least 100 cases, have {}",
-        CASES.len()
-    );
+    assert!(CASES.len() >= 100, "at least 100 cases, have {}", CASES.len());
     let mut failures = Vec::new();
     for (published, text, expected) in CASES {
         let found = extract(text, date(published));
-        let got: Vec<_> = found
-            .iter()
-            .map(|d| (&text[d.span.start..d.span.end], d.date, d.granularity))
-            .collect();
-        let want: Vec<_> = expected
-            .iter()
-            .map(|&(s, d, g)| (s, date(d), gran(g)))
-            .collect();
+        let got: Vec<_> = found.iter().map(|d| (&text[d.span.start..d.span.end], d.date, d.granularity)).collect();
+        let want: Vec<_> = expected.iter().map(|&(s, d, g)| (s, date(d), gran(g))).collect();
         if got != want {
-            failures.push(format!(
-                "published {published:?}: {text:?}\n   expected {want:?}\n   got      {got:?}"
-            ));
+            failures.push(format!("published {published:?}: {text:?}\n   expected {want:?}\n   got      {got:?}"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        CASES.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), CASES.len(), failures.join("\n"));
 }
 
 #[test]
@@ -218,10 +195,7 @@ fn relative_flag_marks_use_of_publication_date() {
     for (text, relative) in cases {
         let found = extract(text, p);
         assert_eq!(found.len(), 1, "{text:?}: {found:?}");
-        assert_eq!(
-            found[0].relative, relative,
-            "{text:?}: relative should be {relative}"
-        );
+        assert_eq!(found[0].relative, relative, "{text:?}: relative should be {relative}");
     }
 }
 
@@ -233,20 +207,11 @@ fn spans_shift_with_a_prefix_and_never_overlap() {
         let prefixed_text = format!("Ünïcode — prefix. {text}");
         let shift = prefixed_text.len() - text.len();
         let prefixed = extract(&prefixed_text, date(published));
-        let shifted: Vec<_> = prefixed
-            .iter()
-            .map(|d| (d.span.start - shift, d.span.end - shift, d.date))
-            .collect();
-        let plain: Vec<_> = base
-            .iter()
-            .map(|d| (d.span.start, d.span.end, d.date))
-            .collect();
+        let shifted: Vec<_> = prefixed.iter().map(|d| (d.span.start - shift, d.span.end - shift, d.date)).collect();
+        let plain: Vec<_> = base.iter().map(|d| (d.span.start, d.span.end, d.date)).collect();
         assert_eq!(shifted, plain, "prefix changed the result for {text:?}");
         for w in base.windows(2) {
-            assert!(
-                w[0].span.end <= w[1].span.start,
-                "overlap in {text:?}: {w:?}"
-            );
+            assert!(w[0].span.end <= w[1].span.start, "overlap in {text:?}: {w:?}");
         }
     }
     let _ = p;
@@ -303,59 +268,30 @@ fn stage_skips_furniture_and_works_per_sentence() {
     let furniture_end = text.find('\n').unwrap();
     let s1 = furniture_end + 1;
     let s2 = text.find("On December").unwrap();
-    doc.layers.regions = Some(vec![Region {
-        span: Span::new(0, furniture_end),
-        kind: "related".into(),
-        skip: true,
-        prov: prov(),
-    }]);
+    doc.layers.regions =
+        Some(vec![Region { span: Span::new(0, furniture_end), kind: "related".into(), skip: true, prov: prov() }]);
     doc.layers.sentences = Some(
         [(0, furniture_end), (s1, s2 - 1), (s2, text.len())]
             .iter()
-            .map(|&(a, b)| Sentence {
-                span: Span::new(a, b),
-                kind: SentenceKind::Text,
-                paragraph: 0,
-            })
+            .map(|&(a, b)| Sentence { span: Span::new(a, b), kind: SentenceKind::Text, paragraph: 0 })
             .collect(),
     );
-    let config = Config::parse(
-        "t.toml",
-        "[[stage]]\nkind = \"dates\"\nname = \"when\"\n",
-        None,
-    )
-    .unwrap();
+    let config = Config::parse("t.toml", "[[stage]]\nkind = \"dates\"\nname = \"when\"\n", None).unwrap();
     let registry = claimex_stages::registry();
     let ctx = BuildContext::new(claimex_stages::embedded_root());
     let stage = (registry.get("dates").unwrap().build)(&config.stages[0], &ctx).unwrap();
     stage.process(&mut doc).unwrap();
     let dates = doc.layers.dates.as_ref().expect("dates layer");
     let got: Vec<_> = dates.iter().map(|d| (doc.slice(d.span), d.date)).collect();
-    assert_eq!(
-        got,
-        vec![
-            ("Wednesday", date("2025-01-01")),
-            ("December 23", date("2024-12-23"))
-        ]
-    );
-    assert!(
-        dates.iter().all(|d| &*d.prov.stage == "when"),
-        "provenance names the configured stage"
-    );
+    assert_eq!(got, vec![("Wednesday", date("2025-01-01")), ("December 23", date("2024-12-23"))]);
+    assert!(dates.iter().all(|d| &*d.prov.stage == "when"), "provenance names the configured stage");
     assert_eq!(&*dates[1].prov.rule, "month_day");
 }
 
 #[test]
 fn relative_phrases_carry_their_lexicon_line() {
     let found = extract("Russia lost 1,200 troops last week.", date("2025-01-01"));
-    assert!(
-        found[0]
-            .prov
-            .rule
-            .starts_with("lexicons/dates/relative.tsv:"),
-        "{:?}",
-        found[0].prov
-    );
+    assert!(found[0].prov.rule.starts_with("lexicons/dates/relative.tsv:"), "{:?}", found[0].prov);
 }
 
 #[test]
@@ -367,17 +303,9 @@ fn numeric_order_can_be_forced() {
         let config = Config::parse("t.toml", &toml, Some(dir.clone())).unwrap();
         let stage = claimex_stages::dates::build(&config.stages[0], &ctx).unwrap();
         let mut doc = Document::new("d", "Issued 01/02/2025.");
-        doc.layers.sentences = Some(vec![Sentence {
-            span: Span::new(0, 18),
-            kind: SentenceKind::Text,
-            paragraph: 0,
-        }]);
+        doc.layers.sentences = Some(vec![Sentence { span: Span::new(0, 18), kind: SentenceKind::Text, paragraph: 0 }]);
         stage.process(&mut doc).unwrap();
-        assert_eq!(
-            doc.layers.dates.unwrap()[0].date,
-            date(want),
-            "numeric_order = {order}"
-        );
+        assert_eq!(doc.layers.dates.unwrap()[0].date, date(want), "numeric_order = {order}");
     }
 }
 
@@ -386,84 +314,40 @@ fn bad_lexicon_lines_are_reported_with_file_and_line() {
     let dir = std::env::temp_dir().join(format!("claimex-dates-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let cases = [
-        (
-            "months",
-            "january\t1\nfoo\t13\n",
-            "months.tsv:2: invalid month number \"13\"",
-        ),
-        (
-            "months",
-            "january\t1\tshort\n",
-            "months.tsv:1: unknown flag \"short\"",
-        ),
-        (
-            "relative",
-            "# c\n\ntoday\tday\tweek\tx\n",
-            "relative.tsv:3: invalid offset \"x\"",
-        ),
-        (
-            "relative",
-            "today\tdaily\tday\t0\n",
-            "relative.tsv:1: unknown granularity \"daily\"",
-        ),
-        (
-            "cues",
-            "since\tsince\nnext\tsoon\n",
-            "cues.tsv:2: unknown role \"soon\"",
-        ),
-        (
-            "weekdays",
-            "Monday\t1\n",
-            "weekdays.tsv:1: phrase \"Monday\" must be lower case",
-        ),
+        ("months", "january\t1\nfoo\t13\n", "months.tsv:2: invalid month number \"13\""),
+        ("months", "january\t1\tshort\n", "months.tsv:1: unknown flag \"short\""),
+        ("relative", "# c\n\ntoday\tday\tweek\tx\n", "relative.tsv:3: invalid offset \"x\""),
+        ("relative", "today\tdaily\tday\t0\n", "relative.tsv:1: unknown granularity \"daily\""),
+        ("cues", "since\tsince\nnext\tsoon\n", "cues.tsv:2: unknown role \"soon\""),
+        ("weekdays", "Monday\t1\n", "weekdays.tsv:1: phrase \"Monday\" must be lower case"),
         (
             "weekdays",
             "monday\t1\nmay\t5\n",
             "weekdays.tsv:2: phrase \"may\" is also defined at lexicons/dates/months.tsv:",
         ),
-        (
-            "ordinals",
-            "first 1\n",
-            "ordinals.tsv:1: expected 2 to 2 tab-separated columns",
-        ),
+        ("ordinals", "first 1\n", "ordinals.tsv:1: expected 2 to 2 tab-separated columns"),
     ];
     for (key, content, want) in cases {
         let file = dir.join(format!("{key}.tsv"));
         std::fs::write(&file, content).unwrap();
-        let toml = format!(
-            "[[stage]]\nkind = \"dates\"\n{key} = \"{}\"\n",
-            file.display()
-        );
+        let toml = format!("[[stage]]\nkind = \"dates\"\n{key} = \"{}\"\n", file.display());
         let config = Config::parse("t.toml", &toml, Some(dir.clone())).unwrap();
-        let ctx = BuildContext::new(DataRoot::Dir(
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."),
-        ));
+        let ctx = BuildContext::new(DataRoot::Dir(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")));
         let err = match claimex_stages::dates::build(&config.stages[0], &ctx) {
             Ok(_) => panic!("{key}: {content:?} should be rejected"),
             Err(e) => e,
         };
         let msg = err.to_string();
         assert!(msg.contains(want), "{key}: expected {want:?} in {msg:?}");
-        assert_eq!(
-            err.line,
-            Some(3),
-            "{key}: error should point at the `{key}` key: {msg}"
-        );
+        assert_eq!(err.line, Some(3), "{key}: error should point at the `{key}` key: {msg}");
     }
     std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn unknown_param_is_rejected() {
-    let config = Config::parse(
-        "t.toml",
-        "[[stage]]\nkind = \"dates\"\nnumeric_ordr = \"mdy\"\n",
-        None,
-    )
-    .unwrap();
+    let config = Config::parse("t.toml", "[[stage]]\nkind = \"dates\"\nnumeric_ordr = \"mdy\"\n", None).unwrap();
     let ctx = BuildContext::new(claimex_stages::embedded_root());
-    let err = claimex_stages::dates::build(&config.stages[0], &ctx)
-        .err()
-        .expect("unknown key rejected");
+    let err = claimex_stages::dates::build(&config.stages[0], &ctx).err().expect("unknown key rejected");
     assert_eq!(err.line, Some(3), "{err}");
 }

@@ -51,10 +51,7 @@ fn load(name: &str) -> Vec<Value> {
 
 fn case_number(case: &Value) -> u32 {
     let id = case["id"].as_str().expect("id");
-    id.rsplit('-')
-        .next()
-        .and_then(|n| n.parse().ok())
-        .expect("numbered id")
+    id.rsplit('-').next().and_then(|n| n.parse().ok()).expect("numbered id")
 }
 
 fn reference(case: &Value) -> Option<NaiveDate> {
@@ -64,35 +61,24 @@ fn reference(case: &Value) -> Option<NaiveDate> {
 
 /// The test's own reading of explicit future tense (kept independent of the lexicon).
 fn explicitly_future(input: &str) -> bool {
-    input
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .any(|w| {
-            let w = w.to_ascii_lowercase();
-            w == "will" || w == "shall" || w.ends_with("'ll")
-        })
+    input.split(|c: char| !c.is_alphanumeric() && c != '\'').any(|w| {
+        let w = w.to_ascii_lowercase();
+        w == "will" || w == "shall" || w.ends_with("'ll")
+    })
 }
 
 /// `Ok(())` when the case passes, else what differed.
 fn check_parser_case(case: &Value) -> Result<(), String> {
     let input = case["input"].as_str().expect("input");
-    let side = if explicitly_future(input) {
-        "future"
-    } else {
-        "past"
-    };
+    let side = if explicitly_future(input) { "future" } else { "past" };
     let mut want: Vec<(String, Option<NaiveDate>)> = case["results"]
         .as_array()
         .expect("results")
         .iter()
         .map(|r| {
             let text = r["text"].as_str().expect("text").to_ascii_lowercase();
-            let date = r[side]["date"]
-                .as_str()
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-            (
-                text,
-                date.filter(|d| *d != NaiveDate::MIN && d.to_string() != "0001-01-01"),
-            )
+            let date = r[side]["date"].as_str().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            (text, date.filter(|d| *d != NaiveDate::MIN && d.to_string() != "0001-01-01"))
         })
         .collect();
     let mut got: Vec<(String, Option<NaiveDate>)> = extract(input, reference(case))
@@ -106,28 +92,17 @@ fn check_parser_case(case: &Value) -> Result<(), String> {
     if got == want {
         Ok(())
     } else {
-        Err(format!(
-            "{} {input:?} ({side}): expected {want:?}, got {got:?}",
-            case["id"].as_str().unwrap_or("?")
-        ))
+        Err(format!("{} {input:?} ({side}): expected {want:?}, got {got:?}", case["id"].as_str().unwrap_or("?")))
     }
 }
 
 #[test]
 fn recognizers_date_parser() {
     let cases = load("dates_parser_en.json");
-    let excluded = |n: u32| {
-        EXCLUDED
-            .iter()
-            .find(|(ids, _)| ids.contains(&n))
-            .map(|(_, why)| *why)
-    };
+    let excluded = |n: u32| EXCLUDED.iter().find(|(ids, _)| ids.contains(&n)).map(|(_, why)| *why);
     for (ids, _) in EXCLUDED {
         for id in *ids {
-            assert!(
-                cases.iter().any(|c| case_number(c) == *id),
-                "exclusion table names a missing case {id}"
-            );
+            assert!(cases.iter().any(|c| case_number(c) == *id), "exclusion table names a missing case {id}");
         }
     }
     let (mut pass, mut total, mut ex_pass, mut ex_total) = (0, 0, 0, 0);
@@ -154,11 +129,7 @@ fn recognizers_date_parser() {
     for f in &failures {
         println!("  FAIL {f}");
     }
-    assert!(
-        rate >= 90.0,
-        "pass rate {rate:.1} % < 90 %:\n{}",
-        failures.join("\n")
-    );
+    assert!(rate >= 90.0, "pass rate {rate:.1} % < 90 %:\n{}", failures.join("\n"));
 }
 
 /// Span agreement with the extractor suite (reported only: its cases are
@@ -176,10 +147,8 @@ fn recognizers_date_extractor_report() {
             .map(|r| r["text"].as_str().expect("text").to_ascii_lowercase())
             .collect();
         let published = reference(case).or(NaiveDate::from_ymd_opt(2016, 11, 7));
-        let mut got: Vec<String> = extract(input, published)
-            .iter()
-            .map(|d| input[d.span.start..d.span.end].to_ascii_lowercase())
-            .collect();
+        let mut got: Vec<String> =
+            extract(input, published).iter().map(|d| input[d.span.start..d.span.end].to_ascii_lowercase()).collect();
         want.sort();
         got.sort();
         pass += usize::from(want == got);

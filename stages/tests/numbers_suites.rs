@@ -58,7 +58,11 @@ const NUMBER_EXCLUSIONS: &[(&str, &str, &str)] = &[
 
 /// Cases of RT's NumberRangeModel out of scope by design.
 const RANGE_EXCLUSIONS: &[(&str, &str, &str)] = &[
-    ("0002", "0002", "two comparisons joined into one interval ('larger than X and less than Y'): news bounds one figure"),
+    (
+        "0002",
+        "0002",
+        "two comparisons joined into one interval ('larger than X and less than Y'): news bounds one figure",
+    ),
     ("0007", "0009", "two comparisons joined into one interval: news bounds one figure"),
     ("0013", "0013", "two comparisons joined into one interval: news bounds one figure"),
     ("0032", "0032", "two comparisons joined into one interval: news bounds one figure"),
@@ -86,10 +90,7 @@ const RANGE_EXCLUSIONS: &[(&str, &str, &str)] = &[
 
 fn excluded<'a>(table: &'a [(&str, &str, &str)], id: &str) -> Option<&'a str> {
     let n = id.rsplit('-').next().unwrap_or("");
-    table
-        .iter()
-        .find(|(a, b, _)| *a <= n && n <= *b)
-        .map(|(_, _, r)| *r)
+    table.iter().find(|(a, b, _)| *a <= n && n <= *b).map(|(_, _, r)| *r)
 }
 
 fn load(path: &str) -> Vec<Value> {
@@ -112,10 +113,7 @@ fn same(mut a: Vec<Key>, mut b: Vec<Key>) -> bool {
         (None, None) => true,
         _ => false,
     };
-    a.len() == b.len()
-        && a.iter()
-            .zip(&b)
-            .all(|(x, y)| k(x) == k(y) && eq(x.2, y.2) && eq(x.3, y.3))
+    a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| k(x) == k(y) && eq(x.2, y.2) && eq(x.3, y.3))
 }
 
 fn number_keys(text: &str, qs: &[Quantity]) -> Vec<Key> {
@@ -152,20 +150,13 @@ fn run(file: &str, exclusions: &[(&str, &str, &str)], ranges: bool) -> f64 {
         let id = c["id"].as_str().unwrap();
         let input = c["input"].as_str().unwrap();
         let qs = extract(input);
-        let got = if ranges {
-            range_keys(input, &qs)
-        } else {
-            number_keys(input, &qs)
-        };
+        let got = if ranges { range_keys(input, &qs) } else { number_keys(input, &qs) };
         let want: Vec<Key> = c["results"]
             .as_array()
             .unwrap()
             .iter()
             .map(|r| {
-                let (s, e) = (
-                    r["start"].as_u64().unwrap() as usize,
-                    r["end"].as_u64().unwrap() as usize,
-                );
+                let (s, e) = (r["start"].as_u64().unwrap() as usize, r["end"].as_u64().unwrap() as usize);
                 if ranges {
                     (s, e, r["range"]["min"].as_f64(), r["range"]["max"].as_f64())
                 } else {
@@ -184,9 +175,7 @@ fn run(file: &str, exclusions: &[(&str, &str, &str)], ranges: bool) -> f64 {
         if ok {
             pass += 1;
         } else {
-            failures.push(format!(
-                "  {id} {input:?}\n    expected {want:?}\n    got      {got:?}"
-            ));
+            failures.push(format!("  {id} {input:?}\n    expected {want:?}\n    got      {got:?}"));
         }
     }
     let rate = 100.0 * pass as f64 / total.max(1) as f64;
@@ -198,10 +187,7 @@ fn run(file: &str, exclusions: &[(&str, &str, &str)], ranges: bool) -> f64 {
     reasons.sort_unstable();
     reasons.dedup();
     for r in reasons {
-        let n = cases
-            .iter()
-            .filter(|c| excluded(exclusions, c["id"].as_str().unwrap()) == Some(r))
-            .count();
+        let n = cases.iter().filter(|c| excluded(exclusions, c["id"].as_str().unwrap()) == Some(r)).count();
         println!("  excluded {n:>3}: {r}");
     }
     for f in &failures {
@@ -213,17 +199,11 @@ fn run(file: &str, exclusions: &[(&str, &str, &str)], ranges: bool) -> f64 {
 #[test]
 fn recognizers_numbers_en() {
     let rate = run("testsuites/numbers_en.json", NUMBER_EXCLUSIONS, false);
-    assert!(
-        rate >= 90.0,
-        "numbers_en exact pass rate {rate:.1} % is below 90 %"
-    );
+    assert!(rate >= 90.0, "numbers_en exact pass rate {rate:.1} % is below 90 %");
 }
 
 #[test]
 fn recognizers_number_ranges_en() {
     let rate = run("testsuites/number_ranges_en.json", RANGE_EXCLUSIONS, true);
-    assert!(
-        rate >= 90.0,
-        "number_ranges_en exact pass rate {rate:.1} % is below 90 %"
-    );
+    assert!(rate >= 90.0, "number_ranges_en exact pass rate {rate:.1} % is below 90 %");
 }

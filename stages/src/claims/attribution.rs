@@ -215,11 +215,17 @@ fn own_statement(
     let mut unnamed = false;
     for cue in &cues {
         let after_cue = cue.attr("claimant") == Some("after");
+        let lead = view.gap(s.span.start, cue.span.start).trim_end();
+        let inverted = lead.is_empty() || lead.ends_with([',', '—', '–', '-']) || lead.ends_with(['"', '”']);
+        let heading = s.kind == SentenceKind::Heading;
         let found = if after_cue {
-            source_after(view, si, cue, settings, last_side)
+            source_after(view, si, cue, settings, last_side, !heading)
+        } else if inverted {
+            adjacent_after(view, si, cue, settings, last_side, heading)
+                .or_else(|| source_before(view, si, cue, settings, last_person, last_side, !heading))
         } else {
-            source_before(view, si, cue, settings, last_person, last_side)
-                .or_else(|| source_after(view, si, cue, settings, last_side).filter(|_| !after_cue))
+            source_before(view, si, cue, settings, last_person, last_side, !heading)
+                .or_else(|| adjacent_after(view, si, cue, settings, last_side, heading))
         };
         match found {
             Some(src) => {
@@ -296,8 +302,7 @@ pub fn attributive(view: &View<'_>, si: usize, m: &Mention, settings: &Settings)
         .iter()
         .any(|o| !std::ptr::eq(*o, m) && o.span.contains(m.span) && o.span != m.span && !is_label(o, &l.actor));
     let before = view.gap(s.span.start, m.span.start).to_lowercase();
-    let preposition =
-        matches!(words(&before).last(), Some("of" | "into" | "in" | "from" | "against" | "on" | "to" | "with"));
+    let preposition = matches!(words(&before).last(), Some("of" | "into" | "in" | "from"));
     followed || inside || preposition
 }
 
@@ -373,6 +378,7 @@ fn source_before(
     settings: &Settings,
     last_person: &Option<(String, Option<String>)>,
     last_side: &Option<String>,
+    unknown_names: bool,
 ) -> Option<Source> {
     let s = &view.sents[si];
     let before = view.gap(s.span.start, cue.span.start);
@@ -398,7 +404,38 @@ fn source_before(
             return Some(src);
         }
     }
-    unknown_name_before(view, si, cue)
+    if unknown_names {
+        unknown_name_before(view, si, cue)
+    } else {
+        None
+    }
+}
+
+/// "…, said Syrskyi", "…, says Ukraine": the source right after the cue.
+fn adjacent_after(
+    view: &View<'_>,
+    si: usize,
+    cue: &Mention,
+    settings: &Settings,
+    last_side: &Option<String>,
+    heading: bool,
+) -> Option<Source> {
+    let s = &view.sents[si];
+    let after = view.gap(cue.span.end, s.span.end).to_lowercase();
+    if matches!(words(&after).next(), Some("that" | "in" | "on" | "it" | "this")) {
+        return None;
+    }
+    let first = s.mentions.iter().find(|m| m.span.start >= cue.span.end)?;
+    if word_count(view.gap(cue.span.end, first.span.start)) > 2 {
+        return None;
+    }
+    source_of(view, si, first, settings, last_side).or_else(|| {
+        if heading {
+            None
+        } else {
+            unknown_name_after(view, si, cue)
+        }
+    })
 }
 
 /// The source written after an "according to"-type cue (or "…, said X").
@@ -408,6 +445,7 @@ fn source_after(
     cue: &Mention,
     settings: &Settings,
     last_side: &Option<String>,
+    unknown_names: bool,
 ) -> Option<Source> {
     let s = &view.sents[si];
     for m in s.mentions.iter().filter(|m| m.span.start >= cue.span.end) {
@@ -421,7 +459,11 @@ fn source_after(
             return Some(src);
         }
     }
-    unknown_name_after(view, si, cue)
+    if unknown_names {
+        unknown_name_after(view, si, cue)
+    } else {
+        None
+    }
 }
 
 /// Stop words that start capitalised sequences but are not names.

@@ -37,8 +37,25 @@ fn category_of(m: &Mention) -> Option<Category> {
     Category::parse(&m.canonical)
 }
 
+/// A term inside a longer name of another kind ("area" in "Kursk area") is not a cue.
+fn inside_other_name(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
+    let l = &settings.labels;
+    view.sents[si].mentions.iter().any(|o| {
+        o.span.overlaps(m.span)
+            && (*o.label == *l.location || *o.label == *l.claimant || *o.label == *l.role)
+            && o.span.len() > m.span.len()
+    })
+}
+
 /// Read the figure `q` of sentence `si`; `None` when it is not a claim.
-pub fn read(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings, st: &Statement) -> Option<Figure> {
+pub fn read(
+    view: &View<'_>,
+    si: usize,
+    q: &Quantity,
+    settings: &Settings,
+    st: &Statement,
+    head_subject: Option<&str>,
+) -> Option<Figure> {
     let l = &settings.labels;
     let s = &view.sents[si];
     if q.value < 1.0 || q.value.fract() != 0.0 && q.unit.is_none() {
@@ -77,7 +94,10 @@ pub fn read(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings, st: &
 
     let head_equipment = after.iter().find(|m| *m.label == *l.equipment).copied();
     let head_person = after.iter().find(|m| *m.label == *l.person).copied();
-    let loss_after = after.iter().find(|m| *m.label == *l.loss && category_of(m).is_some()).copied();
+    let loss_after = after
+        .iter()
+        .find(|m| *m.label == *l.loss && category_of(m).is_some() && !inside_other_name(view, si, m, settings))
+        .copied();
     // Cues before the figure in the same sentence, nearest first.
     let loss_before = s
         .mentions
@@ -85,6 +105,7 @@ pub fn read(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings, st: &
         .rev()
         .copied()
         .filter(|m| m.span.end <= q.span.start && *m.label == *l.loss && category_of(m).is_some())
+        .filter(|m| !inside_other_name(view, si, m, settings))
         .find(|m| {
             let gap = view.gap(m.span.end, q.span.start);
             word_count(gap) <= CUE_BEFORE_WORDS && !gap.contains([';', '.'])
@@ -116,7 +137,9 @@ pub fn read(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings, st: &
         let (cue, inflicted) = match (head_loss, loss_after, loss_before) {
             (Some(h), _, _) => (h, false),
             (None, Some(a), _) if head_person.is_some() => (a, false),
-            (None, _, Some(b)) => (b, inflicts(view, b, settings)),
+            (None, _, Some(b)) if head_person.is_some() || !has_clause_break(view.gap(b.span.end, q.span.start)) => {
+                (b, inflicts(view, b, settings))
+            }
             (None, Some(a), None) => (a, false),
             _ => return None,
         };
@@ -131,7 +154,8 @@ pub fn read(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings, st: &
         (c, None, rule, inflicted)
     };
 
-    let subject = subject(view, si, q, clause_end, settings, st, category, inflicted)?;
+    let subject = subject(view, si, q, clause_end, settings, st, category, inflicted)
+        .or_else(|| head_subject.map(String::from))?;
     let group = if category.is_personnel() { group(view, si, q, head_person, settings, category) } else { None };
     let confidence = match rule {
         "loss-head" | "equipment-head" => 0.9,
@@ -169,14 +193,41 @@ fn subject(
             Some(m.canonical.to_string())
         }
     };
-    // Inside the figure's noun phrase: between the figure and the clause end.
+    // Inside the figure's noun phrase: before its head noun ("3,000 North Korean
+    // soldiers"), or right after it with "of"/"from" ("troops from North Korea").
+    // Territory and settlements belong to the side that took them, never to the
+    // side named in "of Russian territory".
+    let territorial = matches!(category, Category::Territory | Category::Settlements);
+    let head_end = s
+        .mentions
+        .iter()
+        .filter(|m| {
+            m.span.start >= q.span.end
+                && m.span.end <= clause_end
+                && (*m.label == *l.person || *m.label == *l.equipment || *m.label == *l.loss)
+        })
+        .map(|m| m.span.end)
+        .next();
     let in_np = s
         .mentions
         .iter()
         .copied()
         .filter(|m| *m.label == *l.actor && m.span.start >= q.span.end && m.span.end <= clause_end)
         .find(|m| {
-            word_count(view.gap(q.span.end, m.span.start)) <= HEAD_WORDS && !attributive_place(view, si, m, settings)
+            if territorial {
+                return false;
+            }
+            match head_end {
+                Some(h) if m.span.end <= h => word_count(view.gap(q.span.end, m.span.start)) <= HEAD_WORDS,
+                Some(h) => {
+                    let gap = view.gap(h, m.span.start).to_lowercase();
+                    word_count(&gap) <= 3 && matches!(words(&gap).next(), Some("of" | "from"))
+                }
+                None => {
+                    let gap = view.gap(q.span.end, m.span.start).to_lowercase();
+                    word_count(&gap) <= 2 && matches!(words(&gap).next(), Some("of" | "from"))
+                }
+            }
         });
     if let Some(m) = in_np {
         return resolve(m);
@@ -192,9 +243,18 @@ fn subject(
         });
     let side = match before {
         Some(m) => resolve(m)?,
+        // "they seized …": the side the previous sentence was about.
+        None if starts_with_pronoun(view, si, q) && si > 0 => {
+            let prev = &view.sents[si - 1];
+            let m = prev
+                .mentions
+                .iter()
+                .copied()
+                .find(|m| *m.label == *l.actor && !attributive(view, si - 1, m, settings))?;
+            resolve(m)?
+        }
         None => return None,
     };
-    let territorial = matches!(category, Category::Territory | Category::Settlements);
     if inflicted && !territorial {
         // "Ukrainian forces captured 700 prisoners": the prisoners are the other side's.
         return settings.opponent(&side).map(String::from);
@@ -202,17 +262,11 @@ fn subject(
     Some(side)
 }
 
-/// An actor used as a place ("from North Korea" is the subject of deployed
-/// troops, but "in Russia" is where, not who).
-fn attributive_place(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
-    let s = &view.sents[si];
-    let before = view.gap(s.span.start, m.span.start).to_lowercase();
-    matches!(words(&before).last(), Some("in" | "into" | "on" | "against" | "to"))
-        || s.mentions.iter().any(|o| {
-            *o.label == *settings.labels.location
-                && o.span.start >= m.span.end
-                && view.gap(m.span.end, o.span.start).chars().count() <= 3
-        })
+/// True when a pronoun ("they", "it") stands before the figure in its sentence.
+fn starts_with_pronoun(view: &View<'_>, si: usize, q: &Quantity) -> bool {
+    let before = view.gap(view.sents[si].span.start, q.span.start).to_lowercase();
+    let found = words(&before).any(|w| matches!(w, "they" | "it" | "we"));
+    found
 }
 
 /// military / civilian, from the head noun, else the sentence's personnel words.
@@ -253,6 +307,7 @@ pub fn location(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -
         .iter()
         .copied()
         .filter(|m| *m.label == *settings.labels.location && m.attr("type").is_none_or(|t| t != "country"))
+        .filter(|m| !used_as_actor(view, si, m, settings))
         .collect();
     // Prefer a place after the figure ("… troops to the Kursk region"), then before it.
     places
@@ -261,6 +316,34 @@ pub fn location(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -
         .or_else(|| places.iter().rev().find(|m| m.span.end <= q.span.start))
         .or_else(|| places.first())
         .map(|m| m.canonical.to_string())
+}
+
+/// A place name used for its government or forces: it is also an actor and no
+/// spatial preposition stands before it ("Moscow's forces", "Pyongyang deployed").
+pub fn used_as_actor(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
+    let s = &view.sents[si];
+    let actor = s.mentions.iter().any(|a| *a.label == *settings.labels.actor && a.span == m.span);
+    if !actor {
+        return false;
+    }
+    let before = view.gap(s.span.start, m.span.start).to_lowercase();
+    let spatial = matches!(
+        words(&before).last(),
+        Some(
+            "in" | "near"
+                | "at"
+                | "around"
+                | "into"
+                | "to"
+                | "outside"
+                | "across"
+                | "over"
+                | "of"
+                | "towards"
+                | "toward"
+        )
+    );
+    !spatial || m.attr("possessive") == Some("true")
 }
 
 /// "since the start of the full-scale invasion": a whole-war total has no place.

@@ -138,10 +138,7 @@ impl TriggerStarts {
 
     fn new<'p>(patterns: impl Iterator<Item = &'p [u8]>) -> Self {
         let size = CLASSES * CLASSES * CLASSES * CLASSES;
-        let mut t = TriggerStarts {
-            grams: vec![0; size.div_ceil(64)],
-            short_first: [false; 256],
-        };
+        let mut t = TriggerStarts { grams: vec![0; size.div_ceil(64)], short_first: [false; 256] };
         for p in patterns {
             let k3 = |p: &[u8]| (class(p[0]) * CLASSES + class(p[1])) * CLASSES + class(p[2]);
             match p.len() {
@@ -166,8 +163,7 @@ impl TriggerStarts {
     pub(crate) fn may_start(&self, w: &[u8]) -> bool {
         let c = |k: usize| w.get(k).map_or(27, |&b| class(b));
         let k = ((c(0) * CLASSES + c(1)) * CLASSES + c(2)) * CLASSES + c(3);
-        self.grams[k / 64] & (1 << (k % 64)) != 0
-            || w.first().is_some_and(|&b| self.short_first[usize::from(b)])
+        self.grams[k / 64] & (1 << (k % 64)) != 0 || w.first().is_some_and(|&b| self.short_first[usize::from(b)])
     }
 }
 
@@ -235,23 +231,14 @@ fn int<T: std::str::FromStr>(
     }
 }
 
-fn flags<'t>(
-    path: &str,
-    line: usize,
-    cols: &[&'t str],
-    idx: usize,
-    allowed: &[&str],
-) -> Result<Vec<&'t str>, String> {
+fn flags<'t>(path: &str, line: usize, cols: &[&'t str], idx: usize, allowed: &[&str]) -> Result<Vec<&'t str>, String> {
     let Some(col) = cols.get(idx) else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
     for f in col.split(',').map(str::trim).filter(|f| !f.is_empty()) {
         if !allowed.contains(&f) {
-            return Err(format!(
-                "{path}:{line}: unknown flag {f:?}, expected one of: {}",
-                allowed.join(", ")
-            ));
+            return Err(format!("{path}:{line}: unknown flag {f:?}, expected one of: {}", allowed.join(", ")));
         }
         out.push(f);
     }
@@ -265,37 +252,23 @@ impl Lexicons {
         let (path, file) = files.months;
         for row in rows(path, &file.text, 2, 3) {
             let (line, cols) = row.map_err(|e| ("months", e))?;
-            let month = int::<u32>(path, line, "month number", cols[1], |m| {
-                (1..=12).contains(m)
-            })
-            .map_err(|e| ("months", e))?;
+            let month =
+                int::<u32>(path, line, "month number", cols[1], |m| (1..=12).contains(m)).map_err(|e| ("months", e))?;
             let f = flags(path, line, &cols, 2, &["abbr", "cap"]).map_err(|e| ("months", e))?;
-            let t = Trigger::Month {
-                month,
-                abbr: f.contains(&"abbr"),
-                cap: f.contains(&"cap"),
-            };
+            let t = Trigger::Month { month, abbr: f.contains(&"abbr"), cap: f.contains(&"cap") };
             patterns.push((cols[0].to_string(), t, format!("{path}:{line}")));
         }
 
         let (path, file) = files.weekdays;
         for row in rows(path, &file.text, 2, 3) {
             let (line, cols) = row.map_err(|e| ("weekdays", e))?;
-            let day = int::<u32>(
-                path,
-                line,
-                "weekday number (1 = Monday … 7 = Sunday)",
-                cols[1],
-                |d| (1..=7).contains(d),
-            )
-            .map_err(|e| ("weekdays", e))?;
+            let day =
+                int::<u32>(path, line, "weekday number (1 = Monday … 7 = Sunday)", cols[1], |d| (1..=7).contains(d))
+                    .map_err(|e| ("weekdays", e))?;
             let f = flags(path, line, &cols, 2, &["abbr"]).map_err(|e| ("weekdays", e))?;
             patterns.push((
                 cols[0].to_string(),
-                Trigger::Weekday {
-                    day,
-                    abbr: !f.is_empty(),
-                },
+                Trigger::Weekday { day, abbr: !f.is_empty() },
                 format!("{path}:{line}"),
             ));
         }
@@ -311,11 +284,7 @@ impl Lexicons {
                 "month" => G::Month,
                 "year" => G::Year,
                 "period" => G::Period,
-                g => {
-                    return Err(e(format!(
-                        "unknown granularity {g:?}, expected day, month, year or period"
-                    )))
-                }
+                g => return Err(e(format!("unknown granularity {g:?}, expected day, month, year or period"))),
             };
             let anchor = match cols[2] {
                 "day" => Anchor::Day,
@@ -323,35 +292,19 @@ impl Lexicons {
                 "month" => Anchor::Month,
                 "year" => Anchor::Year,
                 "none" => Anchor::None,
-                a => {
-                    return Err(e(format!(
-                        "unknown anchor {a:?}, expected day, week, month, year or none"
-                    )))
-                }
+                a => return Err(e(format!("unknown anchor {a:?}, expected day, week, month, year or none"))),
             };
-            let offset = int::<i32>(path, line, "offset", cols[3], |o| o.abs() <= 1000)
-                .map_err(|m| ("relative", m))?;
-            patterns.push((
-                cols[0].to_string(),
-                Trigger::Relative(relatives.len()),
-                format!("{path}:{line}"),
-            ));
-            relatives.push(Relative {
-                granularity,
-                anchor,
-                offset,
-                rule: Arc::from(format!("{path}:{line}")),
-            });
+            let offset = int::<i32>(path, line, "offset", cols[3], |o| o.abs() <= 1000).map_err(|m| ("relative", m))?;
+            patterns.push((cols[0].to_string(), Trigger::Relative(relatives.len()), format!("{path}:{line}")));
+            relatives.push(Relative { granularity, anchor, offset, rule: Arc::from(format!("{path}:{line}")) });
         }
 
         let (path, file) = files.ordinals;
         let mut ordinals = Vec::new();
         for row in rows(path, &file.text, 2, 2) {
             let (line, cols) = row.map_err(|e| ("ordinals", e))?;
-            let day = int::<u32>(path, line, "day of month", cols[1], |d| {
-                (1..=31).contains(d)
-            })
-            .map_err(|e| ("ordinals", e))?;
+            let day = int::<u32>(path, line, "day of month", cols[1], |d| (1..=31).contains(d))
+                .map_err(|e| ("ordinals", e))?;
             ordinals.push((Box::from(cols[0]), day));
         }
 
@@ -359,22 +312,17 @@ impl Lexicons {
         let mut counts = Vec::new();
         for row in rows(path, &file.text, 2, 3) {
             let (line, cols) = row.map_err(|e| ("counts", e))?;
-            let value = int::<u32>(path, line, "count", cols[1], |v| (1..=10_000).contains(v))
-                .map_err(|e| ("counts", e))?;
+            let value =
+                int::<u32>(path, line, "count", cols[1], |v| (1..=10_000).contains(v)).map_err(|e| ("counts", e))?;
             let f = flags(path, line, &cols, 2, &["vague"]).map_err(|e| ("counts", e))?;
-            counts.push(Count {
-                phrase: Box::from(cols[0]),
-                value,
-                vague: !f.is_empty(),
-            });
+            counts.push(Count { phrase: Box::from(cols[0]), value, vague: !f.is_empty() });
         }
         // Longest first, so "a few" is tried before "few" and "a".
         counts.sort_by_key(|c| std::cmp::Reverse(c.phrase.len()));
 
         let (path, file) = files.cues;
         let mut units = Vec::new();
-        let (mut dayparts, mut future_words, mut future_suffixes) =
-            (Vec::new(), Vec::new(), Vec::new());
+        let (mut dayparts, mut future_words, mut future_suffixes) = (Vec::new(), Vec::new(), Vec::new());
         let (mut past_words, mut month_cues, mut year_cues) = (Vec::new(), Vec::new(), Vec::new());
         for row in rows(path, &file.text, 2, 4) {
             let (line, cols) = row.map_err(|e| ("cues", e))?;
@@ -412,11 +360,7 @@ impl Lexicons {
                         Some("plural") => true,
                         Some(f) => return Err(e(format!("unknown flag {f:?}, expected plural"))),
                     };
-                    units.push(UnitWord {
-                        word: Box::from(phrase),
-                        unit,
-                        plural,
-                    });
+                    units.push(UnitWord { word: Box::from(phrase), unit, plural });
                     None
                 }
                 "daypart" | "future" | "past_cue" | "month_cue" | "year_cue" => {
@@ -458,13 +402,7 @@ impl Lexicons {
             let (first, second) = (&patterns[w[0]], &patterns[w[1]]);
             if first.0 == second.0 {
                 let key = source_key(&second.1);
-                return Err((
-                    key,
-                    format!(
-                        "{}: phrase {:?} is also defined at {}",
-                        second.2, second.0, first.2
-                    ),
-                ));
+                return Err((key, format!("{}: phrase {:?} is also defined at {}", second.2, second.0, first.2)));
             }
         }
 
@@ -474,12 +412,7 @@ impl Lexicons {
             .start_kind(StartKind::Anchored)
             .kind(Some(AhoCorasickKind::DFA))
             .build(patterns.iter().map(|(p, _, _)| p.as_str()))
-            .map_err(|e| {
-                (
-                    "cues",
-                    format!("cannot build the date trigger automaton: {e}"),
-                )
-            })?;
+            .map_err(|e| ("cues", format!("cannot build the date trigger automaton: {e}")))?;
         let starts = TriggerStarts::new(patterns.iter().map(|(p, _, _)| p.as_bytes()));
         Ok(Lexicons {
             ac,

@@ -36,21 +36,12 @@ pub(crate) enum Expr {
 impl Expr {
     /// Whether resolving needs the publication date.
     pub(crate) fn is_relative(self) -> bool {
-        !matches!(
-            self,
-            Expr::Ymd(..) | Expr::Ym(..) | Expr::Year(_) | Expr::Unresolvable
-        )
+        !matches!(self, Expr::Ymd(..) | Expr::Ym(..) | Expr::Year(_) | Expr::Unresolvable)
     }
 
     /// Whether an explicit future cue changes the resolution.
     pub(crate) fn takes_tense(self) -> bool {
-        matches!(
-            self,
-            Expr::Md(..)
-                | Expr::Month(_, Rel::Plain)
-                | Expr::Weekday(_, Rel::Plain)
-                | Expr::Dom(..)
-        )
+        matches!(self, Expr::Md(..) | Expr::Month(_, Rel::Plain) | Expr::Weekday(_, Rel::Plain) | Expr::Dom(..))
     }
 
     /// The resolved date, or `None` when it cannot be computed.
@@ -88,9 +79,7 @@ impl Expr {
                 let pw = p.weekday().number_from_monday();
                 let monday = p.checked_sub_days(Days::new(u64::from(pw - 1)))?;
                 match rel {
-                    Rel::Plain if future => {
-                        p.checked_add_days(Days::new(u64::from((wd + 7 - pw) % 7)))
-                    }
+                    Rel::Plain if future => p.checked_add_days(Days::new(u64::from((wd + 7 - pw) % 7))),
                     Rel::Plain => p.checked_sub_days(Days::new(u64::from((pw + 7 - wd) % 7))),
                     Rel::Last => p.checked_sub_days(Days::new(u64::from((pw + 6 - wd) % 7 + 1))),
                     Rel::This => monday.checked_add_days(Days::new(u64::from(wd - 1))),
@@ -121,9 +110,7 @@ impl Expr {
             Expr::Offset(anchor, n) => match anchor {
                 Anchor::Day => add_days(p, i64::from(n)),
                 Anchor::Week => {
-                    let monday = p.checked_sub_days(Days::new(u64::from(
-                        p.weekday().number_from_monday() - 1,
-                    )))?;
+                    let monday = p.checked_sub_days(Days::new(u64::from(p.weekday().number_from_monday() - 1)))?;
                     add_days(monday, 7 * i64::from(n))
                 }
                 Anchor::Month => add_months(first_of_month(p)?, n),
@@ -141,9 +128,7 @@ impl Expr {
                     Unit::Decade => p.checked_sub_months(Months::new(n.checked_mul(120)?)),
                 }
             }
-            Expr::Ymd(..) | Expr::Ym(..) | Expr::Year(_) | Expr::Unresolvable => {
-                self.resolve(Some(p), future)
-            }
+            Expr::Ymd(..) | Expr::Ym(..) | Expr::Year(_) | Expr::Unresolvable => self.resolve(Some(p), future),
         }
     }
 }

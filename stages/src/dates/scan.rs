@@ -102,13 +102,7 @@ pub(crate) struct Cand {
 }
 
 fn cand(start: usize, end: usize, expr: Expr, gran: G, rule: Gr) -> Cand {
-    Cand {
-        start,
-        end,
-        expr,
-        gran,
-        rule: Rule::Grammar(rule),
-    }
+    Cand { start, end, expr, gran, rule: Rule::Grammar(rule) }
 }
 
 /// What the context allows a following expression to be.
@@ -120,14 +114,8 @@ struct Ctx {
     bare_year: bool,
 }
 
-const FREE: Ctx = Ctx {
-    bare_month: true,
-    bare_year: true,
-};
-const CUED: Ctx = Ctx {
-    bare_month: false,
-    bare_year: false,
-};
+const FREE: Ctx = Ctx { bare_month: true, bare_year: true };
+const CUED: Ctx = Ctx { bare_month: false, bare_year: false };
 
 fn is_alnum_char(c: char) -> bool {
     c.is_alphanumeric()
@@ -144,21 +132,8 @@ pub(crate) struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
-    pub(crate) fn new(
-        lx: &'a Lexicons,
-        text: &'a str,
-        lo: usize,
-        hi: usize,
-        order: NumericOrder,
-    ) -> Self {
-        Scan {
-            lx,
-            text,
-            b: text.as_bytes(),
-            lo,
-            hi,
-            order,
-        }
+    pub(crate) fn new(lx: &'a Lexicons, text: &'a str, lo: usize, hi: usize, order: NumericOrder) -> Self {
+        Scan { lx, text, b: text.as_bytes(), lo, hi, order }
     }
 
     fn byte(&self, i: usize) -> u8 {
@@ -175,20 +150,12 @@ impl<'a> Scan<'a> {
 
     /// True when a letter or digit ends just before `i` (inside the segment).
     fn word_before(&self, i: usize) -> bool {
-        i > self.lo
-            && self.text[self.lo..i]
-                .chars()
-                .next_back()
-                .is_some_and(is_alnum_char)
+        i > self.lo && self.text[self.lo..i].chars().next_back().is_some_and(is_alnum_char)
     }
 
     /// True when a letter or digit starts at `i` (inside the segment).
     fn word_at(&self, i: usize) -> bool {
-        i < self.hi
-            && self.text[i..self.hi]
-                .chars()
-                .next()
-                .is_some_and(is_alnum_char)
+        i < self.hi && self.text[i..self.hi].chars().next().is_some_and(is_alnum_char)
     }
 
     /// Skip spaces, tabs and no-break spaces (not line breaks).
@@ -210,18 +177,13 @@ impl<'a> Scan<'a> {
     }
 
     fn number(&self, i: usize, j: usize) -> u32 {
-        self.b[i..j].iter().fold(0u32, |n, d| {
-            n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
-        })
+        self.b[i..j].iter().fold(0u32, |n, d| n.saturating_mul(10).saturating_add(u32::from(d - b'0')))
     }
 
     /// The end of `phrase` when it is written at `i` as a whole word.
     fn phrase_at(&self, i: usize, phrase: &str) -> Option<usize> {
         let end = i.checked_add(phrase.len())?;
-        (end <= self.hi
-            && self.b[i..end].eq_ignore_ascii_case(phrase.as_bytes())
-            && !self.word_at(end))
-        .then_some(end)
+        (end <= self.hi && self.b[i..end].eq_ignore_ascii_case(phrase.as_bytes()) && !self.word_at(end)).then_some(end)
     }
 
     /// Whether `text[i..j]` is exactly `phrase` (ASCII case-insensitive).
@@ -234,11 +196,7 @@ impl<'a> Scan<'a> {
         if i >= self.hi || self.word_before(i) {
             return None;
         }
-        let m = self.lx.ac.find(
-            Input::new(self.text)
-                .span(i..self.hi)
-                .anchored(Anchored::Yes),
-        )?;
+        let m = self.lx.ac.find(Input::new(self.text).span(i..self.hi).anchored(Anchored::Yes))?;
         let t = self.lx.triggers[m.pattern().as_usize()];
         self.trigger_ok(t, m.end()).then_some((t, m.end()))
     }
@@ -252,9 +210,7 @@ impl<'a> Scan<'a> {
     /// separators), walking back inside the segment.
     fn prev_word(&self, i: usize, seps: &[u8]) -> Option<usize> {
         let mut j = i;
-        while j > self.lo
-            && (self.b[j - 1] == b' ' || self.b[j - 1] == b'\t' || seps.contains(&self.b[j - 1]))
-        {
+        while j > self.lo && (self.b[j - 1] == b' ' || self.b[j - 1] == b'\t' || seps.contains(&self.b[j - 1])) {
             j -= 1;
         }
         let end = j;
@@ -275,8 +231,7 @@ impl<'a> Scan<'a> {
     }
 
     fn prev_word_in(&self, i: usize, list: &[Box<str>]) -> bool {
-        self.prev_word_span(i)
-            .is_some_and(|(s, e)| list.iter().any(|w| self.is_phrase(s, e, w)))
+        self.prev_word_span(i).is_some_and(|(s, e)| list.iter().any(|w| self.is_phrase(s, e, w)))
     }
 
     /// Every candidate of the segment, merged into non-overlapping spans in text order.
@@ -307,10 +262,7 @@ impl<'a> Scan<'a> {
                     continue;
                 }
             }
-            i += bytes[i..]
-                .iter()
-                .position(|c| !c.is_ascii_alphanumeric())
-                .unwrap_or(bytes.len() - i);
+            i += bytes[i..].iter().position(|c| !c.is_ascii_alphanumeric()).unwrap_or(bytes.len() - i);
         }
         let found = &mut out[first..];
         found.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
@@ -328,19 +280,13 @@ impl<'a> Scan<'a> {
 
     /// A trigger at the word starting at `i`, parsed.
     fn at_word(&self, i: usize) -> Option<Cand> {
-        let m = self.lx.ac.find(
-            Input::new(self.text)
-                .span(i..self.hi)
-                .anchored(Anchored::Yes),
-        )?;
+        let m = self.lx.ac.find(Input::new(self.text).span(i..self.hi).anchored(Anchored::Yes))?;
         let (t, e) = (self.lx.triggers[m.pattern().as_usize()], m.end());
         if !self.trigger_ok(t, e) {
             return None;
         }
         match t {
-            Trigger::Month { .. } => self
-                .month_with_day_before(i, e)
-                .or_else(|| self.trigger(t, i, e, CUED)),
+            Trigger::Month { .. } => self.month_with_day_before(i, e).or_else(|| self.trigger(t, i, e, CUED)),
             Trigger::Ago => self.ago(i, e),
             _ => self.trigger(t, i, e, CUED),
         }
@@ -367,17 +313,11 @@ impl<'a> Scan<'a> {
 
     fn trigger(&self, t: Trigger, s: usize, e: usize, ctx: Ctx) -> Option<Cand> {
         match t {
-            Trigger::Month { month, abbr, cap } => {
-                self.month_forward(s, e, month, abbr, cap, ctx.bare_month)
-            }
+            Trigger::Month { month, abbr, cap } => self.month_forward(s, e, month, abbr, cap, ctx.bare_month),
             Trigger::Weekday { day, abbr } => self.weekday_forward(s, e, day, abbr),
             Trigger::Relative(k) => {
                 let r = &self.lx.relatives[k];
-                let end = if r.granularity == G::Day {
-                    self.daypart_after(e)
-                } else {
-                    e
-                };
+                let end = if r.granularity == G::Day { self.daypart_after(e) } else { e };
                 Some(Cand {
                     start: s,
                     end,
@@ -394,38 +334,19 @@ impl<'a> Scan<'a> {
             Trigger::Modifier(rel) => {
                 let p = self.spaces(e);
                 match (p > e).then(|| self.trigger_at(p))?? {
-                    (Trigger::Weekday { day, abbr: false }, we) => Some(cand(
-                        s,
-                        self.daypart_after(we),
-                        Expr::Weekday(day, rel),
-                        G::Day,
-                        Gr::Modified,
-                    )),
-                    (
-                        Trigger::Month {
-                            month,
-                            abbr: false,
-                            cap,
-                        },
-                        me,
-                    ) if !cap || self.b[p].is_ascii_uppercase() => {
+                    (Trigger::Weekday { day, abbr: false }, we) => {
+                        Some(cand(s, self.daypart_after(we), Expr::Weekday(day, rel), G::Day, Gr::Modified))
+                    }
+                    (Trigger::Month { month, abbr: false, cap }, me) if !cap || self.b[p].is_ascii_uppercase() => {
                         Some(cand(s, me, Expr::Month(month, rel), G::Month, Gr::Modified))
                     }
                     _ => None,
                 }
             }
             Trigger::Part => {
-                let p = if self.byte(e) == b'-' {
-                    e + 1
-                } else {
-                    self.spaces(e)
-                };
+                let p = if self.byte(e) == b'-' { e + 1 } else { self.spaces(e) };
                 let c = (p > e).then(|| self.parse_at(p, FREE))??;
-                Some(Cand {
-                    start: s,
-                    rule: Rule::Grammar(Gr::Part),
-                    ..c
-                })
+                Some(Cand { start: s, rule: Rule::Grammar(Gr::Part), ..c })
             }
             Trigger::Lead => self.past_span(s, e),
             Trigger::Ago => None,
@@ -433,15 +354,7 @@ impl<'a> Scan<'a> {
     }
 
     /// "January 1, 2025", "Jan. 1", "Feb.06 - 2025", "May 2024", "in August".
-    fn month_forward(
-        &self,
-        s: usize,
-        e: usize,
-        month: u32,
-        abbr: bool,
-        cap: bool,
-        bare: bool,
-    ) -> Option<Cand> {
+    fn month_forward(&self, s: usize, e: usize, month: u32, abbr: bool, cap: bool, bare: bool) -> Option<Cand> {
         let p = if self.byte(e) == b'.' { e + 1 } else { e };
         if let Some((day, de)) = self.day_after_month(p) {
             return Some(match self.year_after(de, 1000..=2999) {
@@ -471,11 +384,7 @@ impl<'a> Scan<'a> {
             *slot = Some(ws);
             at = ws;
         }
-        starts
-            .iter()
-            .rev()
-            .flatten()
-            .find_map(|&ws| self.day_month(ws).filter(|c| c.end >= me && c.start == ws))
+        starts.iter().rev().flatten().find_map(|&ws| self.day_month(ws).filter(|c| c.end >= me && c.start == ws))
     }
 
     /// A day then a month at `i` ("5 December 1391", "4th of march", "1-jan").
@@ -487,11 +396,7 @@ impl<'a> Scan<'a> {
         if self.digit(i) && self.byte(p) == b'.' {
             p += 1;
         }
-        let q = if self.byte(p) == b'-' {
-            p + 1
-        } else {
-            self.spaces(p)
-        };
+        let q = if self.byte(p) == b'-' { p + 1 } else { self.spaces(p) };
         if q == p {
             return None;
         }
@@ -537,10 +442,7 @@ impl<'a> Scan<'a> {
         if !self.b.get(i).is_some_and(u8::is_ascii_alphabetic) {
             return None;
         }
-        self.lx
-            .ordinals
-            .iter()
-            .find_map(|(w, d)| self.phrase_at(i, w).map(|e| (*d, e)))
+        self.lx.ordinals.iter().find_map(|(w, d)| self.phrase_at(i, w).map(|e| (*d, e)))
     }
 
     /// The day after a month name: "January 1", "Jan-1", "Oct/2", "Oct2",
@@ -601,15 +503,8 @@ impl<'a> Scan<'a> {
         }
         let q = self.spaces(p);
         if q > e {
-            if let Some(c) = self
-                .parse_at(q, CUED)
-                .filter(|c| matches!(c.expr, Expr::Ymd(..) | Expr::Md(..)))
-            {
-                return Some(Cand {
-                    start: s,
-                    rule: Rule::Grammar(Gr::WeekdayDay),
-                    ..c
-                });
+            if let Some(c) = self.parse_at(q, CUED).filter(|c| matches!(c.expr, Expr::Ymd(..) | Expr::Md(..))) {
+                return Some(Cand { start: s, rule: Rule::Grammar(Gr::WeekdayDay), ..c });
             }
             if let Some(the) = self.phrase_at(q, "the") {
                 let after = self.spaces(the);
@@ -621,13 +516,7 @@ impl<'a> Scan<'a> {
         if abbr {
             return None;
         }
-        Some(cand(
-            s,
-            self.daypart_after(e),
-            Expr::Weekday(day, Rel::Plain),
-            G::Day,
-            Gr::Weekday,
-        ))
+        Some(cand(s, self.daypart_after(e), Expr::Weekday(day, Rel::Plain), G::Day, Gr::Weekday))
     }
 
     /// Extend over "morning", "night" … after a day expression.
@@ -636,31 +525,20 @@ impl<'a> Scan<'a> {
         if p == e {
             return e;
         }
-        self.lx
-            .dayparts
-            .iter()
-            .find_map(|w| self.phrase_at(p, w))
-            .unwrap_or(e)
+        self.lx.dayparts.iter().find_map(|w| self.phrase_at(p, w)).unwrap_or(e)
     }
 
     /// A count at `i`: digits or a count phrase; (value, vague, end).
     fn count_at(&self, i: usize) -> Option<(u32, bool, usize)> {
         if self.digit(i) {
             let de = self.digits_end(i);
-            return (de - i <= 4 && !self.continues_number(de))
-                .then(|| (self.number(i, de), false, de));
+            return (de - i <= 4 && !self.continues_number(de)).then(|| (self.number(i, de), false, de));
         }
-        self.lx
-            .counts
-            .iter()
-            .find_map(|c| self.phrase_at(i, &c.phrase).map(|e| (c.value, c.vague, e)))
+        self.lx.counts.iter().find_map(|c| self.phrase_at(i, &c.phrase).map(|e| (c.value, c.vague, e)))
     }
 
     fn unit_at(&self, i: usize) -> Option<(Unit, bool, usize)> {
-        self.lx
-            .units
-            .iter()
-            .find_map(|u| self.phrase_at(i, &u.word).map(|e| (u.unit, u.plural, e)))
+        self.lx.units.iter().find_map(|u| self.phrase_at(i, &u.word).map(|e| (u.unit, u.plural, e)))
     }
 
     /// "over the past six months", "in the last 24 hours", "over the past week".
@@ -698,9 +576,7 @@ impl<'a> Scan<'a> {
             at = ws;
         }
         let count = starts.iter().rev().flatten().find_map(|&ws| {
-            self.count_at(ws)
-                .filter(|&(_, _, ce)| self.spaces(ce) == us && ce < us)
-                .map(|(v, vague, _)| (ws, v, vague))
+            self.count_at(ws).filter(|&(_, _, ce)| self.spaces(ce) == us && ce < us).map(|(v, vague, _)| (ws, v, vague))
         });
         let (start, n) = match count {
             Some((ws, v, false)) => (ws, Some(v)),
@@ -708,11 +584,7 @@ impl<'a> Scan<'a> {
             None if plural => (us, None),
             None => return None,
         };
-        let gran = if unit == Unit::Day && n.is_some() {
-            G::Day
-        } else {
-            G::Period
-        };
+        let gran = if unit == Unit::Day && n.is_some() { G::Day } else { G::Period };
         Some(cand(start, e, Expr::Back(unit, n), gran, Gr::Ago))
     }
 
@@ -759,12 +631,10 @@ impl<'a> Scan<'a> {
             NumericOrder::Auto if a == b || b > 12 => (a, b),
             NumericOrder::Auto if a > 12 => (b, a),
             NumericOrder::Auto => {
-                return (a >= 1 && b >= 1)
-                    .then(|| cand(i, e3, Expr::Unresolvable, G::Day, Gr::Numeric));
+                return (a >= 1 && b >= 1).then(|| cand(i, e3, Expr::Unresolvable, G::Day, Gr::Numeric));
             }
         };
-        chrono::NaiveDate::from_ymd_opt(y, m, d)
-            .map(|_| cand(i, e3, Expr::Ymd(y, m, d), G::Day, Gr::Numeric))
+        chrono::NaiveDate::from_ymd_opt(y, m, d).map(|_| cand(i, e3, Expr::Ymd(y, m, d), G::Day, Gr::Numeric))
     }
 
     /// "2025-01-01", "2015/08/12", "2015.5.13", "2019-sep-1".
@@ -790,17 +660,12 @@ impl<'a> Scan<'a> {
             return None;
         }
         let d = self.number(e2 + 1, e3);
-        chrono::NaiveDate::from_ymd_opt(y, m, d)
-            .map(|_| cand(i, e3, Expr::Ymd(y, m, d), G::Day, Gr::Iso))
+        chrono::NaiveDate::from_ymd_opt(y, m, d).map(|_| cand(i, e3, Expr::Ymd(y, m, d), G::Day, Gr::Iso))
     }
 
     /// A month word right after a separator inside a numeric date ("2019-sep-1").
     fn trigger_at_loose(&self, i: usize) -> Option<(Trigger, usize)> {
-        let m = self.lx.ac.find(
-            Input::new(self.text)
-                .span(i..self.hi)
-                .anchored(Anchored::Yes),
-        )?;
+        let m = self.lx.ac.find(Input::new(self.text).span(i..self.hi).anchored(Anchored::Yes))?;
         Some((self.lx.triggers[m.pattern().as_usize()], m.end()))
     }
 
@@ -813,9 +678,7 @@ impl<'a> Scan<'a> {
         }
         let before = &self.text[from..start];
         let breaks = ['.', '!', '?', ';', '\n', ':', '–', '—'];
-        let clause = before
-            .rfind(breaks)
-            .map_or(before, |k| before[k..].trim_start_matches(breaks));
+        let clause = before.rfind(breaks).map_or(before, |k| before[k..].trim_start_matches(breaks));
         for w in clause.split_whitespace().rev().take(window) {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
             let is = |list: &[Box<str>]| list.iter().any(|f| w.eq_ignore_ascii_case(f));

@@ -63,11 +63,7 @@ fn space_len(text: &str, pos: usize) -> usize {
     match b.get(pos) {
         Some(b' ' | b'\t') => 1,
         Some(0xC2) if b.get(pos + 1) == Some(&0xA0) => 2,
-        Some(0xE2)
-            if b.get(pos + 1) == Some(&0x80) && matches!(b.get(pos + 2), Some(0xAF | 0x89)) =>
-        {
-            3
-        }
+        Some(0xE2) if b.get(pos + 1) == Some(&0x80) && matches!(b.get(pos + 2), Some(0xAF | 0x89)) => 3,
         _ => 0,
     }
 }
@@ -131,16 +127,11 @@ fn word_end(text: &str, mut i: usize, hi: usize) -> usize {
 /// A three-digit group after a separator at `i`, not followed by another digit.
 fn group_at(b: &[u8], i: usize, hi: usize, sep: &[u8]) -> bool {
     let g = i + sep.len();
-    g + 3 <= hi
-        && b[i..].starts_with(sep)
-        && b[g..g + 3].iter().all(u8::is_ascii_digit)
-        && !is_digit(&b[..hi], g + 3)
+    g + 3 <= hi && b[i..].starts_with(sep) && b[g..g + 3].iter().all(u8::is_ascii_digit) && !is_digit(&b[..hi], g + 3)
 }
 
 fn digits_value(b: &[u8]) -> f64 {
-    b.iter()
-        .filter(|c| c.is_ascii_digit())
-        .fold(0.0, |acc, &d| acc * 10.0 + f64::from(d - b'0'))
+    b.iter().filter(|c| c.is_ascii_digit()).fold(0.0, |acc, &d| acc * 10.0 + f64::from(d - b'0'))
 }
 
 fn fraction_value(b: &[u8]) -> f64 {
@@ -153,12 +144,7 @@ fn fraction_value(b: &[u8]) -> f64 {
     v
 }
 
-const SPACE_SEPS: [&[u8]; 4] = [
-    b" ",
-    "\u{a0}".as_bytes(),
-    "\u{202f}".as_bytes(),
-    "\u{2009}".as_bytes(),
-];
+const SPACE_SEPS: [&[u8]; 4] = [b" ", "\u{a0}".as_bytes(), "\u{202f}".as_bytes(), "\u{2009}".as_bytes()];
 
 /// The last accepted token of a written number.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -175,11 +161,7 @@ enum Last {
 
 enum Tok {
     Digits(Num),
-    Word {
-        kind: WordKind,
-        value: f64,
-        end: usize,
-    },
+    Word { kind: WordKind, value: f64, end: usize },
 }
 
 /// Running state of a written number ("three hundred and two thousand").
@@ -282,14 +264,7 @@ impl Scanner {
     }
 
     /// A candidate at a digit: decide whether it can start a figure.
-    fn at_digit(
-        &self,
-        text: &str,
-        d: usize,
-        lo: usize,
-        hi: usize,
-        floor: usize,
-    ) -> Result<(Quantity, usize), usize> {
+    fn at_digit(&self, text: &str, d: usize, lo: usize, hi: usize, floor: usize) -> Result<(Quantity, usize), usize> {
         let b = text.as_bytes();
         let mut start = d;
         if d > lo {
@@ -315,8 +290,7 @@ impl Scanner {
                     if alnum_before(text, d) {
                         return Err(chain_end(b, d, hi));
                     }
-                    if text[..d].ends_with('\u{2212}') && !(d - 3 > lo && alnum_before(text, d - 3))
-                    {
+                    if text[..d].ends_with('\u{2212}') && !(d - 3 > lo && alnum_before(text, d - 3)) {
                         start = d - 3;
                     }
                 }
@@ -349,9 +323,7 @@ impl Scanner {
         if v.need_of {
             let p = skip_ws(text, m.end(), hi);
             let ok = p > m.end()
-                && text[p..hi]
-                    .get(..2)
-                    .is_some_and(|s| s.eq_ignore_ascii_case("of"))
+                && text[p..hi].get(..2).is_some_and(|s| s.eq_ignore_ascii_case("of"))
                 && !(p + 2 < hi && alnum_at(text, p + 2));
             if !ok {
                 return Err(m.end());
@@ -393,13 +365,9 @@ impl Scanner {
             }
             let p = skip_ws_back(text, lo, p);
             let after = skip_ws(text, num.end, hi);
-            let month_before =
-                matches!(self.lx.dates.back(text, lo, p), Some((_, DateWord::Month)));
-            let month_after = after > num.end
-                && matches!(
-                    self.lx.dates.fwd(text, after, hi),
-                    Some((_, DateWord::Month))
-                );
+            let month_before = matches!(self.lx.dates.back(text, lo, p), Some((_, DateWord::Month)));
+            let month_after =
+                after > num.end && matches!(self.lx.dates.fwd(text, after, hi), Some((_, DateWord::Month)));
             if month_before || month_after {
                 return Err(num.end);
             }
@@ -471,11 +439,7 @@ impl Scanner {
                 if p == pos && !symbolic && pos > s && b[pos - 1].is_ascii_alphanumeric() {
                     continue;
                 }
-                return Some(Qual {
-                    start: s,
-                    end: p,
-                    bound,
-                });
+                return Some(Qual { start: s, end: p, bound });
             }
             if ws == pos {
                 break;
@@ -492,17 +456,11 @@ impl Scanner {
                 let after = skip_ws(text, e, hi);
                 // "200 or greater than 190", "less than 10 and more than 40": the phrase
                 // belongs to the next figure.
-                let than = text[after..hi]
-                    .get(..4)
-                    .is_some_and(|w| w.eq_ignore_ascii_case("than"));
+                let than = text[after..hi].get(..4).is_some_and(|w| w.eq_ignore_ascii_case("than"));
                 if after < hi && (than || self.starts_number(text, after, lo, hi)) {
                     return None;
                 }
-                return Some(Qual {
-                    start: p,
-                    end: e,
-                    bound,
-                });
+                return Some(Qual { start: p, end: e, bound });
             }
             if ws == pos {
                 break;
@@ -519,20 +477,11 @@ impl Scanner {
     }
 
     /// A number word starting at `pos` on word boundaries.
-    fn word_at(
-        &self,
-        text: &str,
-        pos: usize,
-        lo: usize,
-        hi: usize,
-    ) -> Option<(WordKind, f64, usize)> {
+    fn word_at(&self, text: &str, pos: usize, lo: usize, hi: usize) -> Option<(WordKind, f64, usize)> {
         if pos > lo && alnum_before(text, pos) {
             return None;
         }
-        let m = self
-            .lx
-            .candidates
-            .find(Input::new(text).range(pos..hi).anchored(Anchored::Yes))?;
+        let m = self.lx.candidates.find(Input::new(text).range(pos..hi).anchored(Anchored::Yes))?;
         if m.end() < hi && alnum_at(text, m.end()) {
             return None;
         }
@@ -629,8 +578,7 @@ impl Scanner {
                     while j < hi && b[j].is_ascii_digit() {
                         j += 1;
                     }
-                    if j + 1 < hi && matches!(b[j], b'-' | b'/' | b'.' | b':') && is_digit(b, j + 1)
-                    {
+                    if j + 1 < hi && matches!(b[j], b'-' | b'/' | b'.' | b':') && is_digit(b, j + 1) {
                         return Found::Skip(chain_end(b, j, hi));
                     }
                 }
@@ -651,14 +599,7 @@ impl Scanner {
             scaled: false,
         };
         // Scale suffix, glued or after one space: "38k", "2.3bn", "5.93 mln", "£5m".
-        for p in [
-            i,
-            if b.get(i) == Some(&b' ') {
-                i + 1
-            } else {
-                usize::MAX
-            },
-        ] {
+        for p in [i, if b.get(i) == Some(&b' ') { i + 1 } else { usize::MAX }] {
             if p == usize::MAX || p >= hi {
                 continue;
             }
@@ -689,14 +630,7 @@ impl Scanner {
         Found::Num(num)
     }
 
-    fn token(
-        &self,
-        text: &str,
-        pos: usize,
-        lo: usize,
-        hi: usize,
-        money: bool,
-    ) -> Option<Result<Tok, usize>> {
+    fn token(&self, text: &str, pos: usize, lo: usize, hi: usize, money: bool) -> Option<Result<Tok, usize>> {
         let b = text.as_bytes();
         if is_digit(b, pos)
             || (matches!(b[pos], b'.' | b'-') && is_digit(b, pos + 1))
@@ -707,8 +641,7 @@ impl Scanner {
                 Found::Skip(k) => Err(k),
             });
         }
-        self.word_at(text, pos, lo, hi)
-            .map(|(kind, value, end)| Ok(Tok::Word { kind, value, end }))
+        self.word_at(text, pos, lo, hi).map(|(kind, value, end)| Ok(Tok::Word { kind, value, end }))
     }
 
     /// A figure in digits, words or both ("4 thousand 3 hundred and 21", "half a million").
@@ -771,10 +704,7 @@ impl Scanner {
                 },
                 (Some(WordKind::Tens), _) => sep_ok && !hyphen,
                 (Some(WordKind::Hundred), _) => {
-                    let fits = matches!(
-                        last,
-                        Last::None | Last::Small | Last::Tens | Last::Digits | Last::Fraction
-                    );
+                    let fits = matches!(last, Last::None | Last::Small | Last::Tens | Last::Digits | Last::Fraction);
                     conflict = fits && st.hundreds > 0.0;
                     fits && !conflict && !hyphen
                 }
@@ -794,11 +724,7 @@ impl Scanner {
                     !hyphen && (multiply || (fits && !conflict))
                 }
                 (Some(WordKind::Multiplier), _) => {
-                    !hyphen
-                        && matches!(
-                            last,
-                            Last::None | Last::Small | Last::Tens | Last::Digits | Last::Fraction
-                        )
+                    !hyphen && matches!(last, Last::None | Last::Small | Last::Tens | Last::Digits | Last::Fraction)
                 }
                 (Some(WordKind::MultiplierPlural), _) => {
                     !hyphen && matches!(last, Last::Small | Last::Tens | Last::Digits)
@@ -894,11 +820,7 @@ impl Scanner {
             let ws = skip_ws(text, end, hi);
             let mut next = ws;
             if st.last == Last::Tens {
-                let h = if b.get(ws) == Some(&b'-') {
-                    Some(ws + 1)
-                } else {
-                    None
-                };
+                let h = if b.get(ws) == Some(&b'-') { Some(ws + 1) } else { None };
                 if let Some(h) = h {
                     next = skip_ws(text, h, hi);
                     hyphen = true;
@@ -909,9 +831,7 @@ impl Scanner {
                     break;
                 }
                 if matches!(st.last, Last::Hundred | Last::Scale)
-                    && text[ws..hi]
-                        .get(..3)
-                        .is_some_and(|s| s.eq_ignore_ascii_case("and"))
+                    && text[ws..hi].get(..3).is_some_and(|s| s.eq_ignore_ascii_case("and"))
                 {
                     let a = skip_ws(text, ws + 3, hi);
                     if a > ws + 3 {
@@ -951,22 +871,14 @@ impl Scanner {
         }
         let mut num_start = start;
         // "a dozen", "a million": the article is part of the figure.
-        if matches!(
-            first_kind,
-            Some(WordKind::Hundred | WordKind::Scale | WordKind::Multiplier)
-        ) {
+        if matches!(first_kind, Some(WordKind::Hundred | WordKind::Scale | WordKind::Multiplier)) {
             let p = skip_ws_back(text, lo, start);
-            if p < start
-                && p > lo
-                && matches!(b[p - 1], b'a' | b'A')
-                && !(p - 1 > lo && alnum_before(text, p - 1))
-            {
+            if p < start && p > lo && matches!(b[p - 1], b'a' | b'A') && !(p - 1 > lo && alnum_before(text, p - 1)) {
                 num_start = p - 1;
             }
         }
         // "the one", "which one", "one another": a pronoun.
-        if first_kind == Some(WordKind::Small) && st.value() == 1.0 && !st.scaled && st.total == 0.0
-        {
+        if first_kind == Some(WordKind::Small) && st.value() == 1.0 && !st.scaled && st.total == 0.0 {
             let before = skip_ws_back(text, lo, start);
             let after = skip_ws(text, st.end, hi);
             if (before < start && self.lx.one_after.back(text, lo, before).is_some())
@@ -1007,11 +919,7 @@ impl Scanner {
         vague: bool,
     ) -> Result<(Quantity, usize), usize> {
         let b = text.as_bytes();
-        let (unit, unit_end) = if vague {
-            (None, num.end)
-        } else {
-            self.with_unit(text, num, cur, hi)
-        };
+        let (unit, unit_end) = if vague { (None, num.end) } else { self.with_unit(text, num, cur, hi) };
         let pre_start = cur.map_or(num.start, |(s, _)| s);
         let pre = self.pre_qualifier(text, floor, pre_start);
         // Range: "between 3,000 and 5,000", "3,000-5,000", "from 3,000 to 5,000".
@@ -1026,11 +934,7 @@ impl Scanner {
         let between = range_pre.is_some_and(|s| b[s].eq_ignore_ascii_case(&b'b'));
         if self.is_year(&num) && pre.is_none() && unit.is_none() && cur.is_none() {
             // "in 2024", "2022-2023": a year; skip a glued range of years too.
-            let e = if b.get(num.end) == Some(&b'-') {
-                chain_end(b, num.end, hi)
-            } else {
-                num.end
-            };
+            let e = if b.get(num.end) == Some(&b'-') { chain_end(b, num.end, hi) } else { num.end };
             return Err(e);
         }
         if !vague {
@@ -1042,9 +946,7 @@ impl Scanner {
                 }
                 let u = unit.or(u2);
                 let valid = low < n2.value
-                    && (unit.is_none()
-                        || u2.is_none()
-                        || unit.map(|x| x.kind) == u2.map(|x| x.kind))
+                    && (unit.is_none() || u2.is_none() || unit.map(|x| x.kind) == u2.map(|x| x.kind))
                     && !self.is_year(&n2);
                 if valid {
                     let start = range_pre.or(pre.map(|q| q.start)).unwrap_or(pre_start);
@@ -1055,15 +957,8 @@ impl Scanner {
                         value: low * factor,
                         bound: pre.map_or(Bound::Exact, |q| q.bound),
                         vague: false,
-                        range: Some(NumRange {
-                            low: low * factor,
-                            high: n2.value * factor,
-                        }),
-                        unit: u.map(|u| Unit {
-                            kind: u.kind,
-                            name: Arc::clone(&u.name),
-                            raw_value: low,
-                        }),
+                        range: Some(NumRange { low: low * factor, high: n2.value * factor }),
+                        unit: u.map(|u| Unit { kind: u.kind, name: Arc::clone(&u.name), raw_value: low }),
                         equivalent: None,
                         prov: Provenance::new(&self.stage, &self.rules.range),
                     };
@@ -1103,11 +998,7 @@ impl Scanner {
             bound,
             vague,
             range: None,
-            unit: unit.map(|u| Unit {
-                kind: u.kind,
-                name: Arc::clone(&u.name),
-                raw_value: num.value,
-            }),
+            unit: unit.map(|u| Unit { kind: u.kind, name: Arc::clone(&u.name), raw_value: num.value }),
             equivalent: None,
             prov: Provenance::new(&self.stage, rule),
         };
@@ -1128,11 +1019,7 @@ impl Scanner {
     ) -> Option<(Num, Option<&UnitDef>, usize, bool)> {
         let b = text.as_bytes();
         // The connector follows the unit ("10%-20%") or the bare figure ("3,000-5,000 km2").
-        let at = if unit.is_some() && unit_end > num.end {
-            [unit_end, num.end]
-        } else {
-            [num.end, num.end]
-        };
+        let at = if unit.is_some() && unit_end > num.end { [unit_end, num.end] } else { [num.end, num.end] };
         for c in at {
             let ws = skip_ws(text, c, hi);
             let (mid_end, glued) = match self.lx.range_mid.fwd(text, ws, hi) {
@@ -1177,13 +1064,7 @@ impl Scanner {
     }
 
     /// Link a bracketed equivalent ("(500 square miles)") to `q`; it is not a second quantity.
-    fn with_equivalent(
-        &self,
-        text: &str,
-        mut q: Quantity,
-        lo: usize,
-        hi: usize,
-    ) -> (Quantity, usize) {
+    fn with_equivalent(&self, text: &str, mut q: Quantity, lo: usize, hi: usize) -> (Quantity, usize) {
         let end = q.span.end;
         let Some(unit) = q.unit.as_ref() else {
             return (q, end);
