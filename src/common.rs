@@ -16,10 +16,11 @@ pub fn load_config(path: Option<&Path>) -> Result<Config, String> {
 }
 
 /// Build the pipeline of a config; relative data paths resolve against the
-/// config's directory, or the embedded lexicons for the default config.
+/// config's directory (falling back to the built-in copy of the same path),
+/// or the embedded lexicons for the default config.
 pub fn build_pipeline(config: Config) -> Result<Pipeline, String> {
     let root = match &config.base_dir {
-        Some(dir) => claimex_pipeline::DataRoot::Dir(dir.clone()),
+        Some(dir) => claimex_pipeline::DataRoot::DirThenEmbedded(dir.clone(), claimex_stages::embedded::FILES),
         None => claimex_stages::embedded_root(),
     };
     Pipeline::build(config, &claimex_stages::registry(), root).map_err(|e| e.to_string())

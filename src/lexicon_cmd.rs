@@ -31,7 +31,7 @@ fn load_config(path: Option<&Path>) -> Result<(Config, DataRoot), String> {
         Some(p) => {
             let config = Config::from_file(p).map_err(|e| e.to_string())?;
             let dir = config.base_dir.clone().unwrap_or_else(|| PathBuf::from("."));
-            Ok((config, DataRoot::Dir(dir)))
+            Ok((config, DataRoot::DirThenEmbedded(dir, claimex_stages::embedded::FILES)))
         }
         None => {
             let config = Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None)

@@ -149,6 +149,9 @@ pub enum DataRoot {
     Dir(PathBuf),
     /// The embedded copies shipped in the binary (for the embedded default config).
     Embedded(&'static [(&'static str, &'static str)]),
+    /// Relative to the directory, falling back to the embedded copy of the same
+    /// path: a user config can name the built-in lexicons from anywhere.
+    DirThenEmbedded(PathBuf, &'static [(&'static str, &'static str)]),
 }
 
 /// What a stage builder gets besides its parameters.
@@ -165,6 +168,17 @@ impl BuildContext {
     /// Load a data file named in the config, recording its hash for the run record.
     pub fn load(&self, path: &str) -> Result<DataFile, String> {
         let (display, text): (String, Arc<str>) = match &self.root {
+            DataRoot::DirThenEmbedded(dir, files) => {
+                let full = if Path::new(path).is_absolute() { PathBuf::from(path) } else { dir.join(path) };
+                let key = path.trim_start_matches("./");
+                match std::fs::read_to_string(&full) {
+                    Ok(text) => (full.display().to_string(), Arc::from(text)),
+                    Err(e) => match files.iter().find(|(name, _)| *name == key) {
+                        Some((_, text)) => (format!("builtin:{key}"), Arc::from(*text)),
+                        None => return Err(format!("cannot read data file {}: {e}", full.display())),
+                    },
+                }
+            }
             DataRoot::Dir(dir) => {
                 let full = if Path::new(path).is_absolute() { PathBuf::from(path) } else { dir.join(path) };
                 let text = std::fs::read_to_string(&full)
