@@ -20,6 +20,7 @@ use claimex_pipeline::{
 };
 use serde::Deserialize;
 
+pub(crate) use abbrev::data_lines;
 pub use abbrev::{AbbrevClass, Abbreviations};
 pub(crate) use split::ends_terminal;
 

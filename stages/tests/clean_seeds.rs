@@ -94,7 +94,7 @@ fn check(prefix: &str, expected: &[(&str, &str)]) -> Document {
             "seed {prefix}: {} region skip flag",
             r.kind
         );
-        assert!(r.prov.rule.len() > 0);
+        assert!(!r.prov.rule.is_empty());
     }
     doc
 }
@@ -350,5 +350,31 @@ fn no_panic_and_empty_layer_on_odd_input() {
         let mut doc = Document::new("t", text);
         clean().process(&mut doc).unwrap();
         assert!(doc.layers.regions.is_some());
+    }
+}
+
+/// Lists every region found in the shared GDELT corpus, for reviewing rules:
+/// `cargo test -p claimex-stages --test clean_seeds -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn dump_corpus_regions() {
+    let path = root().join("../shared/corpora/ukr_war_news_gdelt/articles.jsonl");
+    let Ok(text) = std::fs::read_to_string(&path).or_else(|_| {
+        std::fs::read_to_string("/work/shared/corpora/ukr_war_news_gdelt/articles.jsonl")
+    }) else {
+        return;
+    };
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let mut doc = Document::new(v["id"].as_str().unwrap(), v["text"].as_str().unwrap());
+        clean().process(&mut doc).unwrap();
+        for r in doc.layers.regions.as_ref().unwrap() {
+            let t: String = doc.slice(r.span).chars().take(100).collect();
+            println!(
+                "{:>16} {:<40} {t:?}",
+                r.kind,
+                r.prov.rule.rsplit('/').next().unwrap_or("")
+            );
+        }
     }
 }

@@ -47,12 +47,7 @@ impl Rules {
         let mut regexes = Vec::new();
         let mut macros: Vec<(String, String)> = Vec::new();
         let mut months = Vec::new();
-        for (i, raw) in text.lines().enumerate() {
-            let line_no = i + 1;
-            let line = raw.trim_end_matches('\r');
-            if line.trim().is_empty() || line.trim_start().starts_with('#') {
-                continue;
-            }
+        for (line_no, line) in crate::sentences::data_lines(text) {
             let err = |msg: String| format!("{origin}:{line_no}: {msg}");
             let cols: Vec<&str> = line.split('\t').collect();
             let [kind, how, pattern] = cols[..] else {
@@ -143,6 +138,9 @@ impl Rules {
         };
         let set = RegexSetBuilder::new(&regex_pats)
             .size_limit(64 << 20)
+            // A cache large enough that the lazy DFA does not give up on the
+            // Unicode classes (it falls back to the much slower PikeVM).
+            .dfa_size_limit(64 << 20)
             .build()
             .map_err(|e| format!("{origin}: regex set: {e}"))?;
         Ok(Rules {
@@ -160,7 +158,12 @@ impl Rules {
     /// `lower` is a scratch buffer reused across lines.
     pub fn find<'t>(&self, line: &'t str, lower: &mut String) -> Option<Hit<'t>> {
         lower.clear();
-        lower.extend(line.chars().flat_map(char::to_lowercase));
+        if line.is_ascii() {
+            lower.push_str(line);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(line.chars().flat_map(char::to_lowercase));
+        }
         let mut best = self.exact.get(lower.as_str()).copied();
         if let Some(ac) = &self.phrases {
             for m in ac.find_overlapping_iter(line) {
@@ -175,19 +178,18 @@ impl Rules {
             byline: None,
             date: None,
         });
-        for i in self.set.matches(line).iter() {
+        // Regex rules: the set reports matches in rule order; only the first counts.
+        if let Some(i) = self.set.matches(line).iter().next() {
             let (rule, re) = &self.regexes[i];
-            if hit.as_ref().is_some_and(|h| h.rule < *rule) {
-                break;
+            if hit.as_ref().is_none_or(|h| *rule < h.rule) {
+                let caps = re.captures(line);
+                let group = |name| caps.as_ref().and_then(|c| c.name(name)).map(|m| m.as_str());
+                hit = Some(Hit {
+                    rule: *rule,
+                    byline: group("byline"),
+                    date: group("date"),
+                });
             }
-            let caps = re.captures(line);
-            let group = |name| caps.as_ref().and_then(|c| c.name(name)).map(|m| m.as_str());
-            hit = Some(Hit {
-                rule: *rule,
-                byline: group("byline"),
-                date: group("date"),
-            });
-            break;
         }
         hit
     }
