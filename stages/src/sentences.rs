@@ -18,6 +18,7 @@ use std::sync::Arc;
 use claimex_pipeline::{BuildContext, ConfigError, Document, Layer, Sentence, Span, Stage, StageError, StageParams};
 use serde::Deserialize;
 
+pub(crate) use abbrev::data_lines;
 pub use abbrev::{AbbrevClass, Abbreviations};
 pub(crate) use split::ends_terminal;
 

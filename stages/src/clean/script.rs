@@ -22,18 +22,18 @@ fn script(c: char) -> Option<Script> {
     if c.is_ascii_alphabetic() {
         return Some(Script::Latin);
     }
-    if c.is_ascii() || !c.is_alphabetic() {
-        return None;
-    }
-    Some(match c as u32 {
+    // Ranges first: the Unicode alphabetic lookup is only needed outside them.
+    let script = match c as u32 {
         0x00C0..=0x024F | 0x1E00..=0x1EFF => Script::Latin,
         0x0400..=0x052F => Script::Cyrillic,
         0x0370..=0x03FF => Script::Greek,
         0x0590..=0x05FF => Script::Hebrew,
         0x0600..=0x06FF | 0x0750..=0x077F => Script::Arabic,
         0x3040..=0x30FF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF => Script::Cjk,
+        0..=0x7F | 0x2000..=0x2BFF => return None, // ASCII non-letters, punctuation, symbols
         _ => Script::Other,
-    })
+    };
+    c.is_alphabetic().then_some(script)
 }
 
 fn counts(s: &str) -> [usize; SCRIPTS] {
@@ -57,6 +57,9 @@ pub(super) fn mark_foreign(text: &str, lines: &mut [Line]) {
         return;
     }
     let total = counts(text);
+    if total.iter().filter(|&&n| n > 0).count() < 2 {
+        return; // one script only: nothing can be foreign
+    }
     let main = (0..SCRIPTS).max_by_key(|&i| total[i]).unwrap_or(0);
     for line in lines.iter_mut().filter(|l| l.mark == Mark::None) {
         let n = counts(&text[line.span.start..line.span.end]);

@@ -25,6 +25,15 @@ pub struct Abbreviations {
     max_len: usize,
 }
 
+/// The content lines of a data file with their 1-based numbers: blank lines
+/// and `#` comment lines are left out, a trailing `\r` is dropped.
+pub(crate) fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, raw)| (i + 1, raw.trim_end_matches('\r')))
+        .filter(|(_, line)| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+}
+
 /// Tokens longer than this are never abbreviations (keeps the lookup on the stack).
 const MAX_ABBREV: usize = 24;
 
@@ -32,12 +41,7 @@ impl Abbreviations {
     /// Parse a lexicon file; errors name `origin:line`.
     pub fn parse(origin: &str, text: &str) -> Result<Abbreviations, String> {
         let mut out = Abbreviations::default();
-        for (i, raw) in text.lines().enumerate() {
-            let line_no = i + 1;
-            let line = raw.trim_end_matches('\r');
-            if line.trim().is_empty() || line.trim_start().starts_with('#') {
-                continue;
-            }
+        for (line_no, line) in data_lines(text) {
             let err = |msg: String| format!("{origin}:{line_no}: {msg}");
             let mut cols = line.split('\t');
             let (Some(word), Some(class), None) = (cols.next(), cols.next(), cols.next()) else {

@@ -48,6 +48,8 @@ pub fn split(text: &str, skipped: &[Span], ab: &Abbreviations, out: &mut Vec<Sen
     let mut k = 0;
     let mut prev_blank = true;
     let mut any = false;
+    // End of the previous line's content: skipped spans after it lie between lines.
+    let mut gap_start = 0;
     while pos < b.len() {
         let e = b[pos..].iter().position(|&c| c == b'\n' || c == b'\r').map_or(b.len(), |i| pos + i);
         let next = if e + 1 < b.len() && b[e] == b'\r' && b[e + 1] == b'\n' { e + 2 } else { e + 1 };
@@ -62,8 +64,13 @@ pub fn split(text: &str, skipped: &[Span], ab: &Abbreviations, out: &mut Vec<Sen
             prev_blank = false;
             any = true;
             while k < skipped.len() && skipped[k].end <= cs {
+                // A skipped span in the whitespace before this line still separates blocks.
+                if skipped[k].end > gap_start {
+                    sp.flush();
+                }
                 k += 1;
             }
+            gap_start = ce;
             if k < skipped.len() && skipped[k].start < ce {
                 k = sp.skipped_line(cs, ce, skipped, k);
             } else {
@@ -213,11 +220,15 @@ impl Splitter<'_> {
                 forced = self.marker_chain(start, be);
                 continue;
             }
-            let c = b[i];
-            if !INTERESTING[c as usize] {
+            // Fast skip to the next candidate byte (or the forced boundary).
+            let limit = forced.map_or(be, |(f, _)| f);
+            while i < limit && !INTERESTING[b[i] as usize] {
                 i += 1;
+            }
+            if i >= limit {
                 continue;
             }
+            let c = b[i];
             // Quotations and brackets are protected spans: no boundary inside
             // unless the terminator is followed by the closing mark.
             if i > quote_close || quote_close == 0 {
@@ -495,7 +506,12 @@ fn uax_boundary(text: &str, p: usize, q: usize, s: usize, be: usize) -> bool {
     while !text.is_char_boundary(w0) {
         w0 -= 1;
     }
-    let mut w1 = (s + 24).min(be);
+    // UAX #29 looks past digits and punctuation to the first letter (SB8):
+    // the window ends just after it.
+    let letter = text.as_bytes()[s..be.min(s + 24)]
+        .iter()
+        .position(|c| c.is_ascii_alphabetic() || *c >= 0x80);
+    let mut w1 = letter.map_or(be.min(s + 24), |n| (s + n + 4).min(be));
     while !text.is_char_boundary(w1) {
         w1 -= 1;
     }

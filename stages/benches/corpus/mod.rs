@@ -1,0 +1,106 @@
+//! Real news for the benches: the GDELT war-news articles when the shared
+//! corpora are present, else the bundled seeds.
+
+use std::path::Path;
+
+pub fn articles() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let gdelt = root.join("../shared/corpora/ukr_war_news_gdelt/articles.jsonl");
+    let gdelt = if gdelt.exists() {
+        gdelt
+    } else {
+        Path::new("/work/shared/corpora/ukr_war_news_gdelt/articles.jsonl").to_path_buf()
+    };
+    if let Ok(text) = std::fs::read_to_string(&gdelt) {
+        return text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["text"].as_str().map(str::to_string))
+            .collect();
+    }
+    std::fs::read_dir(root.join("corpus/seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+pub fn build(kind: &str) -> Box<dyn claimex_pipeline::Stage> {
+    use claimex_pipeline::{BuildContext, Config, DataRoot};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let config = Config::parse(
+        "bench.toml",
+        &format!("[[stage]]\nkind = \"{kind}\"\n"),
+        Some(root.to_path_buf()),
+    )
+    .unwrap();
+    let ctx = BuildContext::new(DataRoot::Dir(root.to_path_buf()));
+    let registry = claimex_stages::registry();
+    (registry.get(kind).unwrap().build)(&config.stages[0], &ctx).unwrap()
+}
+
+/// CPU seconds used by this process so far (Linux `/proc/self/stat`), so the
+/// throughput per core can be reported on a loaded machine where wall time
+/// overstates the cost.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Run `f` over the corpus for about `secs` CPU seconds; print MB per CPU second.
+pub fn report_cpu_throughput(name: &str, bytes: usize, secs: f64, mut f: impl FnMut()) {
+    let Some(start) = cpu_seconds() else { return };
+    let mut rounds = 0usize;
+    let mut used = 0.0;
+    while used < secs {
+        f();
+        rounds += 1;
+        used = cpu_seconds().unwrap_or(start) - start;
+    }
+    eprintln!(
+        "{name}: {:.0} MB per CPU second ({rounds} rounds, {used:.1} CPU s)",
+        (rounds * bytes) as f64 / used / 1e6
+    );
+}
+
+/// Benchmark one stage over the corpus: annotate once, check the count the
+/// stage produced with `plausible(count, bytes, docs)`, then measure MB/s.
+pub fn bench_stage(
+    c: &mut criterion::Criterion,
+    kind: &str,
+    count: fn(&claimex_pipeline::Document) -> usize,
+    plausible: fn(usize, usize, usize) -> bool,
+) {
+    use claimex_pipeline::Document;
+    let articles = articles();
+    let bytes: usize = articles.iter().map(String::len).sum();
+    let stage = build(kind);
+    let mut docs: Vec<Document> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Document::new(i.to_string(), t.as_str()))
+        .collect();
+    let run = |docs: &mut Vec<Document>| {
+        for d in docs.iter_mut() {
+            // Metadata the clean stage fills in must not carry over between runs.
+            d.meta = Default::default();
+            stage.process(d).unwrap();
+        }
+    };
+    run(&mut docs);
+    let n: usize = docs.iter().map(count).sum();
+    assert!(
+        plausible(n, bytes, docs.len()),
+        "{kind}: implausible count {n} for {} articles, {bytes} bytes",
+        docs.len()
+    );
+    eprintln!("{kind}: {} articles, {bytes} bytes, count {n}", docs.len());
+    let mut g = c.benchmark_group(kind);
+    g.throughput(criterion::Throughput::Bytes(bytes as u64));
+    g.bench_function("news", |b| b.iter(|| run(&mut docs)));
+    g.finish();
+    report_cpu_throughput(kind, bytes, 5.0, || run(&mut docs));
+}
