@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, StartKind};
 use claimex_pipeline::{Bound, UnitKind};
 
 /// One data file's text and the name used in its errors.
@@ -249,6 +249,9 @@ pub enum DateWord {
 pub struct Lexicons {
     pub candidates: AhoCorasick,
     pub candidate_info: Vec<Candidate>,
+    /// Bitset over [`prefix_key`] of every candidate phrase: a word start whose key is
+    /// absent cannot begin a candidate, so most words cost one bit test.
+    prefixes: Vec<u64>,
     pub suffixes: PhraseTable<Suffix>,
     pub pre: PhraseTable<Bound>,
     pub post: PhraseTable<Bound>,
@@ -300,7 +303,28 @@ fn bound(src: &Source, line: usize, s: &str) -> Result<Bound, String> {
     })
 }
 
+/// The first three bytes as letters (1..=26) or 0 for anything else, packed in 15 bits.
+#[inline]
+pub(crate) fn prefix_key(b: &[u8], pos: usize, hi: usize) -> usize {
+    let code = |i: usize| {
+        let c = if i < hi { b[i].to_ascii_lowercase() } else { 0 };
+        if c.is_ascii_lowercase() {
+            usize::from(c - b'a' + 1)
+        } else {
+            0
+        }
+    };
+    code(pos) << 10 | code(pos + 1) << 5 | code(pos + 2)
+}
+
 impl Lexicons {
+    /// True when a candidate phrase may start at `pos` (exact on the first three letters).
+    #[inline]
+    pub fn may_start(&self, b: &[u8], pos: usize, hi: usize) -> bool {
+        let k = prefix_key(b, pos, hi);
+        self.prefixes[k >> 6] & (1 << (k & 63)) != 0
+    }
+
     /// Parse the files named by [`FILES`], in that order.
     pub fn parse(files: &[Source; 7]) -> Result<Lexicons, String> {
         let [words, suffixes_src, qualifiers, vague, units, dates_src, context] = files;
@@ -326,7 +350,7 @@ impl Lexicons {
                 "fraction" => WordKind::Fraction,
                 "sign" => WordKind::Sign,
                 k => return Err(bad(
-                    &s.words,
+                    s.words,
                     line,
                     "kind",
                     k,
@@ -369,7 +393,9 @@ impl Lexicons {
         let candidates = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
-            .start_kind(StartKind::Both)
+            // Only anchored searches at word starts that pass `may_start`.
+            .start_kind(StartKind::Anchored)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| {
                 format!(
@@ -378,6 +404,11 @@ impl Lexicons {
                 )
             })?;
         let candidate_info = cands.values().copied().collect();
+        let mut prefixes = vec![0u64; 1 << 15 >> 6];
+        for p in cands.keys() {
+            let k = prefix_key(p.as_bytes(), 0, p.len());
+            prefixes[k >> 6] |= 1 << (k & 63);
+        }
 
         let mut suffixes = PhraseTable::default();
         for (line, c) in rows(s.suffixes, 4, 4)? {
@@ -412,7 +443,7 @@ impl Lexicons {
                         "between" => RangeMid::BetweenOnly,
                         x => {
                             return Err(bad(
-                                &s.qualifiers,
+                                s.qualifiers,
                                 line,
                                 "range_mid argument",
                                 x,
@@ -424,7 +455,7 @@ impl Lexicons {
                 }
                 x => {
                     return Err(bad(
-                        &s.qualifiers,
+                        s.qualifiers,
                         line,
                         "position",
                         x,
@@ -446,7 +477,7 @@ impl Lexicons {
                 "other" => UnitKind::Other,
                 k => {
                     return Err(bad(
-                        &s.units,
+                        s.units,
                         line,
                         "kind",
                         k,
@@ -483,7 +514,7 @@ impl Lexicons {
                 "fraction_word" => (DateWord::FractionWord, false),
                 x => {
                     return Err(bad(
-                        &s.dates,
+                        s.dates,
                         line,
                         "kind",
                         x,
@@ -506,6 +537,7 @@ impl Lexicons {
         let mut lx = Lexicons {
             candidates,
             candidate_info,
+            prefixes,
             suffixes,
             pre,
             post,
