@@ -2,14 +2,15 @@
 //! `number_ranges_en.json` (NumberRangeModel), scored by exact match.
 //!
 //! Pass rule (per case): the *set* of results we extract equals the expected set.
-//! - numbers: a result is (char span, value). Ours is the figure alone
+//! * numbers: a result is (char span, value). Ours is the figure alone
 //!   (`number_span`, the scale word or suffix included) and its value as written
 //!   (`unit.raw_value` when a unit converted it). RT's NumberModel reports numbers
 //!   inside money ("$20" → "20"), so the currency sign is outside both spans.
-//! - ranges: a result is (char span, interval ends). Ours are the quantities with
+//! * ranges: a result is (char span, interval ends). Ours are the quantities with
 //!   an interval: a range [low, high], at_least → [v, ∞), at_most → (−∞, v]. Bound
 //!   has no strictness (CLAIMS.md: "more than" and "at least" are both at_least),
 //!   so open/closed ends are not compared; only the two end values are.
+//!
 //! Cases our design treats differently are listed in the exclusion tables below,
 //! with the reason, and reported separately; they are never dropped silently.
 

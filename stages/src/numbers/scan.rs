@@ -99,12 +99,10 @@ fn skip_ws_back(text: &str, lo: usize, mut pos: usize) -> usize {
 /// End of a run of digits joined by separators ("192.168.1.2", "+1-222-2222", "5:59").
 fn chain_end(b: &[u8], mut i: usize, hi: usize) -> usize {
     while i < hi {
-        if b[i].is_ascii_alphanumeric() {
-            i += 1;
-        } else if matches!(b[i], b',' | b'.' | b'-' | b'/' | b':' | b'+' | b'_')
+        let joined = matches!(b[i], b',' | b'.' | b'-' | b'/' | b':' | b'+' | b'_')
             && i + 1 < hi
-            && b[i + 1].is_ascii_alphanumeric()
-        {
+            && b[i + 1].is_ascii_alphanumeric();
+        if b[i].is_ascii_alphanumeric() || joined {
             i += 1;
         } else {
             break;
@@ -223,34 +221,45 @@ impl Scanner {
     }
 
     /// Append the quantities of `text[lo..hi]` (one sentence) to `out`, in text order.
+    ///
+    /// One pass over the bytes: a digit is a candidate; a word start is one only when
+    /// its first three letters begin some number word or vague phrase (a bit test),
+    /// and then one anchored automaton search decides.
     pub fn scan(&self, text: &str, lo: usize, hi: usize, out: &mut Vec<Quantity>) {
         let b = text.as_bytes();
         let mut i = lo;
         let mut floor = lo;
-        let mut word: Option<aho_corasick::Match> = None;
-        let mut words_done = false;
         while i < hi {
-            let digit = b[i..hi].iter().position(u8::is_ascii_digit).map(|k| i + k);
-            if !words_done && word.is_none_or(|m| m.start() < i) {
-                word = self.lx.candidates.find(Input::new(text).range(i..hi));
-                words_done = word.is_none();
-            }
-            let wstart = word.filter(|m| m.start() >= i).map(|m| m.start());
-            let (pos, is_word) = match (digit, wstart) {
-                (Some(d), Some(w)) if w < d => (w, true),
-                (Some(d), _) => (d, false),
-                (None, Some(w)) => (w, true),
-                (None, None) => break,
-            };
-            let found = if is_word {
-                let m = word.expect("word match");
-                if pos > lo && alnum_before(text, pos) || m.end() < hi && alnum_at(text, m.end()) {
-                    i = pos + 1;
-                    continue;
+            let c = b[i];
+            let found = if c.is_ascii_digit() {
+                self.at_digit(text, i, lo, hi, floor)
+            } else if c.is_ascii_alphabetic() {
+                let start = i == lo
+                    || (!b[i - 1].is_ascii_alphanumeric()
+                        && (b[i - 1] < 0x80 || !alnum_before(text, i)));
+                let m = if start && self.lx.may_start(b, i, hi) {
+                    self.lx
+                        .candidates
+                        .find(Input::new(text).range(i..hi).anchored(Anchored::Yes))
+                } else {
+                    None
+                };
+                match m {
+                    Some(m) if !(m.end() < hi && alnum_at(text, m.end())) => {
+                        self.at_word(text, m, lo, hi, floor)
+                    }
+                    _ => {
+                        // Not a candidate: skip the rest of the word.
+                        i += 1;
+                        while i < hi && b[i].is_ascii_alphabetic() {
+                            i += 1;
+                        }
+                        continue;
+                    }
                 }
-                self.at_word(text, m, lo, hi, floor)
             } else {
-                self.at_digit(text, pos, lo, hi, floor)
+                i += 1;
+                continue;
             };
             match found {
                 Ok((q, resume)) => {
@@ -258,7 +267,11 @@ impl Scanner {
                     out.push(q);
                     i = resume;
                 }
-                Err(resume) => i = resume.max(pos + 1),
+                Err(resume) => i = resume.max(i + 1),
+            }
+            // Resume on a char boundary (a skip may end inside a multibyte char only at `hi`).
+            while i < hi && !text.is_char_boundary(i) {
+                i += 1;
             }
         }
     }
@@ -699,7 +712,7 @@ impl Scanner {
                 (Some(WordKind::Small), _) => match last {
                     Last::None => !hyphen,
                     Last::Tens => (1.0..=9.0).contains(&value) && !after_and,
-                    Last::Hundred | Last::Scale => !hyphen && !(after_and && value == 0.0),
+                    Last::Hundred | Last::Scale => !hyphen && (!after_and || value != 0.0),
                     _ => false,
                 },
                 (Some(WordKind::Tens), _) => sep_ok && !hyphen,
@@ -901,7 +914,8 @@ impl Scanner {
             scale,
             plain: false,
             digits: 0,
-            words: st.words,
+            // "1.5 million" is digits+scale; "two million" is words.
+            words: first_kind.is_some(),
             scaled: st.scaled,
         })
     }
@@ -1054,7 +1068,7 @@ impl Scanner {
             };
             let (u2, end2) = self.with_unit(text, n2, money, hi);
             let glued = glued && n2.start == mid_end;
-            if glued && (num.words || n2.words) {
+            if glued && (num.words || !is_digit(b, n2.start)) {
                 // "three-nought-four": words joined by hyphens are not a range.
                 return None;
             }
