@@ -3,11 +3,11 @@
 //! surfaces with canonical ids and attributes).
 //!
 //! ```text
-//! # comment lines and blank lines are ignored
-//! surface	canonical	type	side
-//! Kyiv	Ukraine	metonym
-//! @match	Kyiv says 500 soldiers were killed.
-//! @nomatch	Kyivstar is a telecom operator.
+//! # comment lines and blank lines are ignored (tabs shown as →)
+//! surface→canonical→type→side
+//! Kyiv→Ukraine→metonym→
+//! @match→Kyiv says 500 soldiers were killed.
+//! @nomatch→Kyivstar is a telecom operator.
 //! ```
 //!
 //! The first non-comment line is the header: `surface`, `canonical`, then any
@@ -208,13 +208,15 @@ impl Lexicon {
                             return Err(err(lineno, format!("`case` is `{other}`, expected `sensitive` or empty")))
                         }
                     },
-                    Column::Attr(i) if DATE_COLUMNS.contains(&lex.attr_columns[*i].as_str()) && !cell.is_empty() => {
-                        if chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d").is_err() || cell.len() != 10 {
-                            return Err(err(
-                                lineno,
-                                format!("`{}` is `{cell}`, expected a date YYYY-MM-DD", lex.attr_columns[*i]),
-                            ));
-                        }
+                    Column::Attr(i)
+                        if DATE_COLUMNS.contains(&lex.attr_columns[*i].as_str())
+                            && !cell.is_empty()
+                            && (cell.len() != 10 || chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d").is_err()) =>
+                    {
+                        return Err(err(
+                            lineno,
+                            format!("`{}` is `{cell}`, expected a date YYYY-MM-DD", lex.attr_columns[*i]),
+                        ));
                     }
                     _ => {}
                 }

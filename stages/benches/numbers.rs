@@ -30,10 +30,7 @@ fn bench(c: &mut Criterion) {
     let count: usize = docs.iter().map(|d| scanner.extract(d).len()).sum();
     println!("{} articles, {bytes} bytes, {count} quantities", docs.len());
     // Real news carries figures: at least one per 4 KB on average.
-    assert!(
-        count >= bytes / 4096,
-        "implausibly few quantities: {count} in {bytes} bytes"
-    );
+    assert!(count >= bytes / 4096, "implausibly few quantities: {count} in {bytes} bytes");
     let mut g = c.benchmark_group("numbers");
     g.throughput(Throughput::Bytes(bytes as u64));
     g.sample_size(20);

@@ -36,7 +36,7 @@ pub mod fold;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use claimex_pipeline::lexicon::{CaseMode, LexExample, Lexicon};
 use claimex_pipeline::{
     Attrs, BuildContext, ConfigError, Document, Layer, Mention, Provenance, Span, Stage, StageError, StageParams,
@@ -70,6 +70,9 @@ pub struct LexiconParams {
 fn yes() -> bool {
     true
 }
+
+/// Lexicons up to this many distinct surfaces get a DFA (fastest scan).
+const DFA_MAX_PATTERNS: usize = 20_000;
 
 /// What a match of one entry produces; built once per entry.
 struct Compiled {
@@ -215,6 +218,8 @@ impl LexiconStage {
                     .match_kind(MatchKind::LeftmostLongest)
                     .ascii_case_insensitive(!p.case_sensitive)
                     .start_kind(StartKind::Both)
+                    // A DFA scans fastest; past this size it costs too much memory and build time.
+                    .kind((patterns.len() <= DFA_MAX_PATTERNS).then_some(AhoCorasickKind::DFA))
                     .build(&patterns)
                     .map_err(|e| format!("cannot build the automaton: {e}"))?,
             )
@@ -461,4 +466,25 @@ pub fn config_lexicons(
 ) -> Result<Vec<LexiconStage>, ConfigError> {
     let ctx = BuildContext::new(root);
     config.stages.iter().filter(|p| p.kind == "lexicon").map(|p| LexiconStage::compile(p, &ctx)).collect()
+}
+
+/// Compile the `lexicon` stages of the built-in default config.
+pub fn default_lexicons() -> Result<Vec<LexiconStage>, ConfigError> {
+    let config = claimex_pipeline::Config::parse("builtin:claimex.toml", crate::embedded::DEFAULT_CONFIG, None)?;
+    config_lexicons(&config, crate::embedded_root())
+}
+
+impl LexiconParams {
+    /// Parameters with every default: case-insensitive whole words.
+    pub fn new(files: Vec<String>, label: &str) -> Self {
+        LexiconParams {
+            files,
+            label: label.into(),
+            case_sensitive: false,
+            whole_word: true,
+            fold_diacritics: false,
+            exclusive: false,
+            min_length: 0,
+        }
+    }
 }

@@ -6,20 +6,14 @@ use std::path::{Path, PathBuf};
 use claimex_pipeline::{BuildContext, Config, DataRoot, Document, Stage};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 fn stage(toml: &str) -> Box<dyn Stage> {
     let config = Config::parse("test.toml", toml, Some(root())).unwrap();
     let ctx = BuildContext::new(DataRoot::Dir(root()));
     let params = &config.stages[0];
-    let kind = claimex_stages::registry()
-        .get(&params.kind)
-        .copied()
-        .unwrap();
+    let kind = claimex_stages::registry().get(&params.kind).copied().unwrap();
     (kind.build)(params, &ctx).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -45,10 +39,7 @@ fn line_kinds(doc: &Document) -> Vec<(String, String)> {
         if !t.is_empty() {
             let start = pos + (line.len() - line.trim_start().len());
             let span = claimex_pipeline::Span::new(start, start + t.len());
-            let kind = regions
-                .iter()
-                .find(|r| r.span.contains(span))
-                .map_or("-".to_string(), |r| r.kind.to_string());
+            let kind = regions.iter().find(|r| r.span.contains(span)).map_or("-".to_string(), |r| r.kind.to_string());
             out.push((kind, t.to_string()));
         }
         pos += line.len() + 1;
@@ -59,9 +50,7 @@ fn line_kinds(doc: &Document) -> Vec<(String, String)> {
 /// Built once: compiling the rules is the slow part in a debug build.
 fn clean() -> &'static dyn Stage {
     static CLEAN: std::sync::OnceLock<Box<dyn Stage>> = std::sync::OnceLock::new();
-    CLEAN
-        .get_or_init(|| stage("[[stage]]\nkind = \"clean\"\n"))
-        .as_ref()
+    CLEAN.get_or_init(|| stage("[[stage]]\nkind = \"clean\"\n")).as_ref()
 }
 
 /// Runs the stage on a seed and compares every marked line (kind, line start)
@@ -69,10 +58,7 @@ fn clean() -> &'static dyn Stage {
 fn check(prefix: &str, expected: &[(&str, &str)]) -> Document {
     let mut doc = seed(prefix);
     clean().process(&mut doc).unwrap();
-    let marked: Vec<(String, String)> = line_kinds(&doc)
-        .into_iter()
-        .filter(|(k, _)| k != "-")
-        .collect();
+    let marked: Vec<(String, String)> = line_kinds(&doc).into_iter().filter(|(k, _)| k != "-").collect();
     for (i, (kind, start)) in expected.iter().enumerate() {
         let got = marked.get(i);
         assert!(
@@ -88,12 +74,7 @@ fn check(prefix: &str, expected: &[(&str, &str)]) -> Document {
     );
     let regions = doc.layers.regions.as_ref().unwrap();
     for r in regions {
-        assert_eq!(
-            r.skip,
-            &*r.kind != "title",
-            "seed {prefix}: {} region skip flag",
-            r.kind
-        );
+        assert_eq!(r.skip, &*r.kind != "title", "seed {prefix}: {} region skip flag", r.kind);
         assert!(!r.prov.rule.is_empty());
     }
     doc
@@ -110,10 +91,7 @@ fn seed_000_share_credit_source_link() {
             ("source_link", "Source link"),
         ],
     );
-    assert_eq!(
-        doc.meta.title.as_deref(),
-        Some("Kursk Incursion Caused 38,000 Russian Troop Losses, Says Ukraine")
-    );
+    assert_eq!(doc.meta.title.as_deref(), Some("Kursk Incursion Caused 38,000 Russian Troop Losses, Says Ukraine"));
     assert_eq!(doc.meta.byline, None);
 }
 
@@ -133,40 +111,20 @@ fn seed_001_byline_dateline_credits_trending() {
         ],
     );
     assert_eq!(doc.meta.byline.as_deref(), Some("Camilla Jessen"));
-    assert_eq!(
-        doc.meta.published,
-        chrono::NaiveDate::from_ymd_opt(2025, 2, 6)
-    );
+    assert_eq!(doc.meta.published, chrono::NaiveDate::from_ymd_opt(2025, 2, 6));
 }
 
 #[test]
 fn seed_002_foreign_language_sidebar() {
-    let mut expected = vec![
-        ("title", "Russia has lost over 20,000 soldiers"),
-        ("foreign_language", "Свіжі дописи"),
-    ];
-    let items = [
-        "Зеленський",
-        "У Тернополі",
-        "У Нідерландах",
-        "Підприємства",
-        "В Україні",
-        "Дитячі суміші",
-    ];
+    let mut expected = vec![("title", "Russia has lost over 20,000 soldiers"), ("foreign_language", "Свіжі дописи")];
+    let items = ["Зеленський", "У Тернополі", "У Нідерландах", "Підприємства", "В Україні", "Дитячі суміші"];
     for (i, head) in items.iter().enumerate() {
         if i > 0 {
             expected.push(("dateline", "Sunday March 9th, 2025"));
         }
-        expected.extend([
-            ("foreign_language", "• Новини"),
-            ("foreign_language", *head),
-            ("foreign_language", ""),
-        ]);
+        expected.extend([("foreign_language", "• Новини"), ("foreign_language", *head), ("foreign_language", "")]);
     }
-    expected.extend([
-        ("dateline", "Sunday March 9th, 2025"),
-        ("foreign_language", "Цей сайт використовує Cookies."),
-    ]);
+    expected.extend([("dateline", "Sunday March 9th, 2025"), ("foreign_language", "Цей сайт використовує Cookies.")]);
     let doc = check("002", &expected);
     // The sidebar's dates come after the article body: they are not the publication date.
     assert_eq!(doc.meta.published, None);
@@ -214,10 +172,7 @@ fn seed_004_prompts_byline_caption_teaser_newsletter() {
         ("share", "Edit post"),
         ("title", "Russia lost over 62,400 soldiers"),
         ("byline", "by Natalia Yermak April 26, 2025"),
-        (
-            "credit",
-            "A view in the city after the Ukrainian Army entered",
-        ),
+        ("credit", "A view in the city after the Ukrainian Army entered"),
         ("share", "This audio is created with AI assistance"),
         ("related", "Kyiv denies Russia’s claim"),
         ("related", "Russian forces have fully retaken"),
@@ -226,23 +181,16 @@ fn seed_004_prompts_byline_caption_teaser_newsletter() {
         ("related", "Editors' Picks"),
     ];
     let doc = seed("004");
-    let newsletter_lines = doc.text[doc.text.find("Enter your email").unwrap()..]
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .count();
+    let newsletter_lines =
+        doc.text[doc.text.find("Enter your email").unwrap()..].lines().filter(|l| !l.trim().is_empty()).count();
     expected.extend(std::iter::repeat_n(("newsletter", ""), newsletter_lines));
     let doc = check("004", &expected);
     assert_eq!(doc.meta.byline.as_deref(), Some("Natalia Yermak"));
-    assert_eq!(
-        doc.meta.published,
-        chrono::NaiveDate::from_ymd_opt(2025, 4, 26)
-    );
+    assert_eq!(doc.meta.published, chrono::NaiveDate::from_ymd_opt(2025, 4, 26));
     // One merged newsletter region at the end of the page.
     let regions = doc.layers.regions.as_ref().unwrap();
     assert_eq!(regions.last().map(|r| &*r.kind), Some("newsletter"));
-    assert!(doc
-        .slice(regions.last().unwrap().span)
-        .starts_with("Enter your email"));
+    assert!(doc.slice(regions.last().unwrap().span).starts_with("Enter your email"));
 }
 
 #[test]
@@ -252,10 +200,7 @@ fn manifest_metadata_is_kept() {
     doc.meta.published = chrono::NaiveDate::from_ymd_opt(2020, 1, 1);
     clean().process(&mut doc).unwrap();
     assert_eq!(doc.meta.title.as_deref(), Some("Given"));
-    assert_eq!(
-        doc.meta.published,
-        chrono::NaiveDate::from_ymd_opt(2020, 1, 1)
-    );
+    assert_eq!(doc.meta.published, chrono::NaiveDate::from_ymd_opt(2020, 1, 1));
 }
 
 /// Article text that looks like furniture must stay unmarked.
@@ -270,13 +215,13 @@ fn article_text_is_not_marked() {
         "The photo showed destroyed tanks near the village, and officials said 20 vehicles were hit.",
     ];
     for case in cases {
-        let mut doc = Document::new("t", format!("Headline about the war\n\n{case}\n\nAnother paragraph of the article follows here.\n"));
+        let mut doc = Document::new(
+            "t",
+            format!("Headline about the war\n\n{case}\n\nAnother paragraph of the article follows here.\n"),
+        );
         clean().process(&mut doc).unwrap();
         let start = doc.text.find(case).unwrap();
-        assert!(
-            !doc.is_skipped(claimex_pipeline::Span::new(start, start + case.len())),
-            "marked as furniture: {case}"
-        );
+        assert!(!doc.is_skipped(claimex_pipeline::Span::new(start, start + case.len())), "marked as furniture: {case}");
     }
 }
 
@@ -304,10 +249,7 @@ fn furniture_lines_get_their_kind() {
         clean().process(&mut doc).unwrap();
         let start = doc.text.find(line).unwrap();
         let regions = doc.layers.regions.as_ref().unwrap();
-        let got = regions
-            .iter()
-            .find(|r| r.span.start == start)
-            .map(|r| r.kind.to_string());
+        let got = regions.iter().find(|r| r.span.start == start).map(|r| r.kind.to_string());
         assert_eq!(got.as_deref(), Some(kind), "{line:?}");
     }
 }
@@ -316,37 +258,19 @@ fn furniture_lines_get_their_kind() {
 fn bad_rules_file_is_reported_with_line() {
     let dir = std::env::temp_dir().join(format!("claimex-clean-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("r.tsv"),
-        "# ok\nshare\tline\tShare\nshare\tregex\t(\n",
-    )
-    .unwrap();
-    let config = Config::parse(
-        "t.toml",
-        "[[stage]]\nkind = \"clean\"\nrules = \"r.tsv\"\n",
-        Some(dir.clone()),
-    )
-    .unwrap();
+    std::fs::write(dir.join("r.tsv"), "# ok\nshare\tline\tShare\nshare\tregex\t(\n").unwrap();
+    let config =
+        Config::parse("t.toml", "[[stage]]\nkind = \"clean\"\nrules = \"r.tsv\"\n", Some(dir.clone())).unwrap();
     let ctx = BuildContext::new(DataRoot::Dir(dir.clone()));
     let kind = claimex_stages::registry().get("clean").copied().unwrap();
-    let err = (kind.build)(&config.stages[0], &ctx)
-        .err()
-        .expect("invalid regex must fail");
+    let err = (kind.build)(&config.stages[0], &ctx).err().expect("invalid regex must fail");
     assert!(err.to_string().contains("r.tsv:3:"), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
 fn no_panic_and_empty_layer_on_odd_input() {
-    for text in [
-        "",
-        "\n\n",
-        "\u{feff}",
-        "Share",
-        "a\r\nb\rc",
-        "\u{0}\u{7f}\u{2028}",
-        "Київ\nKyiv",
-    ] {
+    for text in ["", "\n\n", "\u{feff}", "Share", "a\r\nb\rc", "\u{0}\u{7f}\u{2028}", "Київ\nKyiv"] {
         let mut doc = Document::new("t", text);
         clean().process(&mut doc).unwrap();
         assert!(doc.layers.regions.is_some());
@@ -359,9 +283,9 @@ fn no_panic_and_empty_layer_on_odd_input() {
 #[ignore]
 fn dump_corpus_regions() {
     let path = root().join("../shared/corpora/ukr_war_news_gdelt/articles.jsonl");
-    let Ok(text) = std::fs::read_to_string(&path).or_else(|_| {
-        std::fs::read_to_string("/work/shared/corpora/ukr_war_news_gdelt/articles.jsonl")
-    }) else {
+    let Ok(text) = std::fs::read_to_string(&path)
+        .or_else(|_| std::fs::read_to_string("/work/shared/corpora/ukr_war_news_gdelt/articles.jsonl"))
+    else {
         return;
     };
     for line in text.lines() {
@@ -370,11 +294,7 @@ fn dump_corpus_regions() {
         clean().process(&mut doc).unwrap();
         for r in doc.layers.regions.as_ref().unwrap() {
             let t: String = doc.slice(r.span).chars().take(100).collect();
-            println!(
-                "{:>16} {:<40} {t:?}",
-                r.kind,
-                r.prov.rule.rsplit('/').next().unwrap_or("")
-            );
+            println!("{:>16} {:<40} {t:?}", r.kind, r.prov.rule.rsplit('/').next().unwrap_or(""));
         }
     }
 }

@@ -16,22 +16,38 @@ const DUR: Option<UnitKind> = Some(UnitKind::Duration);
 const MASS: Option<UnitKind> = Some(UnitKind::Mass);
 
 /// (sentence, span, value, bound, unit, range, vague)
-type Case = (
-    &'static str,
-    &'static str,
-    f64,
-    Bound,
-    Option<UnitKind>,
-    Option<(f64, f64)>,
-    bool,
-);
+type Case = (&'static str, &'static str, f64, Bound, Option<UnitKind>, Option<(f64, f64)>, bool);
 
 const CASES: &[Case] = &[
     // The seeds' figures.
     ("Russian forces had also lost over 1,000 pieces of equipment.", "over 1,000", 1000.0, L, N, None, false),
-    ("It was able to quickly capture about 1,300 square kilometers (500 square miles) of territory.", "about 1,300 square kilometers", 1300.0, A, AREA, None, false),
-    ("Russia has deployed an estimated 12,000 soldiers sent from North Korea.", "an estimated 12,000", 12000.0, A, N, None, false),
-    ("The contingent, numbering up to 12,000 people, is undergoing training.", "up to 12,000", 12000.0, M, N, None, false),
+    (
+        "It was able to quickly capture about 1,300 square kilometers (500 square miles) of territory.",
+        "about 1,300 square kilometers",
+        1300.0,
+        A,
+        AREA,
+        None,
+        false,
+    ),
+    (
+        "Russia has deployed an estimated 12,000 soldiers sent from North Korea.",
+        "an estimated 12,000",
+        12000.0,
+        A,
+        N,
+        None,
+        false,
+    ),
+    (
+        "The contingent, numbering up to 12,000 people, is undergoing training.",
+        "up to 12,000",
+        12000.0,
+        M,
+        N,
+        None,
+        false,
+    ),
     ("This contingent includes three generals from the General Staff.", "three", 3.0, E, N, None, false),
     ("Russia has deployed tens of thousands of troops in the region.", "tens of thousands", 20000.0, E, N, None, true),
     ("Ukraine had taken hundreds of Russian troops captive.", "hundreds", 200.0, E, N, None, true),
@@ -41,7 +57,15 @@ const CASES: &[Case] = &[
     ("Russian forces suffered 38,000 casualties in the Kursk region.", "38,000", 38000.0, E, N, None, false),
     ("The Russian army suffered a loss of 20,842 individuals.", "20,842", 20842.0, E, N, None, false),
     ("Ukrainian forces have captured 909 Russian soldiers.", "909", 909.0, E, N, None, false),
-    ("Approximately 4,000 North Korean troops have been killed in battle.", "Approximately 4,000", 4000.0, A, N, None, false),
+    (
+        "Approximately 4,000 North Korean troops have been killed in battle.",
+        "Approximately 4,000",
+        4000.0,
+        A,
+        N,
+        None,
+        false,
+    ),
     ("The enemy has concentrated about 45,000 soldiers there.", "about 45,000", 45000.0, A, N, None, false),
     ("Ukraine controlled 1,294 square kilometers.", "1,294 square kilometers", 1294.0, E, AREA, None, false),
     ("They were stationed 50 kilometers from the border.", "50 kilometers", 50.0, E, LEN, None, false),
@@ -154,7 +178,15 @@ const CASES: &[Case] = &[
     ("About a dozen drones were downed.", "About a dozen", 12.0, A, N, None, false),
     ("Some two million people fled.", "Some two million", 2000000.0, A, N, None, false),
     // Ranges.
-    ("Between 3,000 and 5,000 soldiers were killed.", "Between 3,000 and 5,000", 3000.0, E, N, Some((3000.0, 5000.0)), false),
+    (
+        "Between 3,000 and 5,000 soldiers were killed.",
+        "Between 3,000 and 5,000",
+        3000.0,
+        E,
+        N,
+        Some((3000.0, 5000.0)),
+        false,
+    ),
     ("Officials estimate 3,000-5,000 casualties.", "3,000-5,000", 3000.0, E, N, Some((3000.0, 5000.0)), false),
     ("Officials estimate 3,000–5,000 casualties.", "3,000–5,000", 3000.0, E, N, Some((3000.0, 5000.0)), false),
     ("Officials estimate 3,000 to 5,000 casualties.", "3,000 to 5,000", 3000.0, E, N, Some((3000.0, 5000.0)), false),
@@ -162,14 +194,38 @@ const CASES: &[Case] = &[
     ("Between 200 and 300 drones were launched.", "Between 200 and 300", 200.0, E, N, Some((200.0, 300.0)), false),
     ("Some 200–300 drones were launched.", "Some 200–300", 200.0, A, N, Some((200.0, 300.0)), false),
     ("It costs 3-5 million dollars.", "3-5 million dollars", 3000000.0, E, CUR, Some((3000000.0, 5000000.0)), false),
-    ("Between 1.5 and 2 million people fled.", "Between 1.5 and 2 million", 1500000.0, E, N, Some((1500000.0, 2000000.0)), false),
+    (
+        "Between 1.5 and 2 million people fled.",
+        "Between 1.5 and 2 million",
+        1500000.0,
+        E,
+        N,
+        Some((1500000.0, 2000000.0)),
+        false,
+    ),
     ("Turnout was 10%-20% lower.", "10%-20%", 10.0, E, PCT, Some((10.0, 20.0)), false),
-    ("They seized 100-200 square kilometres.", "100-200 square kilometres", 100.0, E, AREA, Some((100.0, 200.0)), false),
+    (
+        "They seized 100-200 square kilometres.",
+        "100-200 square kilometres",
+        100.0,
+        E,
+        AREA,
+        Some((100.0, 200.0)),
+        false,
+    ),
     ("Between two and three brigades were sent.", "Between two and three", 2.0, E, N, Some((2.0, 3.0)), false),
     ("Salaries of 5k-20k were offered.", "5k-20k", 5000.0, E, N, Some((5000.0, 20000.0)), false),
     ("Up to 10,000-15,000 troops may join.", "Up to 10,000-15,000", 10000.0, M, N, Some((10000.0, 15000.0)), false),
     ("From 20 to 30 drones fly each night.", "From 20 to 30", 20.0, E, N, Some((20.0, 30.0)), false),
-    ("Between $1bn and $2bn was pledged.", "Between $1bn and $2bn", 1000000000.0, E, CUR, Some((1000000000.0, 2000000000.0)), false),
+    (
+        "Between $1bn and $2bn was pledged.",
+        "Between $1bn and $2bn",
+        1000000000.0,
+        E,
+        CUR,
+        Some((1000000000.0, 2000000000.0)),
+        false,
+    ),
     ("It is 5 through 10 on the list.", "5 through 10", 5.0, E, N, Some((5.0, 10.0)), false),
     ("About 100 - 150 soldiers died.", "About 100 - 150", 100.0, A, N, Some((100.0, 150.0)), false),
     // Units.
@@ -271,14 +327,7 @@ const NONE: &[&str] = &[
 
 fn show(text: &str, qs: &[Quantity]) -> String {
     qs.iter()
-        .map(|q| {
-            format!(
-                "{:?}={} {:?}",
-                &text[q.span.start..q.span.end],
-                q.value,
-                q.bound
-            )
-        })
+        .map(|q| format!("{:?}={} {:?}", &text[q.span.start..q.span.end], q.value, q.bound))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -289,10 +338,7 @@ fn table_of_news_figures() {
     for &(text, span, value, bound, unit, range, vague) in CASES {
         let qs = extract(text);
         let Some(q) = qs.iter().find(|q| &text[q.span.start..q.span.end] == span) else {
-            failures.push(format!(
-                "{text:?}: expected span {span:?}, got [{}]",
-                show(text, &qs)
-            ));
+            failures.push(format!("{text:?}: expected span {span:?}, got [{}]", show(text, &qs)));
             continue;
         };
         let mut wrong = Vec::new();
@@ -303,10 +349,7 @@ fn table_of_news_figures() {
             wrong.push(format!("bound {:?} (expected {bound:?})", q.bound));
         }
         if q.unit.as_ref().map(|u| u.kind) != unit {
-            wrong.push(format!(
-                "unit {:?} (expected {unit:?})",
-                q.unit.as_ref().map(|u| u.kind)
-            ));
+            wrong.push(format!("unit {:?} (expected {unit:?})", q.unit.as_ref().map(|u| u.kind)));
         }
         if q.range.map(|r| (r.low, r.high)) != range {
             wrong.push(format!("range {:?} (expected {range:?})", q.range));
@@ -315,11 +358,7 @@ fn table_of_news_figures() {
             wrong.push(format!("vague {} (expected {vague})", q.vague));
         }
         if qs.len() != 1 {
-            wrong.push(format!(
-                "{} quantities, expected 1: [{}]",
-                qs.len(),
-                show(text, &qs)
-            ));
+            wrong.push(format!("{} quantities, expected 1: [{}]", qs.len(), show(text, &qs)));
         }
         if !wrong.is_empty() {
             failures.push(format!("{text:?} {span:?}: {}", wrong.join("; ")));
@@ -328,21 +367,11 @@ fn table_of_news_figures() {
     for &text in NONE {
         let qs = extract(text);
         if !qs.is_empty() {
-            failures.push(format!(
-                "{text:?}: expected no quantity, got [{}]",
-                show(text, &qs)
-            ));
+            failures.push(format!("{text:?}: expected no quantity, got [{}]", show(text, &qs)));
         }
     }
-    println!(
-        "{} figure cases, {} no-quantity cases",
-        CASES.len(),
-        NONE.len()
-    );
-    assert!(
-        CASES.len() + NONE.len() >= 200,
-        "the table must keep at least 200 cases"
-    );
+    println!("{} figure cases, {} no-quantity cases", CASES.len(), NONE.len());
+    assert!(CASES.len() + NONE.len() >= 200, "the table must keep at least 200 cases");
     assert!(
         failures.is_empty(),
         "{} of {} cases fail:\n{}",
@@ -356,20 +385,10 @@ fn table_of_news_figures() {
 fn bracketed_equivalent_is_linked_not_counted() {
     let text = "Ukraine captured about 1,300 square kilometers (500 square miles) of territory.";
     let qs = extract(text);
-    assert_eq!(
-        qs.len(),
-        1,
-        "the bracketed figure is not a second quantity: [{}]",
-        show(text, &qs)
-    );
-    let eq = qs[0]
-        .equivalent
-        .expect("the bracket is linked as the equivalent");
+    assert_eq!(qs.len(), 1, "the bracketed figure is not a second quantity: [{}]", show(text, &qs));
+    let eq = qs[0].equivalent.expect("the bracket is linked as the equivalent");
     assert_eq!(&text[eq.start..eq.end], "500 square miles");
-    assert_eq!(
-        &text[qs[0].number_span.start..qs[0].number_span.end],
-        "1,300"
-    );
+    assert_eq!(&text[qs[0].number_span.start..qs[0].number_span.end], "1,300");
     assert_eq!(qs[0].unit.as_ref().map(|u| u.raw_value), Some(1300.0));
 }
 
@@ -436,10 +455,7 @@ fn no_panic_on_odd_input() {
     for s in inputs {
         let qs = extract(s);
         for q in qs {
-            assert!(
-                s.is_char_boundary(q.span.start) && s.is_char_boundary(q.span.end),
-                "{s:?}"
-            );
+            assert!(s.is_char_boundary(q.span.start) && s.is_char_boundary(q.span.end), "{s:?}");
             assert!(q.span.contains(q.number_span) || q.range.is_some(), "{s:?}");
         }
     }

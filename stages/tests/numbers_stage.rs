@@ -30,30 +30,19 @@ fn date_like(text: &str, s: usize, e: usize) -> Option<&'static str> {
     let fig = &text[s..e];
     let before = text[..s].trim_end_matches([' ', '.']);
     let after = text[e..].trim_start();
-    if fig.len() == 4
-        && fig.bytes().all(|b| b.is_ascii_digit())
-        && (fig.starts_with("19") || fig.starts_with("20"))
-    {
+    if fig.len() == 4 && fig.bytes().all(|b| b.is_ascii_digit()) && (fig.starts_with("19") || fig.starts_with("20")) {
         return Some("year");
     }
-    if MONTHS
-        .iter()
-        .any(|m| before.ends_with(m) || before.ends_with(&m[..3]) || after.starts_with(m))
-    {
+    if MONTHS.iter().any(|m| before.ends_with(m) || before.ends_with(&m[..3]) || after.starts_with(m)) {
         return Some("day of a month");
     }
     if text[e..].starts_with(':')
         || text[..s].ends_with(':')
-        || ["AM", "PM", "a.m.", "p.m."]
-            .iter()
-            .any(|t| after.starts_with(t))
+        || ["AM", "PM", "a.m.", "p.m."].iter().any(|t| after.starts_with(t))
     {
         return Some("time");
     }
-    if ["st", "nd", "rd", "th"]
-        .iter()
-        .any(|t| text[e..].starts_with(t))
-    {
+    if ["st", "nd", "rd", "th"].iter().any(|t| text[e..].starts_with(t)) {
         return Some("ordinal");
     }
     None
@@ -63,11 +52,7 @@ fn date_like(text: &str, s: usize, e: usize) -> Option<&'static str> {
 fn seeds_tag_figures_but_no_years_dates_or_times() {
     let p = pipeline(CONFIG, embedded_root()).expect("config builds");
     let dir = format!("{}/../corpus/seeds", env!("CARGO_MANIFEST_DIR"));
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
     names.retain(|p| p.extension().is_some_and(|x| x == "txt"));
     names.sort();
     assert_eq!(names.len(), 5, "five seeds");
@@ -81,32 +66,14 @@ fn seeds_tag_figures_but_no_years_dates_or_times() {
         println!("{}: {} quantities", doc.id, qs.len());
         for q in qs {
             let (s, e) = (q.number_span.start, q.number_span.end);
-            println!(
-                "  {:?} = {} {:?}{}",
-                doc.slice(q.span),
-                q.value,
-                q.bound,
-                if q.vague { " vague" } else { "" }
-            );
+            println!("  {:?} = {} {:?}{}", doc.slice(q.span), q.value, q.bound, if q.vague { " vague" } else { "" });
             if let Some(why) = date_like(&doc.text, s, e) {
-                bad.push(format!(
-                    "{}: {:?} tagged but is a {why}",
-                    doc.id,
-                    doc.slice(q.span)
-                ));
+                bad.push(format!("{}: {:?} tagged but is a {why}", doc.id, doc.slice(q.span)));
             }
-            all.push((
-                doc.id.clone(),
-                doc.slice(q.number_span).to_string(),
-                q.value,
-            ));
+            all.push((doc.id.clone(), doc.slice(q.number_span).to_string(), q.value));
         }
     }
-    assert!(
-        bad.is_empty(),
-        "years, dates or times tagged:\n{}",
-        bad.join("\n")
-    );
+    assert!(bad.is_empty(), "years, dates or times tagged:\n{}", bad.join("\n"));
     // The seeds' claim figures are all found.
     let want: &[(&str, &str, f64)] = &[
         ("000", "38,000", 38000.0),
@@ -143,8 +110,7 @@ fn seeds_tag_figures_but_no_years_dates_or_times() {
     ];
     for (doc, fig, v) in want {
         assert!(
-            all.iter()
-                .any(|(d, f, x)| d.starts_with(doc) && f == fig && x == v),
+            all.iter().any(|(d, f, x)| d.starts_with(doc) && f == fig && x == v),
             "seed {doc}: expected the figure {fig:?} = {v}"
         );
     }
@@ -157,40 +123,26 @@ fn skipped_regions_are_not_scanned() {
     let mut doc = Document::new("d", text);
     let cut = text.find("Subscribe").unwrap();
     let prov = Provenance::new(&"clean".into(), &"test".into());
-    doc.layers.regions = Some(vec![Region {
-        span: Span::new(cut, text.len()),
-        kind: "newsletter".into(),
-        skip: true,
-        prov,
-    }]);
+    doc.layers.regions =
+        Some(vec![Region { span: Span::new(cut, text.len()), kind: "newsletter".into(), skip: true, prov }]);
     p.process(&mut doc).unwrap();
     let qs = doc.layers.numbers.unwrap();
     assert_eq!(qs.len(), 1, "only the figure outside page furniture");
-    assert_eq!(
-        doc.text[qs[0].span.start..qs[0].span.end].to_string(),
-        "500"
-    );
+    assert_eq!(doc.text[qs[0].span.start..qs[0].span.end].to_string(), "500");
 }
 
 #[test]
 fn bad_lexicon_line_is_reported_with_file_and_line() {
     let dir = std::env::temp_dir().join(format!("claimex-numbers-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("words.tsv"),
-        "# numbers\none\tsmall\t1\ntwo\tsmal\t2\n",
-    )
-    .unwrap();
-    let cfg =
-        "[[stage]]\nkind = \"sentences\"\n\n[[stage]]\nkind = \"numbers\"\nwords = \"words.tsv\"\n";
+    std::fs::write(dir.join("words.tsv"), "# numbers\none\tsmall\t1\ntwo\tsmal\t2\n").unwrap();
+    let cfg = "[[stage]]\nkind = \"sentences\"\n\n[[stage]]\nkind = \"numbers\"\nwords = \"words.tsv\"\n";
     let c = Config::parse("test.toml", cfg, Some(dir.clone())).unwrap();
     // Other files come from the repository.
     let repo = format!("{}/..", env!("CARGO_MANIFEST_DIR"));
     let cfg_all = cfg.replace("words.tsv", &dir.join("words.tsv").display().to_string());
     let c2 = Config::parse("test.toml", &cfg_all, None).unwrap();
-    let err = Pipeline::build(c2, &registry(), DataRoot::Dir(repo.into()))
-        .err()
-        .expect("a bad kind is an error");
+    let err = Pipeline::build(c2, &registry(), DataRoot::Dir(repo.into())).err().expect("a bad kind is an error");
     let msg = err.to_string();
     assert!(msg.contains("words.tsv:3"), "names file and line: {msg}");
     assert!(msg.contains("smal"), "names the bad value: {msg}");
@@ -209,18 +161,10 @@ fn unknown_param_is_rejected() {
 #[test]
 fn default_config_builds_the_stage() {
     let p = Pipeline::build(
-        Config::parse(
-            "builtin:claimex.toml",
-            claimex_stages::embedded::DEFAULT_CONFIG,
-            None,
-        )
-        .unwrap(),
+        Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None).unwrap(),
         &registry(),
         embedded_root(),
     )
     .expect("default config builds");
-    assert!(p
-        .data_files
-        .iter()
-        .any(|f| f.path.ends_with("numbers/qualifiers.tsv")));
+    assert!(p.data_files.iter().any(|f| f.path.ends_with("numbers/qualifiers.tsv")));
 }

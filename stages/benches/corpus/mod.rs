@@ -29,12 +29,8 @@ pub fn articles() -> Vec<String> {
 pub fn build(kind: &str) -> Box<dyn claimex_pipeline::Stage> {
     use claimex_pipeline::{BuildContext, Config, DataRoot};
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let config = Config::parse(
-        "bench.toml",
-        &format!("[[stage]]\nkind = \"{kind}\"\n"),
-        Some(root.to_path_buf()),
-    )
-    .unwrap();
+    let config =
+        Config::parse("bench.toml", &format!("[[stage]]\nkind = \"{kind}\"\n"), Some(root.to_path_buf())).unwrap();
     let ctx = BuildContext::new(DataRoot::Dir(root.to_path_buf()));
     let registry = claimex_stages::registry();
     (registry.get(kind).unwrap().build)(&config.stages[0], &ctx).unwrap()
@@ -78,11 +74,8 @@ pub fn bench_stage(
     let articles = articles();
     let bytes: usize = articles.iter().map(String::len).sum();
     let stage = build(kind);
-    let mut docs: Vec<Document> = articles
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Document::new(i.to_string(), t.as_str()))
-        .collect();
+    let mut docs: Vec<Document> =
+        articles.iter().enumerate().map(|(i, t)| Document::new(i.to_string(), t.as_str())).collect();
     let run = |docs: &mut Vec<Document>| {
         for d in docs.iter_mut() {
             // Metadata the clean stage fills in must not carry over between runs.

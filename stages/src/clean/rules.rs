@@ -62,16 +62,11 @@ impl Rules {
             }
             match kind {
                 "define" => {
-                    if !how.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
-                        || how.is_empty()
-                    {
-                        return Err(err(format!(
-                            "macro name must be alphanumeric, found {how:?}"
-                        )));
+                    if !how.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') || how.is_empty() {
+                        return Err(err(format!("macro name must be alphanumeric, found {how:?}")));
                     }
                     let expanded = expand(pattern, &macros).map_err(err)?;
-                    Regex::new(&expanded)
-                        .map_err(|e| err(format!("macro `{how}` is not a valid regex: {e}")))?;
+                    Regex::new(&expanded).map_err(|e| err(format!("macro `{how}` is not a valid regex: {e}")))?;
                     macros.push((how.to_string(), expanded));
                     continue;
                 }
@@ -87,9 +82,7 @@ impl Rules {
                 _ => {}
             }
             if kind.is_empty() || !kind.bytes().all(|c| c.is_ascii_lowercase() || c == b'_') {
-                return Err(err(format!(
-                    "region kind must be lowercase letters and `_`, found {kind:?}"
-                )));
+                return Err(err(format!("region kind must be lowercase letters and `_`, found {kind:?}")));
             }
             let rule = rules.len();
             match how {
@@ -100,30 +93,20 @@ impl Rules {
                 }
                 "prefix" | "contains" => {
                     if !pattern.is_ascii() {
-                        return Err(err(format!(
-                            "{how} patterns are ASCII (use `line` or `regex`): {pattern:?}"
-                        )));
+                        return Err(err(format!("{how} patterns are ASCII (use `line` or `regex`): {pattern:?}")));
                     }
                     phrase_pats.push(pattern.to_string());
                     phrase_rules.push((rule, how == "prefix"));
                 }
                 "regex" => {
                     let expanded = format!("^(?:{})$", expand(pattern, &macros).map_err(err)?);
-                    let re =
-                        Regex::new(&expanded).map_err(|e| err(format!("invalid regex: {e}")))?;
+                    let re = Regex::new(&expanded).map_err(|e| err(format!("invalid regex: {e}")))?;
                     regex_pats.push(expanded);
                     regexes.push((rule, re));
                 }
-                other => {
-                    return Err(err(format!(
-                        "unknown match {other:?}: expected line, prefix, contains or regex"
-                    )))
-                }
+                other => return Err(err(format!("unknown match {other:?}: expected line, prefix, contains or regex"))),
             }
-            rules.push(Rule {
-                kind: Arc::from(kind),
-                origin: Arc::from(format!("{origin}:{line_no}")),
-            });
+            rules.push(Rule { kind: Arc::from(kind), origin: Arc::from(format!("{origin}:{line_no}")) });
         }
         let phrases = if phrase_pats.is_empty() {
             None
@@ -143,15 +126,7 @@ impl Rules {
             .dfa_size_limit(64 << 20)
             .build()
             .map_err(|e| format!("{origin}: regex set: {e}"))?;
-        Ok(Rules {
-            rules,
-            exact,
-            phrases,
-            phrase_rules,
-            set,
-            regexes,
-            months,
-        })
+        Ok(Rules { rules, exact, phrases, phrase_rules, set, regexes, months })
     }
 
     /// The first rule (in file order) matching a trimmed line.
@@ -173,22 +148,14 @@ impl Rules {
                 }
             }
         }
-        let mut hit = best.map(|rule| Hit {
-            rule,
-            byline: None,
-            date: None,
-        });
+        let mut hit = best.map(|rule| Hit { rule, byline: None, date: None });
         // Regex rules: the set reports matches in rule order; only the first counts.
         if let Some(i) = self.set.matches(line).iter().next() {
             let (rule, re) = &self.regexes[i];
             if hit.as_ref().is_none_or(|h| *rule < h.rule) {
                 let caps = re.captures(line);
                 let group = |name| caps.as_ref().and_then(|c| c.name(name)).map(|m| m.as_str());
-                hit = Some(Hit {
-                    rule: *rule,
-                    byline: group("byline"),
-                    date: group("date"),
-                });
+                hit = Some(Hit { rule: *rule, byline: group("byline"), date: group("date") });
             }
         }
         hit
@@ -199,28 +166,17 @@ impl Rules {
     pub fn parse_date(&self, text: &str) -> Option<NaiveDate> {
         let mut month = None;
         let mut numbers = Vec::new();
-        for token in text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|t| !t.is_empty())
-        {
+        for token in text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
             let digits = token.trim_end_matches(|c: char| c.is_alphabetic());
             if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
                 numbers.push(digits);
             } else if month.is_none() {
                 let t = token.to_lowercase();
-                month = self
-                    .months
-                    .iter()
-                    .find(|(name, _)| *name == t)
-                    .map(|&(_, n)| n);
+                month = self.months.iter().find(|(name, _)| *name == t).map(|&(_, n)| n);
             }
         }
         let year = numbers.iter().find(|n| n.len() == 4)?.parse().ok()?;
-        let small: Vec<u32> = numbers
-            .iter()
-            .filter(|n| n.len() <= 2)
-            .filter_map(|n| n.parse().ok())
-            .collect();
+        let small: Vec<u32> = numbers.iter().filter(|n| n.len() <= 2).filter_map(|n| n.parse().ok()).collect();
         let (m, d) = match month {
             Some(m) => (m, *small.first()?),
             // Numeric: ISO (year first) is month-day; otherwise day.month.year.
@@ -238,10 +194,7 @@ fn expand(pattern: &str, macros: &[(String, String)]) -> Result<String, String> 
     while let Some(open) = rest.find('{') {
         let close = rest[open..].find('}').map(|c| open + c);
         let name = close.map(|c| &rest[open + 1..c]);
-        match (
-            close,
-            name.and_then(|n| macros.iter().find(|(m, _)| m == n)),
-        ) {
+        match (close, name.and_then(|n| macros.iter().find(|(m, _)| m == n))) {
             (Some(close), Some((_, body))) => {
                 out.push_str(&rest[..open]);
                 out.push_str("(?:");
@@ -281,20 +234,13 @@ mod tests {
             ("Share\tline\tShare\n", 1, "lowercase"),
         ] {
             let err = Rules::parse("f.tsv", text).err().unwrap_or_default();
-            assert!(
-                err.starts_with(&format!("f.tsv:{line}:")) && err.contains(needle),
-                "{text:?}: {err}"
-            );
+            assert!(err.starts_with(&format!("f.tsv:{line}:")) && err.contains(needle), "{text:?}: {err}");
         }
     }
 
     #[test]
     fn first_rule_in_file_order_wins() {
-        let r = Rules::parse(
-            "f",
-            "a\tprefix\tSubscribe\nb\tline\tsubscribe now\nc\tregex\t.*now\n",
-        )
-        .unwrap();
+        let r = Rules::parse("f", "a\tprefix\tSubscribe\nb\tline\tsubscribe now\nc\tregex\t.*now\n").unwrap();
         let mut buf = String::new();
         assert_eq!(r.find("Subscribe now", &mut buf).map(|h| h.rule), Some(0));
         assert_eq!(r.find("do it now", &mut buf).map(|h| h.rule), Some(2));

@@ -18,11 +18,7 @@ pub struct Source<'a> {
 }
 
 /// Non-comment lines split on tabs, with their 1-based line numbers.
-fn rows<'a>(
-    src: &Source<'a>,
-    min: usize,
-    max: usize,
-) -> Result<Vec<(usize, Vec<&'a str>)>, String> {
+fn rows<'a>(src: &Source<'a>, min: usize, max: usize) -> Result<Vec<(usize, Vec<&'a str>)>, String> {
     let mut out = Vec::new();
     for (i, line) in src.text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
@@ -35,11 +31,7 @@ fn rows<'a>(
                 "{}:{}: expected {} tab-separated columns, found {}: {line:?}",
                 src.name,
                 i + 1,
-                if min == max {
-                    min.to_string()
-                } else {
-                    format!("{min} to {max}")
-                },
+                if min == max { min.to_string() } else { format!("{min} to {max}") },
                 cols.len()
             ));
         }
@@ -54,18 +46,12 @@ fn rows<'a>(
 fn number(src: &Source, line: usize, s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(format!(
-            "{}:{line}: expected a number, found {s:?}",
-            src.name
-        )),
+        _ => Err(format!("{}:{line}: expected a number, found {s:?}", src.name)),
     }
 }
 
 fn bad(src: &Source, line: usize, what: &str, found: &str, expected: &str) -> String {
-    format!(
-        "{}:{line}: unknown {what} {found:?}, expected one of: {expected}",
-        src.name
-    )
+    format!("{}:{line}: unknown {what} {found:?}, expected one of: {expected}", src.name)
 }
 
 /// Phrases looked up next to a figure, longest first, without allocation.
@@ -83,11 +69,7 @@ struct Phrase<T> {
 
 impl<T> Default for PhraseTable<T> {
     fn default() -> Self {
-        PhraseTable {
-            entries: Vec::new(),
-            by_first: vec![Vec::new(); 256],
-            by_last: vec![Vec::new(); 256],
-        }
+        PhraseTable { entries: Vec::new(), by_first: vec![Vec::new(); 256], by_last: vec![Vec::new(); 256] }
     }
 }
 
@@ -97,33 +79,20 @@ pub(crate) fn is_word_byte(b: u8) -> bool {
 
 /// True when the char ending at `pos` is alphanumeric (any script).
 pub(crate) fn alnum_before(text: &str, pos: usize) -> bool {
-    text[..pos]
-        .chars()
-        .next_back()
-        .is_some_and(char::is_alphanumeric)
+    text[..pos].chars().next_back().is_some_and(char::is_alphanumeric)
 }
 
 /// True when the char starting at `pos` is alphanumeric (any script).
 pub(crate) fn alnum_at(text: &str, pos: usize) -> bool {
-    text[pos..]
-        .chars()
-        .next()
-        .is_some_and(char::is_alphanumeric)
+    text[pos..].chars().next().is_some_and(char::is_alphanumeric)
 }
 
 impl<T> PhraseTable<T> {
     pub fn push(&mut self, phrase: &str, case_sensitive: bool, value: T) {
         let id = self.entries.len() as u32;
         let bytes: Box<[u8]> = phrase.as_bytes().into();
-        let (f, l) = (
-            bytes[0].to_ascii_lowercase(),
-            bytes[bytes.len() - 1].to_ascii_lowercase(),
-        );
-        self.entries.push(Phrase {
-            bytes,
-            case_sensitive,
-            value,
-        });
+        let (f, l) = (bytes[0].to_ascii_lowercase(), bytes[bytes.len() - 1].to_ascii_lowercase());
+        self.entries.push(Phrase { bytes, case_sensitive, value });
         self.by_first[f as usize].push(id);
         self.by_last[l as usize].push(id);
     }
@@ -275,15 +244,7 @@ struct Named<'a, 'b> {
     context: &'b Source<'a>,
 }
 
-pub const FILES: [&str; 7] = [
-    "words",
-    "suffixes",
-    "qualifiers",
-    "vague",
-    "units",
-    "dates",
-    "context",
-];
+pub const FILES: [&str; 7] = ["words", "suffixes", "qualifiers", "vague", "units", "dates", "context"];
 
 fn bound(src: &Source, line: usize, s: &str) -> Result<Bound, String> {
     Ok(match s {
@@ -291,15 +252,7 @@ fn bound(src: &Source, line: usize, s: &str) -> Result<Bound, String> {
         "at_most" => Bound::AtMost,
         "approx" => Bound::Approx,
         "exact" => Bound::Exact,
-        _ => {
-            return Err(bad(
-                src,
-                line,
-                "bound",
-                s,
-                "at_least, at_most, approx, exact",
-            ))
-        }
+        _ => return Err(bad(src, line, "bound", s, "at_least, at_most, approx, exact")),
     })
 }
 
@@ -328,15 +281,7 @@ impl Lexicons {
     /// Parse the files named by [`FILES`], in that order.
     pub fn parse(files: &[Source; 7]) -> Result<Lexicons, String> {
         let [words, suffixes_src, qualifiers, vague, units, dates_src, context] = files;
-        let s = Named {
-            words,
-            suffixes: suffixes_src,
-            qualifiers,
-            vague,
-            units,
-            dates: dates_src,
-            context,
-        };
+        let s = Named { words, suffixes: suffixes_src, qualifiers, vague, units, dates: dates_src, context };
         // Candidate phrases, deduplicated (a phrase may be both a word and vague: "dozens").
         let mut cands: BTreeMap<String, Candidate> = BTreeMap::new();
         for (line, c) in rows(s.words, 3, 3)? {
@@ -349,27 +294,23 @@ impl Lexicons {
                 "multiplier_plural" => WordKind::MultiplierPlural,
                 "fraction" => WordKind::Fraction,
                 "sign" => WordKind::Sign,
-                k => return Err(bad(
-                    s.words,
-                    line,
-                    "kind",
-                    k,
-                    "small, tens, hundred, scale, multiplier, multiplier_plural, fraction, sign",
-                )),
+                k => {
+                    return Err(bad(
+                        s.words,
+                        line,
+                        "kind",
+                        k,
+                        "small, tens, hundred, scale, multiplier, multiplier_plural, fraction, sign",
+                    ))
+                }
             };
             let value = number(s.words, line, c[2])?;
             if c[0].contains(char::is_whitespace) {
-                return Err(format!(
-                    "{}:{line}: a number word is one word, found {:?}",
-                    s.words.name, c[0]
-                ));
+                return Err(format!("{}:{line}: a number word is one word, found {:?}", s.words.name, c[0]));
             }
             let e = cands.entry(c[0].to_ascii_lowercase()).or_default();
             if e.word.is_some() {
-                return Err(format!(
-                    "{}:{line}: duplicate word {:?}",
-                    s.words.name, c[0]
-                ));
+                return Err(format!("{}:{line}: duplicate word {:?}", s.words.name, c[0]));
             }
             e.word = Some(Word { kind, value });
         }
@@ -382,10 +323,7 @@ impl Lexicons {
             };
             let e = cands.entry(c[0].to_ascii_lowercase()).or_default();
             if e.vague.is_some() {
-                return Err(format!(
-                    "{}:{line}: duplicate vague phrase {:?}",
-                    s.vague.name, c[0]
-                ));
+                return Err(format!("{}:{line}: duplicate vague phrase {:?}", s.vague.name, c[0]));
             }
             e.vague = Some(Vague { value, need_of });
         }
@@ -397,12 +335,7 @@ impl Lexicons {
             .start_kind(StartKind::Anchored)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
-            .map_err(|e| {
-                format!(
-                    "{}: cannot build the number-word automaton: {e}",
-                    s.words.name
-                )
-            })?;
+            .map_err(|e| format!("{}: cannot build the number-word automaton: {e}", s.words.name))?;
         let candidate_info = cands.values().copied().collect();
         let mut prefixes = vec![0u64; 1 << 15 >> 6];
         for p in cands.keys() {
@@ -426,12 +359,8 @@ impl Lexicons {
             suffixes.push(c[0], cs, Suffix { value, money_only });
         }
 
-        let (mut pre, mut post, mut range_pre, mut range_mid) = (
-            PhraseTable::default(),
-            PhraseTable::default(),
-            PhraseTable::default(),
-            PhraseTable::default(),
-        );
+        let (mut pre, mut post, mut range_pre, mut range_mid) =
+            (PhraseTable::default(), PhraseTable::default(), PhraseTable::default(), PhraseTable::default());
         for (line, c) in rows(s.qualifiers, 3, 3)? {
             match c[1] {
                 "pre" => pre.push(c[0], false, bound(s.qualifiers, line, c[2])?),
@@ -441,27 +370,11 @@ impl Lexicons {
                     let m = match c[2] {
                         "any" => RangeMid::Any,
                         "between" => RangeMid::BetweenOnly,
-                        x => {
-                            return Err(bad(
-                                s.qualifiers,
-                                line,
-                                "range_mid argument",
-                                x,
-                                "any, between",
-                            ))
-                        }
+                        x => return Err(bad(s.qualifiers, line, "range_mid argument", x, "any, between")),
                     };
                     range_mid.push(c[0], false, m)
                 }
-                x => {
-                    return Err(bad(
-                        s.qualifiers,
-                        line,
-                        "position",
-                        x,
-                        "pre, post, range_pre, range_mid",
-                    ))
-                }
+                x => return Err(bad(s.qualifiers, line, "position", x, "pre, post, range_pre, range_mid")),
             }
         }
 
@@ -476,27 +389,14 @@ impl Lexicons {
                 "duration" => UnitKind::Duration,
                 "other" => UnitKind::Other,
                 k => {
-                    return Err(bad(
-                        s.units,
-                        line,
-                        "kind",
-                        k,
-                        "area, percent, currency, length, mass, duration, other",
-                    ))
+                    return Err(bad(s.units, line, "kind", k, "area, percent, currency, length, mass, duration, other"))
                 }
             };
             let factor = number(s.units, line, c[4])?;
             if factor <= 0.0 {
-                return Err(format!(
-                    "{}:{line}: factor must be positive, found {factor}",
-                    s.units.name
-                ));
+                return Err(format!("{}:{line}: factor must be positive, found {factor}", s.units.name));
             }
-            let def = UnitDef {
-                kind,
-                name: c[3].into(),
-                factor,
-            };
+            let def = UnitDef { kind, name: c[3].into(), factor };
             match c[1] {
                 "pre" => unit_pre.push(c[0], false, def),
                 "post" => unit_post.push(c[0], false, def),
@@ -512,15 +412,7 @@ impl Lexicons {
                 "time" => (DateWord::Time, false),
                 "ordinal" => (DateWord::Ordinal, false),
                 "fraction_word" => (DateWord::FractionWord, false),
-                x => {
-                    return Err(bad(
-                        s.dates,
-                        line,
-                        "kind",
-                        x,
-                        "month, time, ordinal, fraction_word",
-                    ))
-                }
+                x => return Err(bad(s.dates, line, "kind", x, "month, time, ordinal, fraction_word")),
             };
             dates.push(c[0], cs, kind);
         }

@@ -234,20 +234,15 @@ impl Scanner {
             let found = if c.is_ascii_digit() {
                 self.at_digit(text, i, lo, hi, floor)
             } else if c.is_ascii_alphabetic() {
-                let start = i == lo
-                    || (!b[i - 1].is_ascii_alphanumeric()
-                        && (b[i - 1] < 0x80 || !alnum_before(text, i)));
+                let start =
+                    i == lo || (!b[i - 1].is_ascii_alphanumeric() && (b[i - 1] < 0x80 || !alnum_before(text, i)));
                 let m = if start && self.lx.may_start(b, i, hi) {
-                    self.lx
-                        .candidates
-                        .find(Input::new(text).range(i..hi).anchored(Anchored::Yes))
+                    self.lx.candidates.find(Input::new(text).range(i..hi).anchored(Anchored::Yes))
                 } else {
                     None
                 };
                 match m {
-                    Some(m) if !(m.end() < hi && alnum_at(text, m.end())) => {
-                        self.at_word(text, m, lo, hi, floor)
-                    }
+                    Some(m) if !(m.end() < hi && alnum_at(text, m.end())) => self.at_word(text, m, lo, hi, floor),
                     _ => {
                         // Not a candidate: skip the rest of the word.
                         i += 1;

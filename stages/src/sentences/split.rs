@@ -508,9 +508,7 @@ fn uax_boundary(text: &str, p: usize, q: usize, s: usize, be: usize) -> bool {
     }
     // UAX #29 looks past digits and punctuation to the first letter (SB8):
     // the window ends just after it.
-    let letter = text.as_bytes()[s..be.min(s + 24)]
-        .iter()
-        .position(|c| c.is_ascii_alphabetic() || *c >= 0x80);
+    let letter = text.as_bytes()[s..be.min(s + 24)].iter().position(|c| c.is_ascii_alphabetic() || *c >= 0x80);
     let mut w1 = letter.map_or(be.min(s + 24), |n| (s + n + 4).min(be));
     while !text.is_char_boundary(w1) {
         w1 -= 1;

@@ -1,0 +1,106 @@
+//! Throughput of the default lexicon stages over real news, and the build time
+//! of a million-entry lexicon.
+//!
+//! `cargo bench -p claimex-stages --bench lexicon`
+
+use std::time::Instant;
+
+use claimex_pipeline::lexicon::Lexicon;
+use claimex_pipeline::{Document, Stage};
+use claimex_stages::lexicon::{default_lexicons, LexiconParams, LexiconStage};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+const GDELT: &str = "../../shared/corpora/ukr_war_news_gdelt/articles.jsonl";
+
+/// Article texts: the GDELT war-news corpus when present, else the seeds.
+fn texts() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    if let Ok(jsonl) = std::fs::read_to_string(root.join(GDELT)) {
+        return jsonl
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["text"].as_str().map(String::from))
+            .collect();
+    }
+    let seeds = root.join("corpus/seeds");
+    let mut paths: Vec<_> = std::fs::read_dir(seeds).unwrap().flatten().map(|e| e.path()).collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+/// One-shot timing: parse + compile a synthetic lexicon of a million rows.
+fn million_entries() {
+    let mut text = String::from("surface\tcanonical\ttype\n");
+    for i in 0..1_000_000u32 {
+        text.push_str(&format!("Person{i} Surname{}\tPerson {i}\tperson\n", i % 977));
+    }
+    let t = Instant::now();
+    let lex = Lexicon::parse("big.tsv", &text).unwrap();
+    let parsed = t.elapsed();
+    let p = LexiconParams::new(vec!["big.tsv".into()], "X");
+    let stage = LexiconStage::from_lexicons("big", &p, vec![lex]).unwrap();
+    let built = t.elapsed();
+    let found = stage.find(&format!("Yesterday PERSON123456 Surname{} said so.", 123_456 % 977));
+    assert_eq!(found.len(), 1, "the big lexicon matches");
+    eprintln!(
+        "million-entry lexicon ({:.0} MB): parsed in {:.2}s, parsed+automaton built in {:.2}s",
+        text.len() as f64 / 1e6,
+        parsed.as_secs_f64(),
+        built.as_secs_f64()
+    );
+}
+
+fn bench(c: &mut Criterion) {
+    million_entries();
+    let texts = texts();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let stages = default_lexicons().unwrap();
+    let docs: Vec<Document> = texts.iter().enumerate().map(|(i, t)| Document::new(i.to_string(), t.as_str())).collect();
+
+    // The count the bench relies on: plenty of mentions over the corpus.
+    let mut count = 0;
+    for d in &docs {
+        let mut d = d.clone();
+        for s in &stages {
+            s.process(&mut d).unwrap();
+        }
+        count += d.layers.mentions.map_or(0, |m| m.len());
+    }
+    eprintln!(
+        "{} documents, {:.1} MB, {count} mentions from {} lexicon stages",
+        docs.len(),
+        bytes as f64 / 1e6,
+        stages.len()
+    );
+    assert!(count > docs.len() * 5, "implausibly few mentions: {count}");
+
+    let mut g = c.benchmark_group("lexicon");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(10);
+    g.bench_function("all_default_stages", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for d in &docs {
+                let mut d = Document::new(String::new(), d.text.as_str());
+                for s in &stages {
+                    s.process(&mut d).unwrap();
+                }
+                n += d.layers.mentions.map_or(0, |m| m.len());
+            }
+            n
+        })
+    });
+    for s in &stages {
+        g.bench_function(format!("stage_{}", s.name()), |b| {
+            b.iter(|| docs.iter().map(|d| s.find(&d.text).len()).sum::<usize>())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
