@@ -81,6 +81,10 @@ struct Params {
     /// Pronouns that refer to the last person named.
     #[serde(default)]
     pronouns: Vec<String>,
+    /// Phrases after a report cue that disclaim the figure ("could not
+    /// independently verify"): the cue is then no attribution.
+    #[serde(default)]
+    unverified_cues: Vec<String>,
     /// Nouns that make a preceding country word an unnamed-officials claimant
     /// ("Ukrainian officials", "Russian authorities").
     #[serde(default)]
@@ -115,6 +119,7 @@ pub struct Settings {
     pub statement_nouns: Vec<String>,
     pub whole_war_cues: Vec<String>,
     pub pronouns: Vec<String>,
+    pub unverified_cues: Vec<String>,
     pub official_nouns: Vec<String>,
     pub focal_min_mentions: usize,
 }
@@ -182,6 +187,7 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
             statement_nouns: lower(p.statement_nouns),
             whole_war_cues: lower(p.whole_war_cues),
             pronouns: lower(p.pronouns),
+            unverified_cues: lower(p.unverified_cues),
             official_nouns: lower(p.official_nouns),
             focal_min_mentions: p.focal_min_mentions,
         },
@@ -331,19 +337,27 @@ impl Stage for Claims {
             let view = View::new(doc, &self.settings);
             let statements = attribution::statements(&view, &self.settings);
             let mut raw: Vec<Claim> = Vec::new();
-            // The subject of the last list head ("…, including:"), for its items.
-            let mut head_subject: Option<String> = None;
+            // What list items inherit from their head ("…, including:").
+            let mut head = figure::Inherited::default();
+            // (sentence index, subject) of the last claim, for "Of this number, …".
+            let mut recent: Option<(usize, String)> = None;
             for (si, sent) in view.sents.iter().enumerate() {
                 if sent.kind != SentenceKind::ListItem {
-                    head_subject = None;
+                    head = figure::Inherited::default();
                 }
                 let first_claim = raw.len();
                 for q in &sent.quants {
                     if is_equivalent(q, &sent.quants) {
                         continue;
                     }
-                    let fallback = if sent.kind == SentenceKind::ListItem { head_subject.as_deref() } else { None };
-                    let Some(fig) = figure::read(&view, si, q, &self.settings, &statements[si], fallback) else {
+                    let inherited = figure::Inherited {
+                        recent_subject: recent
+                            .as_ref()
+                            .filter(|(at, _)| si - at <= 1 && view.sents[*at].paragraph + 1 >= sent.paragraph)
+                            .map(|(_, s)| s.clone()),
+                        ..head.clone()
+                    };
+                    let Some(fig) = figure::read(&view, si, q, &self.settings, &statements[si], &inherited) else {
                         continue;
                     };
                     let st = &statements[si];
@@ -379,8 +393,18 @@ impl Stage for Claims {
                         None => push(q.value, q.bound),
                     }
                 }
+                if let Some(c) = raw[first_claim..].last() {
+                    recent = Some((si, c.subject.clone()));
+                }
                 if sent.kind != SentenceKind::ListItem && view.text(sent.span).trim_end().ends_with(':') {
-                    head_subject = raw[first_claim..].last().map(|c| c.subject.clone());
+                    if let Some(c) = raw[first_claim..].last() {
+                        head = figure::Inherited {
+                            head_subject: Some(c.subject.clone()),
+                            head_category: Some(c.category),
+                            head_group: c.group,
+                            recent_subject: None,
+                        };
+                    }
                 }
             }
             merge(raw)

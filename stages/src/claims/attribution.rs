@@ -102,24 +102,22 @@ pub fn statements(view: &View<'_>, settings: &Settings) -> Vec<Statement> {
     }
 
     // Carry statements over continuing sentences, list items and paragraphs.
+    // A statement crosses into the next paragraph only from a sentence that names
+    // its source, or from a list; an "As of" date stays with its sentence and list.
     let mut out = Vec::with_capacity(n);
     let mut current: Option<Statement> = None;
     let mut list_head: Option<Statement> = None;
-    let mut para_has_figures = false;
     let mut last_as_of: Vec<(String, NaiveDate)> = Vec::new();
     for si in 0..n {
         let s = &view.sents[si];
         let new_para = si == 0 || view.sents[si - 1].paragraph != s.paragraph;
         if new_para && si > 0 && s.kind != SentenceKind::ListItem {
-            // A paragraph without figures or sources ends the running statement.
             let prev = &view.sents[si - 1];
-            if !para_has_figures && prev.kind != SentenceKind::Heading && own[si - 1].is_none() {
+            let carries =
+                own[si - 1].is_some() || prev.kind == SentenceKind::ListItem || prev.kind == SentenceKind::Heading;
+            if !carries {
                 current = None;
             }
-            para_has_figures = false;
-        }
-        if !s.quants.is_empty() {
-            para_has_figures = true;
         }
         let mut st = match (&own[si], s.kind) {
             (Some(o), _) => {
@@ -129,30 +127,30 @@ pub fn statements(view: &View<'_>, settings: &Settings) -> Vec<Statement> {
                     if let Some(name) = &o.claimant {
                         o.as_of = last_as_of.iter().rev().find(|(n, _)| n == name).map(|(_, d)| *d);
                     }
-                    if o.claimant.is_some() && o.claimant == current.as_ref().and_then(|c| c.claimant.clone()) {
-                        o.as_of = o.as_of.or(current.as_ref().and_then(|c| c.as_of));
-                    }
                 }
                 o
             }
             (None, SentenceKind::ListItem) => list_head.clone().or_else(|| current.clone()).unwrap_or_default(),
             (None, _) => current.clone().map(|c| Statement { own: false, ..c }).unwrap_or_default(),
         };
-        // "As of November 5th": the sentence's own reference date.
+        if st.own {
+            if let (Some(name), Some(d)) = (&st.claimant, st.as_of) {
+                last_as_of.push((name.clone(), d));
+            }
+        }
+        let carried = st.clone();
+        // "As of November 5th": the sentence's own reference date, for it and its list.
         if let Some(d) = as_of_date(view, si) {
             st.as_of = Some(d);
         }
         if st.location.is_none() {
             st.location = sentence_place(view, si, settings);
         }
-        if let (Some(name), Some(d)) = (&st.claimant, st.as_of) {
-            last_as_of.push((name.clone(), d));
-        }
         if s.kind != SentenceKind::ListItem {
             let ends_with_colon = view.text(s.span).trim_end().ends_with(':');
             list_head = ends_with_colon.then(|| st.clone());
-            if s.kind != SentenceKind::Heading || st.own {
-                current = Some(st.clone());
+            if s.kind != SentenceKind::Heading || carried.own {
+                current = Some(Statement { location: st.location.clone(), ..carried });
             }
         }
         out.push(st);
@@ -166,7 +164,11 @@ fn sentence_place(view: &View<'_>, si: usize, settings: &Settings) -> Option<Str
     view.sents[si]
         .mentions
         .iter()
-        .find(|m| *m.label == *settings.labels.location && m.attr("type").is_none_or(|t| t != "country"))
+        .find(|m| {
+            *m.label == *settings.labels.location
+                && m.attr("type").is_none_or(|t| t != "country")
+                && !super::figure::used_as_actor(view, si, m, settings)
+        })
         .map(|m| m.canonical.to_string())
 }
 
@@ -207,9 +209,10 @@ fn own_statement(
         .iter()
         .copied()
         .filter(|m| *m.label == *settings.labels.report && view.in_quote(m.span).is_none())
+        .filter(|m| !disclaims(view, si, m, settings))
         .collect();
     if cues.is_empty() {
-        return None;
+        return headline_dash(view, si, settings, last_side);
     }
     let mut best: Option<(Source, &Mention)> = None;
     let mut unnamed = false;
@@ -224,8 +227,13 @@ fn own_statement(
             adjacent_after(view, si, cue, settings, last_side, heading)
                 .or_else(|| source_before(view, si, cue, settings, last_person, last_side, !heading))
         } else {
-            source_before(view, si, cue, settings, last_person, last_side, !heading)
-                .or_else(|| adjacent_after(view, si, cue, settings, last_side, heading))
+            source_before(view, si, cue, settings, last_person, last_side, !heading).or_else(|| {
+                let next = s.mentions.iter().find(|m| m.span.start >= cue.span.end)?;
+                if word_count(view.gap(cue.span.end, next.span.start)) > 0 {
+                    return None;
+                }
+                adjacent_after(view, si, cue, settings, last_side, heading)
+            })
         };
         match found {
             Some(src) => {
@@ -256,6 +264,35 @@ fn own_statement(
     };
     let as_of = statement_date(view, si, cue);
     Some(Statement { claimant: src.name, side: src.side, as_of, location: None, own: true })
+}
+
+/// "a figure Newsweek noted it could not independently verify": the cue
+/// disclaims the figure rather than asserting it.
+fn disclaims(view: &View<'_>, si: usize, cue: &Mention, settings: &Settings) -> bool {
+    let s = &view.sents[si];
+    let after = view.gap(cue.span.end, s.span.end);
+    let clause = &after[..after.find([',', ';', '.']).unwrap_or(after.len())];
+    let clause = clause.to_lowercase().replace('’', "'");
+    settings.unverified_cues.iter().any(|c| clause.contains(c.as_str()))
+}
+
+/// "Russia has lost over 20,000 soldiers – Ukraine's commander-in-chief": a
+/// headline whose source follows a dash at its end.
+fn headline_dash(view: &View<'_>, si: usize, settings: &Settings, last_side: &Option<String>) -> Option<Statement> {
+    let s = &view.sents[si];
+    if s.kind != SentenceKind::Heading {
+        return None;
+    }
+    let text = view.text(s.span);
+    let dash = [" – ", " — ", " - "].iter().filter_map(|d| text.rfind(d)).max()?;
+    let tail_start = s.span.start + dash;
+    let source = s
+        .mentions
+        .iter()
+        .filter(|m| m.span.start > tail_start && word_count(view.gap(tail_start, m.span.start)) <= 2)
+        .filter(|m| word_count(view.gap(m.span.end, s.span.end)) <= 1)
+        .find_map(|m| source_of(view, si, m, settings, last_side))?;
+    Some(Statement { claimant: source.name, side: source.side, as_of: None, location: None, own: true })
 }
 
 /// The date attached to the statement: right after the cue ("said on
@@ -302,7 +339,7 @@ pub fn attributive(view: &View<'_>, si: usize, m: &Mention, settings: &Settings)
         .iter()
         .any(|o| !std::ptr::eq(*o, m) && o.span.contains(m.span) && o.span != m.span && !is_label(o, &l.actor));
     let before = view.gap(s.span.start, m.span.start).to_lowercase();
-    let preposition = matches!(words(&before).last(), Some("of" | "into" | "in" | "from"));
+    let preposition = matches!(words(&before).last(), Some("of" | "into" | "in"));
     followed || inside || preposition
 }
 
@@ -316,6 +353,26 @@ fn source_of(
     let l = &settings.labels;
     if is_label(m, &l.claimant) {
         let kind = m.attr("type").unwrap_or("organisation");
+        if m.attr("ambiguous") == Some("true") {
+            // "the General Staff": the document's "General Staff of Ukraine", or the speaker side's.
+            let prefix = format!("{} of ", m.canonical);
+            let named = view
+                .doc
+                .layers
+                .mentions
+                .iter()
+                .flatten()
+                .find(|o| is_label(o, &l.claimant) && o.canonical.starts_with(&prefix))
+                .map(|o| (o.canonical.to_string(), o.attr("side").map(String::from)));
+            let (name, side) = match named {
+                Some((name, side)) => (Some(name), side),
+                None => match role_side(view, si, m, settings).or_else(|| last_side.clone()) {
+                    Some(side) => (Some(format!("{prefix}{side}")), Some(side)),
+                    None => (None, None),
+                },
+            };
+            return name.map(|n| Source { name: Some(n), side, outlet: false });
+        }
         return Some(Source {
             name: Some(m.canonical.to_string()),
             side: m.attr("side").map(String::from),
@@ -450,7 +507,7 @@ fn source_after(
     let s = &view.sents[si];
     for m in s.mentions.iter().filter(|m| m.span.start >= cue.span.end) {
         let gap = view.gap(cue.span.end, m.span.start);
-        if word_count(gap) > 8 || gap.contains([';', '.', '"', '“', '”']) {
+        if word_count(gap) > 8 || gap.contains([',', ';', '.', '"', '“', '”']) {
             break;
         }
         if let Some(src) = source_of(view, si, m, settings, last_side) {

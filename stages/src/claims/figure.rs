@@ -19,6 +19,17 @@ use super::attribution::{attributive, Statement};
 use super::text::{has_clause_break, word_count, words};
 use super::{Settings, View};
 
+/// What a figure inherits when its own sentence does not say: the head of the
+/// list it belongs to ("…, including:") and the side of the figures just before
+/// ("Of this number, 25,200 were losses").
+#[derive(Clone, Debug, Default)]
+pub struct Inherited {
+    pub head_subject: Option<String>,
+    pub head_category: Option<Category>,
+    pub head_group: Option<Group>,
+    pub recent_subject: Option<String>,
+}
+
 pub struct Figure {
     pub category: Category,
     pub object: Option<Object>,
@@ -32,6 +43,9 @@ pub struct Figure {
 const HEAD_WORDS: usize = 6;
 /// Most words between a cue before the figure and the figure.
 const CUE_BEFORE_WORDS: usize = 12;
+/// Equipment is often listed after the personnel figure of the same loss cue
+/// ("losses reached 38,000, …, and over 1,000 pieces of equipment").
+const EQUIPMENT_CUE_WORDS: usize = 18;
 
 fn category_of(m: &Mention) -> Option<Category> {
     Category::parse(&m.canonical)
@@ -54,7 +68,7 @@ pub fn read(
     q: &Quantity,
     settings: &Settings,
     st: &Statement,
-    head_subject: Option<&str>,
+    inherited: &Inherited,
 ) -> Option<Figure> {
     let l = &settings.labels;
     let s = &view.sents[si];
@@ -108,8 +122,14 @@ pub fn read(
         .filter(|m| !inside_other_name(view, si, m, settings))
         .find(|m| {
             let gap = view.gap(m.span.end, q.span.start);
-            word_count(gap) <= CUE_BEFORE_WORDS && !gap.contains([';', '.'])
+            let limit =
+                if head_equipment_present(view, si, q, settings) { EQUIPMENT_CUE_WORDS } else { CUE_BEFORE_WORDS };
+            word_count(gap) <= limit && !gap.contains([';', '.'])
         });
+    // The cue right before the figure decides whether its subject inflicted the
+    // loss ("captured 700 prisoners", "killed eight people").
+    let inflicted_here =
+        loss_before.is_some_and(|c| word_count(view.gap(c.span.end, q.span.start)) <= 3 && inflicts(view, c, settings));
 
     let is_area = q.unit.as_ref().is_some_and(|u| u.kind == UnitKind::Area);
     let (category, object, rule, inflicted) = if is_area {
@@ -120,29 +140,32 @@ pub fn read(
         }
         (Category::Territory, None, "area+territory-cue", loss_before.is_some())
     } else if let Some(eq) = head_equipment.filter(|e| head_person.is_none_or(|p| e.span.start < p.span.start)) {
-        // Equipment counts only as a loss: a destroy/lose/capture cue must be present.
-        let cue = loss_before.or(loss_after)?;
-        if matches!(category_of(cue), Some(Category::Deployed) | None) {
+        // Equipment counts only as a loss: a destroy/lose/capture cue must be present,
+        // here or in the head of the list the figure belongs to.
+        let cue_category = match loss_before.or(loss_after) {
+            Some(cue) => category_of(cue),
+            None => inherited.head_category,
+        };
+        if matches!(cue_category, Some(Category::Deployed) | None) {
             return None;
         }
         let object = Object::parse(&eq.canonical).unwrap_or(Object::Other);
-        let inflicted = loss_before.is_some_and(|c| inflicts(view, c, settings));
-        (Category::Equipment, Some(object), "equipment-head", inflicted)
+        (Category::Equipment, Some(object), "equipment-head", inflicted_here)
     } else {
         // Personnel: a loss noun as head, or a personnel head with a cue around it.
         let head_loss = loss_after.filter(|m| {
             head_person.is_none_or(|p| m.span.start < p.span.start)
                 && word_count(view.gap(q.span.end, m.span.start)) <= 3
         });
-        let (cue, inflicted) = match (head_loss, loss_after, loss_before) {
-            (Some(h), _, _) => (h, false),
-            (None, Some(a), _) if head_person.is_some() => (a, false),
-            (None, _, Some(b)) if head_person.is_some() || !has_clause_break(view.gap(b.span.end, q.span.start)) => {
-                (b, inflicts(view, b, settings))
-            }
-            (None, Some(a), None) => (a, false),
+        let cue = match (head_loss, loss_after, loss_before) {
+            (Some(h), _, _) => h,
+            (None, Some(a), _) if head_person.is_some() => a,
+            (None, _, Some(b)) if head_person.is_some() || !has_clause_break(view.gap(b.span.end, q.span.start)) => b,
+            (None, Some(a), None) => a,
             _ => return None,
         };
+        let inflicted = inflicted_here && cue.span.start < q.span.start
+            || inflicted_here && head_loss.is_some_and(|h| category_of(h) == Some(Category::Captured));
         let c = category_of(cue)?;
         if matches!(c, Category::Equipment | Category::Territory) {
             return None;
@@ -155,13 +178,28 @@ pub fn read(
     };
 
     let subject = subject(view, si, q, clause_end, settings, st, category, inflicted)
-        .or_else(|| head_subject.map(String::from))?;
-    let group = if category.is_personnel() { group(view, si, q, head_person, settings, category) } else { None };
+        .or_else(|| inherited.head_subject.clone())
+        .or_else(|| inherited.recent_subject.clone())?;
+    let group = if category.is_personnel() {
+        group(view, si, q, head_person, settings, category).or(inherited.head_group)
+    } else {
+        None
+    };
     let confidence = match rule {
         "loss-head" | "equipment-head" => 0.9,
         _ => 0.75,
     };
     Some(Figure { category, object, subject, group, confidence, rule: Arc::from(rule) })
+}
+
+/// True when an equipment term heads the figure.
+fn head_equipment_present(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -> bool {
+    view.sents[si].mentions.iter().any(|m| {
+        *m.label == *settings.labels.equipment
+            && m.span.start >= q.span.end
+            && word_count(view.gap(q.span.end, m.span.start)) <= HEAD_WORDS
+            && !has_clause_break(view.gap(q.span.end, m.span.start))
+    })
 }
 
 /// True when the subject of this cue inflicts the loss ("captured", "killed",
@@ -221,7 +259,7 @@ fn subject(
                 Some(h) if m.span.end <= h => word_count(view.gap(q.span.end, m.span.start)) <= HEAD_WORDS,
                 Some(h) => {
                     let gap = view.gap(h, m.span.start).to_lowercase();
-                    word_count(&gap) <= 3 && matches!(words(&gap).next(), Some("of" | "from"))
+                    word_count(&gap) <= 3 && words(&gap).any(|w| matches!(w, "of" | "from"))
                 }
                 None => {
                     let gap = view.gap(q.span.end, m.span.start).to_lowercase();
