@@ -23,6 +23,16 @@ pub struct ExplainArgs {
 
 pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
     let pipeline = common::load_pipeline(args.config.as_deref())?;
+    // A .txt beside a manifest.csv is read through the manifest, for its metadata.
+    let mut source = args.file.clone();
+    let mut id = args.id.clone();
+    if args.file.extension().is_some_and(|e| e == "txt") {
+        if let Some(dir) = args.file.parent().filter(|d| d.join("manifest.csv").is_file()) {
+            source = dir.to_path_buf();
+            id = id.or_else(|| args.file.file_stem().map(|s| s.to_string_lossy().into_owned()));
+        }
+    }
+    let args = &ExplainArgs { file: source, id, config: args.config.clone() };
     let (stream, _) = common::open_inputs(std::slice::from_ref(&args.file), &pipeline.config.input)?;
     let mut found = None;
     for item in stream {

@@ -16,7 +16,7 @@ fn eval(args: &[&str]) -> (bool, String) {
 
 #[test]
 fn seed_gold_claim_f1_floor() {
-    let (ok, out) = eval(&["--gold", "corpus/gold/seeds.jsonl", "--min-f1", "0.78"]);
+    let (ok, out) = eval(&["--gold", "corpus/gold/seeds.jsonl", "--min-f1", "0.95"]);
     println!("{out}");
     assert!(ok, "claim F1 on the seed gold fell below its floor:\n{out}");
 }

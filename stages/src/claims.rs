@@ -22,7 +22,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use claimex_pipeline::lexicon::Lexicon;
 use claimex_pipeline::{
-    Bound, BuildContext, Category, Claim, ConfigError, DateGranularity, DateMention, Document, Layer, Mention,
+    Bound, BuildContext, Category, Claim, ConfigError, DateGranularity, DateMention, Document, Group, Layer, Mention,
     Provenance, Quantity, SentenceKind, Span, Stage, StageError, StageParams, UnitKind,
 };
 use serde::Deserialize;
@@ -145,7 +145,8 @@ impl Settings {
             Some(d) => candidates
                 .find(|o| o.from.is_none_or(|f| f <= d) && o.to.is_none_or(|t| d < t))
                 .map(|o| o.name.as_str()),
-            None => None,
+            // No date known: the holder whose term has not ended.
+            None => candidates.find(|o| o.to.is_none()).map(|o| o.name.as_str()),
         }
     }
 }
@@ -340,7 +341,7 @@ impl Stage for Claims {
             // What list items inherit from their head ("…, including:").
             let mut head = figure::Inherited::default();
             // (sentence index, subject) of the last claim, for "Of this number, …".
-            let mut recent: Option<(usize, String)> = None;
+            let mut recent: Option<(usize, String, Option<Group>)> = None;
             for (si, sent) in view.sents.iter().enumerate() {
                 if sent.kind != SentenceKind::ListItem {
                     head = figure::Inherited::default();
@@ -350,11 +351,12 @@ impl Stage for Claims {
                     if is_equivalent(q, &sent.quants) {
                         continue;
                     }
+                    let close = recent
+                        .as_ref()
+                        .filter(|(at, _, _)| si - at <= 1 && view.sents[*at].paragraph + 1 >= sent.paragraph);
                     let inherited = figure::Inherited {
-                        recent_subject: recent
-                            .as_ref()
-                            .filter(|(at, _)| si - at <= 1 && view.sents[*at].paragraph + 1 >= sent.paragraph)
-                            .map(|(_, s)| s.clone()),
+                        recent_subject: close.map(|(_, s, _)| s.clone()),
+                        recent_group: close.and_then(|(_, _, g)| *g),
                         ..head.clone()
                     };
                     let Some(fig) = figure::read(&view, si, q, &self.settings, &statements[si], &inherited) else {
@@ -394,7 +396,7 @@ impl Stage for Claims {
                     }
                 }
                 if let Some(c) = raw[first_claim..].last() {
-                    recent = Some((si, c.subject.clone()));
+                    recent = Some((si, c.subject.clone(), c.group));
                 }
                 if sent.kind != SentenceKind::ListItem && view.text(sent.span).trim_end().ends_with(':') {
                     if let Some(c) = raw[first_claim..].last() {
@@ -402,7 +404,7 @@ impl Stage for Claims {
                             head_subject: Some(c.subject.clone()),
                             head_category: Some(c.category),
                             head_group: c.group,
-                            recent_subject: None,
+                            ..Default::default()
                         };
                     }
                 }

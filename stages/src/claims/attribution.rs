@@ -211,7 +211,15 @@ fn own_statement(
         .filter(|m| *m.label == *settings.labels.report && view.in_quote(m.span).is_none())
         .filter(|m| !disclaims(view, si, m, settings))
         .collect();
+    // "according to the statement": a cue naming an earlier statement refers back to it.
+    let (back_refs, cues): (Vec<&Mention>, Vec<&Mention>) = cues.into_iter().partition(|m| {
+        m.attr("claimant").is_none()
+            && words(&view.text(m.span).to_lowercase()).any(|w| settings.statement_nouns.iter().any(|n| n == w))
+    });
     if cues.is_empty() {
+        if !back_refs.is_empty() {
+            return None;
+        }
         return headline_dash(view, si, settings, last_side);
     }
     let mut best: Option<(Source, &Mention)> = None;
@@ -353,6 +361,9 @@ fn source_of(
     let l = &settings.labels;
     if is_label(m, &l.claimant) {
         let kind = m.attr("type").unwrap_or("organisation");
+        if kind == "country" && attributive(view, si, m, settings) {
+            return None;
+        }
         if m.attr("ambiguous") == Some("true") {
             // "the General Staff": the document's "General Staff of Ukraine", or the speaker side's.
             let prefix = format!("{} of ", m.canonical);
@@ -448,12 +459,22 @@ fn source_before(
             }
         }
     }
+    // "Ukraine launched its incursion …, claiming that …": a participle reports
+    // for the sentence's subject.
+    if view.text(cue.span).ends_with("ing") {
+        return s
+            .mentions
+            .iter()
+            .filter(|m| m.span.end <= cue.span.start && view.in_quote(m.span).is_none())
+            .find_map(|m| source_of(view, si, m, settings, last_side));
+    }
     for m in s.mentions.iter().rev().filter(|m| m.span.end <= cue.span.start) {
         if view.in_quote(m.span).is_some() {
             continue;
         }
         let gap = view.gap(m.span.end, cue.span.start);
-        if word_count(gap) > 14 || gap.contains(['"', '“', '”']) {
+        let words_between = word_count(gap);
+        if words_between > 14 || gap.contains(['"', '“', '”']) || (words_between > 0 && gap.contains([',', ';'])) {
             break;
         }
         // A person in apposition to a role wins over the role.

@@ -28,6 +28,7 @@ pub struct Inherited {
     pub head_category: Option<Category>,
     pub head_group: Option<Group>,
     pub recent_subject: Option<String>,
+    pub recent_group: Option<Group>,
 }
 
 pub struct Figure {
@@ -132,6 +133,9 @@ pub fn read(
         loss_before.is_some_and(|c| word_count(view.gap(c.span.end, q.span.start)) <= 3 && inflicts(view, c, settings));
 
     let is_area = q.unit.as_ref().is_some_and(|u| u.kind == UnitKind::Area);
+    if !is_area && unknown_head(view, si, q, settings) {
+        return None;
+    }
     let (category, object, rule, inflicted) = if is_area {
         let cue = loss_after.or(loss_before)?;
         let c = category_of(cue)?;
@@ -157,6 +161,8 @@ pub fn read(
             head_person.is_none_or(|p| m.span.start < p.span.start)
                 && word_count(view.gap(q.span.end, m.span.start)) <= 3
         });
+        let personnel_cue = |m: &&Mention| category_of(m).is_some_and(|c| c.is_personnel());
+        let loss_after = loss_after.filter(|a| head_person.is_none() || personnel_cue(a) || loss_before.is_none());
         let cue = match (head_loss, loss_after, loss_before) {
             (Some(h), _, _) => h,
             (None, Some(a), _) if head_person.is_some() => a,
@@ -181,7 +187,7 @@ pub fn read(
         .or_else(|| inherited.head_subject.clone())
         .or_else(|| inherited.recent_subject.clone())?;
     let group = if category.is_personnel() {
-        group(view, si, q, head_person, settings, category).or(inherited.head_group)
+        group(view, si, q, head_person, settings, category).or(inherited.head_group).or(inherited.recent_group)
     } else {
         None
     };
@@ -190,6 +196,100 @@ pub fn read(
         _ => 0.75,
     };
     Some(Figure { category, object, subject, group, confidence, rule: Arc::from(rule) })
+}
+
+/// Words that may follow a figure without being its head noun.
+const NOT_HEADS: &[&str] = &[
+    "were",
+    "was",
+    "are",
+    "is",
+    "have",
+    "had",
+    "has",
+    "been",
+    "of",
+    "in",
+    "and",
+    "or",
+    "more",
+    "other",
+    "additional",
+    "extra",
+    "new",
+    "who",
+    "which",
+    "that",
+    "to",
+    "from",
+    "at",
+    "on",
+    "as",
+    "by",
+    "during",
+    "since",
+    "so",
+    "including",
+    "plus",
+    "total",
+    "a",
+    "an",
+    "the",
+    "per",
+    "for",
+    "with",
+    "over",
+    "among",
+    "such",
+    "out",
+    "than",
+    "will",
+    "would",
+    "could",
+    "may",
+    "might",
+    "according",
+    "people",
+    "persons",
+    "individuals",
+    "each",
+    "every",
+    "all",
+    "some",
+    "last",
+    "this",
+    "these",
+    "those",
+    "there",
+    "their",
+    "its",
+    "his",
+    "her",
+    "our",
+    "while",
+    "but",
+    "after",
+    "before",
+    "when",
+];
+
+/// The figure is followed directly by a noun no lexicon knows ("two brigades",
+/// "three months"): it counts something else.
+fn unknown_head(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -> bool {
+    let s = &view.sents[si];
+    let after = view.gap(q.span.end, s.span.end);
+    let lead = after.len() - after.trim_start().len();
+    if after[..lead].contains(['\n']) {
+        return false;
+    }
+    let Some(word) = words(after).next() else { return false };
+    let word_start = q.span.end + after.find(word).unwrap_or(0);
+    if word_start != q.span.end + lead || !word.chars().next().is_some_and(|c| c.is_lowercase()) {
+        return false;
+    }
+    let l = &settings.labels;
+    let known = s.mentions.iter().any(|m| m.span.start == word_start && *m.label != *l.nonclaim);
+    !known && !NOT_HEADS.contains(&word)
 }
 
 /// True when an equipment term heads the figure.
