@@ -85,6 +85,9 @@ struct Params {
     /// independently verify"): the cue is then no attribution.
     #[serde(default)]
     unverified_cues: Vec<String>,
+    /// Nouns that make a side the agent of a loss ("Russian strikes", "Russian shelling").
+    #[serde(default)]
+    attack_nouns: Vec<String>,
     /// Nouns that make a preceding country word an unnamed-officials claimant
     /// ("Ukrainian officials", "Russian authorities").
     #[serde(default)]
@@ -121,6 +124,7 @@ pub struct Settings {
     pub pronouns: Vec<String>,
     pub unverified_cues: Vec<String>,
     pub official_nouns: Vec<String>,
+    pub attack_nouns: Vec<String>,
     pub focal_min_mentions: usize,
 }
 
@@ -190,6 +194,7 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
             pronouns: lower(p.pronouns),
             unverified_cues: lower(p.unverified_cues),
             official_nouns: lower(p.official_nouns),
+            attack_nouns: lower(p.attack_nouns),
             focal_min_mentions: p.focal_min_mentions,
         },
     }))
@@ -354,11 +359,20 @@ impl Stage for Claims {
                     let close = recent
                         .as_ref()
                         .filter(|(at, _, _)| si - at <= 1 && view.sents[*at].paragraph + 1 >= sent.paragraph);
-                    let inherited = figure::Inherited {
+                    let mut inherited = figure::Inherited {
                         recent_subject: close.map(|(_, s, _)| s.clone()),
                         recent_group: close.and_then(|(_, _, g)| *g),
                         ..head.clone()
                     };
+                    // "…, including three children": details the figure just before.
+                    let lead = view.gap(sent.span.start, q.span.start).to_lowercase();
+                    if text::words(&lead).last() == Some("including") {
+                        if let Some(c) = raw[first_claim..].last() {
+                            inherited.head_subject = Some(c.subject.clone());
+                            inherited.head_category = Some(c.category);
+                            inherited.head_group = c.group;
+                        }
+                    }
                     let Some(fig) = figure::read(&view, si, q, &self.settings, &statements[si], &inherited) else {
                         continue;
                     };

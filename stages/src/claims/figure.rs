@@ -76,33 +76,67 @@ pub fn read(
     if q.value < 1.0 || q.value.fract() != 0.0 && q.unit.is_none() {
         return None;
     }
-    // The clause after the figure: up to a clause break or the next figure.
-    let next_q = s.quants.iter().map(|o| o.span.start).filter(|&st| st >= q.span.end).min().unwrap_or(s.span.end);
-    let clause_end = {
-        let after = view.gap(q.span.end, next_q);
-        let cut = after.find([',', ';', ':', '.', '—', '–', '!', '?', '•']).unwrap_or(after.len());
-        q.span.end + cut
+    // The clause after the figure: up to a clause break or the next figure,
+    // reading past an appositive ("198 civilians, including three children, had
+    // been killed").
+    const BREAKS: [char; 9] = [',', ';', ':', '.', '—', '–', '!', '?', '•'];
+    let rest = view.gap(q.span.end, s.span.end);
+    let first_break = rest.find(BREAKS).unwrap_or(rest.len());
+    let appositive = rest[first_break..]
+        .strip_prefix(", including ")
+        .and_then(|tail| tail.find(',').map(|close| (first_break, first_break + ", including ".len() + close + 1)));
+    let next_q = s
+        .quants
+        .iter()
+        .map(|o| o.span.start)
+        .filter(|&st| st >= q.span.end)
+        .filter(|&st| appositive.is_none_or(|(a, b)| !(q.span.end + a <= st && st < q.span.end + b)))
+        .min()
+        .unwrap_or(s.span.end);
+    let clause_end = match appositive {
+        Some((_, b)) if q.span.end + b <= next_q => {
+            let after = view.gap(q.span.end + b, next_q);
+            q.span.end + b + after.find(BREAKS).unwrap_or(after.len())
+        }
+        _ => {
+            let after = view.gap(q.span.end, next_q);
+            q.span.end + after.find(BREAKS).unwrap_or(after.len())
+        }
     };
+    let in_appositive =
+        |m: &Mention| appositive.is_some_and(|(a, b)| q.span.end + a <= m.span.start && m.span.end <= q.span.end + b);
     let after: Vec<&Mention> = s
         .mentions
         .iter()
         .copied()
-        .filter(|m| m.span.start >= q.span.end && m.span.end <= clause_end)
-        .filter(|m| word_count(view.gap(q.span.end, m.span.start)) <= HEAD_WORDS + 4)
+        .filter(|m| m.span.start >= q.span.end && m.span.end <= clause_end && !in_appositive(m))
+        .filter(|m| {
+            let gap_words = word_count(view.gap(q.span.end, m.span.start));
+            gap_words <= HEAD_WORDS + 4 || appositive.is_some() && gap_words <= HEAD_WORDS + 14
+        })
         .collect();
     // Non-claims in the figure's clause: rates, exchanges, plans.
     let clause_start = {
         let before = view.gap(s.span.start, q.span.start);
         s.span.start + before.rfind([',', ';', ':', '—', '–']).map_or(0, |i| i + 1)
     };
+    // Ages stand before the figure ("aged 50"), rates after it ("a day"); other
+    // reasons (exchanges, plans) on either side.
     if s.mentions.iter().any(|m| {
-        *m.label == *l.nonclaim
-            && ((m.span.start >= q.span.end
-                && m.span.end <= clause_end
-                && word_count(view.gap(q.span.end, m.span.start)) <= 6)
-                || (m.span.end <= q.span.start
-                    && m.span.start >= clause_start
-                    && word_count(view.gap(m.span.end, q.span.start)) <= 4))
+        if *m.label != *l.nonclaim {
+            return false;
+        }
+        let reason = m.canonical.as_ref();
+        let after_ok = reason != "age";
+        let before_ok = reason != "rate";
+        (after_ok
+            && m.span.start >= q.span.end
+            && m.span.end <= clause_end
+            && word_count(view.gap(q.span.end, m.span.start)) <= 6)
+            || (before_ok
+                && m.span.end <= q.span.start
+                && m.span.start >= clause_start
+                && word_count(view.gap(m.span.end, q.span.start)) <= if reason == "age" { 1 } else { 4 })
     }) {
         return None;
     }
@@ -143,7 +177,11 @@ pub fn read(
             return None;
         }
         (Category::Territory, None, "area+territory-cue", loss_before.is_some())
-    } else if let Some(eq) = head_equipment.filter(|e| head_person.is_none_or(|p| e.span.start < p.span.start)) {
+    } else if let Some(eq) = head_equipment.filter(|e| {
+        head_person.is_none_or(|p| e.span.start < p.span.start)
+            && loss_after
+                .is_none_or(|la| e.span.start < la.span.start || word_count(view.gap(q.span.end, la.span.start)) > 3)
+    }) {
         // Equipment counts only as a loss: a destroy/lose/capture cue must be present,
         // here or in the head of the list the figure belongs to.
         let cue_category = match loss_before.or(loss_after) {
@@ -168,7 +206,22 @@ pub fn read(
             (None, Some(a), _) if head_person.is_some() => a,
             (None, _, Some(b)) if head_person.is_some() || !has_clause_break(view.gap(b.span.end, q.span.start)) => b,
             (None, Some(a), None) => a,
-            _ => return None,
+            _ => {
+                // A list item or "including N children" under a personnel figure.
+                let c = inherited.head_category.filter(|c| c.is_personnel())?;
+                head_person?;
+                let subject = subject(view, si, q, clause_end, settings, st, c, false)
+                    .or_else(|| inherited.head_subject.clone())?;
+                let group = group(view, si, q, head_person, settings, c).or(inherited.head_group);
+                return Some(Figure {
+                    category: c,
+                    object: None,
+                    subject,
+                    group,
+                    confidence: 0.7,
+                    rule: Arc::from("inherited-head"),
+                });
+            }
         };
         let inflicted = inflicted_here && cue.span.start < q.span.start
             || inflicted_here && head_loss.is_some_and(|h| category_of(h) == Some(Category::Captured));
@@ -176,8 +229,14 @@ pub fn read(
         if matches!(c, Category::Equipment | Category::Territory) {
             return None;
         }
-        if c == Category::Settlements && head_person.is_some() {
-            return None;
+        if c == Category::Settlements {
+            let taken = loss_before
+                .or(loss_after)
+                .is_some_and(|m| matches!(category_of(m), Some(Category::Territory | Category::Captured)))
+                || inherited.head_category == Some(Category::Settlements);
+            if head_person.is_some() || !taken {
+                return None;
+            }
         }
         let rule = if head_loss.is_some() { "loss-head" } else { "personnel+cue" };
         (c, None, rule, inflicted)
@@ -370,14 +429,22 @@ fn subject(
     if let Some(m) = in_np {
         return resolve(m);
     }
-    // Before the figure: the nearest side that is not part of another name or
-    // another figure's noun phrase.
-    let other_nps: Vec<(usize, usize)> =
-        s.quants.iter().filter(|o| o.span.end <= q.span.start).map(|o| (o.span.end, o.span.end)).collect();
+    if !territorial {
+        // The side named as the agent of the loss ("killed by Russian forces",
+        // "in Russian strikes", "Russian shelling killed"): the figure is the other side's.
+        if let Some(a) = agent_actor(view, si, q, settings) {
+            return resolve(a).and_then(|side| settings.opponent(&side).map(String::from));
+        }
+    }
+    // Before the figure: the nearest side that is not part of another name, the
+    // object of a verb ("invade Ukraine"), or another figure's noun phrase.
+    let other_nps: Vec<usize> = s.quants.iter().filter(|o| o.span.end <= q.span.start).map(|o| o.span.end).collect();
     let before =
         s.mentions.iter().rev().copied().filter(|m| *m.label == *l.actor && m.span.end <= q.span.start).find(|m| {
             !attributive(view, si, m, settings)
-                && !other_nps.iter().any(|&(e, _)| m.span.start >= e && word_count(view.gap(e, m.span.start)) <= 2)
+                && !object_of_verb(view, si, m)
+                && !((territorial || inflicted)
+                    && other_nps.iter().any(|&e| m.span.start >= e && word_count(view.gap(e, m.span.start)) <= 2))
         });
     let side = match before {
         Some(m) => resolve(m)?,
@@ -391,6 +458,27 @@ fn subject(
                 .find(|m| *m.label == *l.actor && !attributive(view, si - 1, m, settings))?;
             resolve(m)?
         }
+        None if !territorial && !inflicted => {
+            // After the figure: "… killed in explosions at a Russian airbase".
+            let after = s
+                .mentions
+                .iter()
+                .copied()
+                .find(|m| *m.label == *l.actor && m.span.start >= q.span.end && !object_of_verb(view, si, m));
+            if let Some(m) = after {
+                return resolve(m);
+            }
+            // A personnel loss in a named place: the place's country ("… in Donetsk province").
+            if !category.is_personnel() {
+                return None;
+            }
+            return s
+                .mentions
+                .iter()
+                .find(|m| *m.label == *l.location && m.attr("type").is_some_and(|t| t != "country"))
+                .and_then(|m| m.attr("country"))
+                .map(String::from);
+        }
         None => return None,
     };
     if inflicted && !territorial {
@@ -398,6 +486,94 @@ fn subject(
         return settings.opponent(&side).map(String::from);
     }
     Some(side)
+}
+
+/// Words after which a side's name is not a verb's object.
+const NOT_VERBS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "that",
+    "and",
+    "but",
+    "while",
+    "as",
+    "of",
+    "to",
+    "for",
+    "by",
+    "with",
+    "from",
+    "at",
+    "on",
+    "in",
+    "into",
+    "since",
+    "after",
+    "before",
+    "when",
+    "where",
+    "because",
+    "although",
+    "though",
+    "if",
+    "so",
+    "then",
+    "also",
+    "both",
+    "all",
+    "said",
+    "says",
+    "which",
+    "who",
+    "whose",
+    "meanwhile",
+    "however",
+    "according",
+    "including",
+    "than",
+    "against",
+    "between",
+    "among",
+    "whereas",
+    "or",
+    "nor",
+    "yet",
+    "once",
+    "until",
+    "amid",
+    "despite",
+    "over",
+    "under",
+];
+
+/// A side written right after a verb ("invade Ukraine", "drawn North Korea")
+/// is that verb's object, not the sentence's subject.
+fn object_of_verb(view: &View<'_>, si: usize, m: &Mention) -> bool {
+    let s = &view.sents[si];
+    let before = view.gap(s.span.start, m.span.start).trim_end();
+    if before.is_empty() || before.ends_with([',', ';', ':', '(', '"', '“', '—', '–', '-']) {
+        return false;
+    }
+    let Some(last) = words(before).last() else { return false };
+    last.chars().next().is_some_and(char::is_lowercase) && !NOT_VERBS.contains(&last)
+}
+
+/// The side named as the agent of the loss: after "by" ("by Russian forces"),
+/// or before an attack noun ("Russian strikes", "Russian missile strike").
+fn agent_actor<'a>(view: &View<'a>, si: usize, q: &Quantity, settings: &Settings) -> Option<&'a Mention> {
+    let s = &view.sents[si];
+    s.mentions.iter().copied().find(|m| {
+        if *m.label != *settings.labels.actor || m.canonical.as_ref() == "enemy" {
+            return false;
+        }
+        let before = view.gap(s.span.start, m.span.start).to_lowercase();
+        let mut back = words(&before).rev();
+        let by = matches!((back.next(), back.next()), (Some("by"), _) | (Some("the"), Some("by")));
+        let after = view.gap(m.span.end, s.span.end).to_lowercase();
+        let attack = words(&after).take(2).any(|w| settings.attack_nouns.iter().any(|a| a == w));
+        (by || attack) && !m.span.overlaps(q.span)
+    })
 }
 
 /// True when a pronoun ("they", "it") stands before the figure in its sentence.

@@ -21,7 +21,7 @@ pub fn has_clause_break(s: &str) -> bool {
 }
 
 /// The words of `s`, lowercased ASCII, for cue checks.
-pub fn words(s: &str) -> impl Iterator<Item = &str> {
+pub fn words(s: &str) -> impl DoubleEndedIterator<Item = &str> {
     s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').filter(|w| !w.is_empty())
 }
 
