@@ -136,7 +136,12 @@ pub fn read(
             || (before_ok
                 && m.span.end <= q.span.start
                 && m.span.start >= clause_start
-                && word_count(view.gap(m.span.end, q.span.start)) <= if reason == "age" { 1 } else { 4 })
+                && word_count(view.gap(m.span.end, q.span.start))
+                    <= match reason {
+                        "age" => 3,
+                        "rate" => 10,
+                        _ => 4,
+                    })
     }) {
         return None;
     }
@@ -167,6 +172,9 @@ pub fn read(
         loss_before.is_some_and(|c| word_count(view.gap(c.span.end, q.span.start)) <= 3 && inflicts(view, c, settings));
 
     let is_area = q.unit.as_ref().is_some_and(|u| u.kind == UnitKind::Area);
+    if q.value == 1.0 && words(view.gap(q.span.end, s.span.end)).next() == Some("of") {
+        return None;
+    }
     if !is_area && unknown_head(view, si, q, settings) {
         return None;
     }
@@ -446,6 +454,24 @@ fn subject(
                 && !((territorial || inflicted)
                     && other_nps.iter().any(|&e| m.span.start >= e && word_count(view.gap(e, m.span.start)) <= 2))
         });
+    // "… the General Staff announced that it had lost 74 servicemen": a pronoun
+    // after the last named side speaks for the source.
+    let pronoun_after = |from: usize| {
+        let gap = view.gap(from, q.span.start).to_lowercase();
+        // The pronoun must govern the figure: a few words before it, in its clause.
+        let tail: Vec<&str> = words(&gap).rev().take(4).collect();
+        let clause = gap.rfind([',', ';', ':']).map_or(gap.as_str(), |i| &gap[i..]);
+        let found = tail.iter().any(|w| matches!(*w, "we" | "it" | "our"))
+            && !clause.is_empty()
+            && words(clause).any(|w| matches!(w, "we" | "it" | "our"));
+        found
+    };
+    if let Some(sp) = speaker {
+        let from = before.map_or(s.span.start, |m| m.span.end);
+        if !territorial && !inflicted && pronoun_after(from) {
+            return Some(sp.to_string());
+        }
+    }
     let side = match before {
         Some(m) => resolve(m)?,
         // "they seized …": the side the previous sentence was about.
@@ -552,7 +578,12 @@ const NOT_VERBS: &[&str] = &[
 fn object_of_verb(view: &View<'_>, si: usize, m: &Mention) -> bool {
     let s = &view.sents[si];
     let before = view.gap(s.span.start, m.span.start).trim_end();
-    if before.is_empty() || before.ends_with([',', ';', ':', '(', '"', '“', '—', '–', '-']) {
+    if before.is_empty() || before.ends_with([',', ';', ':', '(', '"', '“', '”', '—', '–', '-', '.', '!', '?'])
+    {
+        return false;
+    }
+    // "four Russian generals": a count, not a verb.
+    if s.quants.iter().any(|q| q.span.end <= m.span.start && word_count(view.gap(q.span.end, m.span.start)) == 0) {
         return false;
     }
     let Some(last) = words(before).last() else { return false };
@@ -571,7 +602,7 @@ fn agent_actor<'a>(view: &View<'a>, si: usize, q: &Quantity, settings: &Settings
         let mut back = words(&before).rev();
         let by = matches!((back.next(), back.next()), (Some("by"), _) | (Some("the"), Some("by")));
         let after = view.gap(m.span.end, s.span.end).to_lowercase();
-        let attack = words(&after).take(2).any(|w| settings.attack_nouns.iter().any(|a| a == w));
+        let attack = words(&after).take(3).any(|w| settings.attack_nouns.iter().any(|a| a == w));
         (by || attack) && !m.span.overlaps(q.span)
     })
 }
