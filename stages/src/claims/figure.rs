@@ -91,6 +91,7 @@ pub fn read(
         .map(|o| o.span.start)
         .filter(|&st| st >= q.span.end)
         .filter(|&st| appositive.is_none_or(|(a, b)| !(q.span.end + a <= st && st < q.span.end + b)))
+        .filter(|&st| !after_age_cue(view, si, st, settings))
         .min()
         .unwrap_or(s.span.end);
     let clause_end = match appositive {
@@ -266,78 +267,15 @@ pub fn read(
 }
 
 /// Words that may follow a figure without being its head noun.
+#[rustfmt::skip]
 const NOT_HEADS: &[&str] = &[
-    "were",
-    "was",
-    "are",
-    "is",
-    "have",
-    "had",
-    "has",
-    "been",
-    "of",
-    "in",
-    "and",
-    "or",
-    "more",
-    "other",
-    "additional",
-    "extra",
-    "new",
-    "who",
-    "which",
-    "that",
-    "to",
-    "from",
-    "at",
-    "on",
-    "as",
-    "by",
-    "during",
-    "since",
-    "so",
-    "including",
-    "plus",
-    "total",
-    "a",
-    "an",
-    "the",
-    "per",
-    "for",
-    "with",
-    "over",
-    "among",
-    "such",
-    "out",
-    "than",
-    "will",
-    "would",
-    "could",
-    "may",
-    "might",
-    "according",
-    "people",
-    "persons",
-    "individuals",
-    "each",
-    "every",
-    "all",
-    "some",
-    "last",
-    "this",
-    "these",
-    "those",
-    "there",
-    "their",
-    "its",
-    "his",
-    "her",
-    "our",
-    "while",
-    "but",
-    "after",
-    "before",
-    "when",
+    "were", "was", "are", "is", "have", "had", "has", "been", "of", "in", "and", "or",
+    "more", "other", "additional", "extra", "new", "who", "which", "that", "to", "from", "at", "on",
+    "as", "by", "during", "since", "so", "including", "plus", "total", "a", "an", "the", "per",
+    "for", "with", "over", "among", "such", "out", "than", "will", "would", "could", "may", "might",
+    "according", "people", "persons", "individuals", "each", "every", "all", "some", "last", "this", "these", "those",
+    "there", "their", "its", "his", "her", "our", "while", "but", "after", "before", "when", "cases",
+    "individual", "documented", "confirmed", "reported", "known", "recorded", "registered", "others",
 ];
 
 /// The figure is followed directly by a noun no lexicon knows ("two brigades",
@@ -357,6 +295,17 @@ fn unknown_head(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -
     let l = &settings.labels;
     let known = s.mentions.iter().any(|m| m.span.start == word_start && *m.label != *l.nonclaim);
     !known && !NOT_HEADS.contains(&word)
+}
+
+/// A figure right after an age cue ("aged 50 and 48") is an age, not a count
+/// that ends the clause before it.
+fn after_age_cue(view: &View<'_>, si: usize, start: usize, settings: &Settings) -> bool {
+    view.sents[si].mentions.iter().any(|m| {
+        *m.label == *settings.labels.nonclaim
+            && m.canonical.as_ref() == "age"
+            && m.span.end <= start
+            && word_count(view.gap(m.span.end, start)) <= 3
+    })
 }
 
 /// True when an equipment term heads the figure.
@@ -483,6 +432,9 @@ fn subject(
                 .copied()
                 .find(|m| *m.label == *l.actor && !attributive(view, si - 1, m, settings))?;
             resolve(m)?
+        }
+        None if inflicted && !territorial => {
+            return speaker.and_then(|sp| settings.opponent(sp)).map(String::from);
         }
         None if !territorial && !inflicted => {
             // After the figure: "… killed in explosions at a Russian airbase".
