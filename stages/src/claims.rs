@@ -392,7 +392,7 @@ impl Stage for Claims {
                             value: value.round() as i64,
                             bound,
                             claimant: st.claimant.clone(),
-                            as_of: st.as_of,
+                            as_of: st.as_of.or_else(|| event_date(&view, si, q, &self.settings)),
                             location: location.clone(),
                             evidence: sent.span,
                             mentions: vec![q.span],
@@ -485,6 +485,21 @@ fn claimant_rank(name: &str) -> u8 {
     } else {
         1
     }
+}
+
+/// A day named in the figure's own sentence with no report cue between them
+/// ("five people were killed on Monday"): when the figure holds.
+fn event_date(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -> Option<NaiveDate> {
+    let s = &view.sents[si];
+    s.dates.iter().find_map(|d| {
+        let date = day_date(d)?;
+        let (a, b) = if d.span.end <= q.span.start { (d.span.end, q.span.start) } else { (q.span.end, d.span.start) };
+        let cue_between =
+            s.mentions.iter().any(|m| *m.label == *settings.labels.report && m.span.start >= a && m.span.end <= b);
+        let lead = view.gap(s.span.start, d.span.start).to_lowercase();
+        let since = matches!(text::words(&lead).last(), Some("since" | "from" | "until" | "before" | "after"));
+        (!cue_between && !since).then_some(date)
+    })
 }
 
 /// Dates that can be an `as_of`: a day, not a period.

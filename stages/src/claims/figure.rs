@@ -593,6 +593,13 @@ fn group(
     if forces || matches!(category, Category::Captured | Category::Deployed) {
         return Some(Group::Military);
     }
+    // People killed or injured in an attack are civilians (CLAIMS.md "Group").
+    let people = head_person.is_none_or(|p| p.canonical.as_ref() == "person");
+    let text = view.text(s.span).to_lowercase();
+    let attacked = words(&text).any(|w| settings.attack_nouns.iter().any(|a| a == w));
+    if people && attacked && matches!(category, Category::Killed | Category::Wounded | Category::Casualties) {
+        return Some(Group::Civilian);
+    }
     None
 }
 
