@@ -210,6 +210,11 @@ fn own_statement(
         .copied()
         .filter(|m| *m.label == *settings.labels.report && view.in_quote(m.span).is_none())
         .filter(|m| !disclaims(view, si, m, settings))
+        .filter(|m| {
+            !s.mentions
+                .iter()
+                .any(|o| *o.label == *settings.labels.loss && o.span.overlaps(m.span) && o.span.len() > m.span.len())
+        })
         .collect();
     // "according to the statement": a cue naming an earlier statement refers back to it.
     let (back_refs, cues): (Vec<&Mention>, Vec<&Mention>) = cues.into_iter().partition(|m| {
@@ -361,7 +366,7 @@ fn source_of(
     let l = &settings.labels;
     if is_label(m, &l.claimant) {
         let kind = m.attr("type").unwrap_or("organisation");
-        if kind == "country" && attributive(view, si, m, settings) {
+        if kind == "country" && (attributive(view, si, m, settings) || super::figure::object_of_verb(view, si, m)) {
             return None;
         }
         if m.attr("ambiguous") == Some("true") {
@@ -375,9 +380,10 @@ fn source_of(
                 .flatten()
                 .find(|o| is_label(o, &l.claimant) && o.canonical.starts_with(&prefix))
                 .map(|o| (o.canonical.to_string(), o.attr("side").map(String::from)));
-            let (name, side) = match named {
-                Some((name, side)) => (Some(name), side),
-                None => match role_side(view, si, m, settings).or_else(|| last_side.clone()) {
+            let (name, side) = match (role_side(view, si, m, settings), named) {
+                (Some(side), _) => (Some(format!("{prefix}{side}")), Some(side)),
+                (None, Some((name, side))) => (Some(name), side),
+                (None, None) => match last_side.clone() {
                     Some(side) => (Some(format!("{prefix}{side}")), Some(side)),
                     None => (None, None),
                 },
@@ -398,7 +404,7 @@ fn source_of(
         let name = name.or_else(|| side.clone());
         return Some(Source { name, side, outlet: false });
     }
-    if is_label(m, &l.actor) && !attributive(view, si, m, settings) {
+    if is_label(m, &l.actor) && !attributive(view, si, m, settings) && !super::figure::object_of_verb(view, si, m) {
         let kind = m.attr("type").unwrap_or("country");
         if m.canonical.as_ref() == "enemy" {
             return None;

@@ -527,7 +527,7 @@ const NOT_VERBS: &[&str] = &[
 
 /// A side written right after a verb ("invade Ukraine", "drawn North Korea")
 /// is that verb's object, not the sentence's subject.
-fn object_of_verb(view: &View<'_>, si: usize, m: &Mention) -> bool {
+pub fn object_of_verb(view: &View<'_>, si: usize, m: &Mention) -> bool {
     let s = &view.sents[si];
     let before = view.gap(s.span.start, m.span.start).trim_end();
     if before.is_empty() || before.ends_with([',', ';', ':', '(', '"', '“', '”', '—', '–', '-', '.', '!', '?'])
