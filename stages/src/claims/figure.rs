@@ -276,6 +276,7 @@ const NOT_HEADS: &[&str] = &[
     "according", "people", "persons", "individuals", "each", "every", "all", "some", "last", "this", "these", "those",
     "there", "their", "its", "his", "her", "our", "while", "but", "after", "before", "when", "cases",
     "individual", "documented", "confirmed", "reported", "known", "recorded", "registered", "others",
+    "among", "units", "pieces", "items", "sets", "kinds", "types",
 ];
 
 /// The figure is followed directly by a noun no lexicon knows ("two brigades",
