@@ -159,10 +159,11 @@ pub fn read(
         .iter()
         .rev()
         .copied()
-        .filter(|m| m.span.end <= q.span.start && *m.label == *l.loss && category_of(m).is_some())
+        .filter(|m| m.span.end <= q.number_span.start && m.span.start < q.span.start.max(q.number_span.start))
+        .filter(|m| *m.label == *l.loss && category_of(m).is_some())
         .filter(|m| !inside_other_name(view, si, m, settings))
         .find(|m| {
-            let gap = view.gap(m.span.end, q.span.start);
+            let gap = view.gap(m.span.end.min(q.span.start), q.span.start);
             let limit =
                 if head_equipment_present(view, si, q, settings) { EQUIPMENT_CUE_WORDS } else { CUE_BEFORE_WORDS };
             word_count(gap) <= limit && !gap.contains([';', '.'])
@@ -468,62 +469,14 @@ fn subject(
 }
 
 /// Words after which a side's name is not a verb's object.
+#[rustfmt::skip]
 const NOT_VERBS: &[&str] = &[
-    "the",
-    "a",
-    "an",
-    "that",
-    "and",
-    "but",
-    "while",
-    "as",
-    "of",
-    "to",
-    "for",
-    "by",
-    "with",
-    "from",
-    "at",
-    "on",
-    "in",
-    "into",
-    "since",
-    "after",
-    "before",
-    "when",
-    "where",
-    "because",
-    "although",
-    "though",
-    "if",
-    "so",
-    "then",
-    "also",
-    "both",
-    "all",
-    "said",
-    "says",
-    "which",
-    "who",
-    "whose",
-    "meanwhile",
-    "however",
-    "according",
-    "including",
-    "than",
-    "against",
-    "between",
-    "among",
-    "whereas",
-    "or",
-    "nor",
-    "yet",
-    "once",
-    "until",
-    "amid",
-    "despite",
-    "over",
-    "under",
+    "the", "a", "an", "that", "and", "but", "while", "as", "of", "to", "for", "by",
+    "with", "from", "at", "on", "in", "into", "since", "after", "before", "when", "where", "because",
+    "although", "though", "if", "so", "then", "also", "both", "all", "said", "says", "which", "who",
+    "whose", "meanwhile", "however", "according", "including", "than", "against", "between", "among", "whereas", "or", "nor",
+    "yet", "once", "until", "amid", "despite", "over", "under", "eastern", "western", "northern", "southern", "central",
+    "northeastern", "northwestern", "southeastern", "southwestern", "occupied", "neighbouring", "neighboring", "mainland", "independent", "wartime",
 ];
 
 /// A side written right after a verb ("invade Ukraine", "drawn North Korea")
@@ -555,7 +508,17 @@ fn agent_actor<'a>(view: &View<'a>, si: usize, q: &Quantity, settings: &Settings
         let mut back = words(&before).rev();
         let by = matches!((back.next(), back.next()), (Some("by"), _) | (Some("the"), Some("by")));
         let after = view.gap(m.span.end, s.span.end).to_lowercase();
-        let attack = words(&after).take(3).any(|w| settings.attack_nouns.iter().any(|a| a == w));
+        // "Russia hits …" is an agent; "… Ukraine were targeted" is not (passive).
+        let mut attack = false;
+        for w in words(&after).take(3) {
+            if matches!(w, "was" | "were" | "is" | "are" | "been" | "be" | "being") {
+                break;
+            }
+            if settings.attack_nouns.iter().any(|a| a == w) {
+                attack = true;
+                break;
+            }
+        }
         (by || attack) && !m.span.overlaps(q.span)
     })
 }
