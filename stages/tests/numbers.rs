@@ -191,6 +191,9 @@ const CASES: &[Case] = &[
     ("Officials estimate 3,000–5,000 casualties.", "3,000–5,000", 3000.0, E, N, Some((3000.0, 5000.0)), false),
     ("Officials estimate 3,000 to 5,000 casualties.", "3,000 to 5,000", 3000.0, E, N, Some((3000.0, 5000.0)), false),
     ("Losses rose from 3,000 to 5,000.", "from 3,000 to 5,000", 3000.0, E, N, Some((3000.0, 5000.0)), false),
+    // The low end written short for thousands.
+    ("Russia has 70 to 80,000 losses.", "70 to 80,000", 70000.0, E, N, Some((70000.0, 80000.0)), false),
+    ("Between 150 and 2,000 troops remain.", "Between 150 and 2,000", 150.0, E, N, Some((150.0, 2000.0)), false),
     ("Between 200 and 300 drones were launched.", "Between 200 and 300", 200.0, E, N, Some((200.0, 300.0)), false),
     ("Some 200–300 drones were launched.", "Some 200–300", 200.0, A, N, Some((200.0, 300.0)), false),
     ("It costs 3-5 million dollars.", "3-5 million dollars", 3000000.0, E, CUR, Some((3000000.0, 5000000.0)), false),

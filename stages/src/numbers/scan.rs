@@ -952,6 +952,13 @@ impl Scanner {
                 let mut low = num.value;
                 if n2.scale > 1.0 && num.scale == 1.0 && low < n2.value / n2.scale {
                     low *= n2.scale;
+                } else if num.scale == 1.0 && low < 1000.0 && low.fract() == 0.0 && n2.value >= 1000.0 {
+                    // "70 to 80,000": the low end is written short for thousands
+                    // when that puts it in the same order of magnitude as the high end.
+                    let thousands = low * 1000.0;
+                    if thousands <= n2.value && thousands * 10.0 > n2.value && n2.value % 1000.0 == 0.0 {
+                        low = thousands;
+                    }
                 }
                 let u = unit.or(u2);
                 let valid = low < n2.value
