@@ -75,7 +75,10 @@ fn wall_and_cpu(name: &str, bytes: usize, mut f: impl FnMut() -> usize) {
 }
 
 fn bench(c: &mut Criterion) {
-    million_entries();
+    // `LEXICON_BENCH_QUICK=1` skips the million-entry build (for profiling).
+    if std::env::var_os("LEXICON_BENCH_QUICK").is_none() {
+        million_entries();
+    }
     let texts = texts();
     let bytes: usize = texts.iter().map(String::len).sum();
     let stages = default_lexicons().unwrap();

@@ -40,7 +40,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use claimex_pipeline::lexicon::{CaseMode, LexExample, Lexicon};
-use claimex_pipeline::{Attrs, BuildContext, ConfigError, Document, Layer, Mention, Span, Stage, StageError, StageParams};
+use claimex_pipeline::{
+    Attrs, BuildContext, ConfigError, Document, Layer, Mention, Span, Stage, StageError, StageParams,
+};
 use serde::Deserialize;
 
 use fold::{fold, fold_surface, FoldOptions};
@@ -114,7 +116,8 @@ impl LexiconStage {
                 Lexicon::parse(path, &file.text).map_err(|e| params.error("files", e.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        LexiconStage::join(ctx.shared::<LexiconGroup>(), &params.name, &p, lexicons).map_err(|e| params.error("files", e))
+        LexiconStage::join(ctx.shared::<LexiconGroup>(), &params.name, &p, lexicons)
+            .map_err(|e| params.error("files", e))
     }
 
     /// Compile parsed lexicons with the given settings, as a stage of its own
@@ -127,7 +130,12 @@ impl LexiconStage {
 
     /// Compile parsed lexicons and add them to `group`, whose automaton is
     /// built when the first document comes.
-    fn join(group: Arc<LexiconGroup>, name: &str, p: &LexiconParams, lexicons: Vec<Lexicon>) -> Result<LexiconStage, String> {
+    fn join(
+        group: Arc<LexiconGroup>,
+        name: &str,
+        p: &LexiconParams,
+        lexicons: Vec<Lexicon>,
+    ) -> Result<LexiconStage, String> {
         let opts = FoldOptions { lowercase: !p.case_sensitive, diacritics: p.fold_diacritics };
         let exact_opts = FoldOptions { lowercase: false, diacritics: p.fold_diacritics };
         let label: Arc<str> = Arc::from(p.label.as_str());

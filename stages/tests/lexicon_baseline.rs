@@ -18,7 +18,8 @@ fn root() -> PathBuf {
 
 /// (name, text) of every seed and GDELT article.
 fn corpora() -> Vec<(&'static str, Vec<String>)> {
-    let mut seeds: Vec<_> = std::fs::read_dir(root().join("corpus/seeds")).unwrap().flatten().map(|e| e.path()).collect();
+    let mut seeds: Vec<_> =
+        std::fs::read_dir(root().join("corpus/seeds")).unwrap().flatten().map(|e| e.path()).collect();
     seeds.sort();
     let seeds = seeds
         .iter()

@@ -71,8 +71,11 @@ impl Reference {
             let Some(rows) = self.by_first.get(&view.as_bytes()[s].to_ascii_lowercase()) else {
                 continue;
             };
-            let mut cands: Vec<usize> =
-                rows.iter().copied().filter(|&i| view[s..].get(..self.rows[i].0.len()).is_some_and(|t| same(t, &self.rows[i].0))).collect();
+            let mut cands: Vec<usize> = rows
+                .iter()
+                .copied()
+                .filter(|&i| view[s..].get(..self.rows[i].0.len()).is_some_and(|t| same(t, &self.rows[i].0)))
+                .collect();
             if cands.is_empty() {
                 continue;
             }
@@ -83,7 +86,8 @@ impl Reference {
             for i in cands {
                 let (key, exact, e, file) = &self.rows[i];
                 let end = s + key.len();
-                let right_ok = !view[..end].chars().next_back().is_some_and(word) || !view[end..].chars().next().is_some_and(word);
+                let right_ok =
+                    !view[..end].chars().next_back().is_some_and(word) || !view[end..].chars().next().is_some_and(word);
                 if self.whole_word && !right_ok || exact.as_ref().is_some_and(|x| *x != view[s..end]) {
                     continue;
                 }
@@ -91,7 +95,9 @@ impl Reference {
                 let possessive = if view[end..].starts_with("'s") || view[end..].starts_with("'S") {
                     after(2)
                 } else {
-                    view[end..].starts_with('\'') && (view[..end].ends_with('s') || view[..end].ends_with('S')) && after(1)
+                    view[end..].starts_with('\'')
+                        && (view[..end].ends_with('s') || view[..end].ends_with('S'))
+                        && after(1)
                 };
                 let mut attrs = (*e.attrs).clone();
                 if possessive {
@@ -102,7 +108,10 @@ impl Reference {
                     label: e.label.clone().unwrap_or_else(|| Arc::from(self.label.as_str())),
                     canonical: Arc::clone(&e.canonical),
                     attrs: Arc::new(attrs),
-                    prov: claimex_pipeline::Provenance::new(&Arc::from(self.name.as_str()), &Arc::from(format!("{file}:{}", e.line))),
+                    prov: claimex_pipeline::Provenance::new(
+                        &Arc::from(self.name.as_str()),
+                        &Arc::from(format!("{file}:{}", e.line)),
+                    ),
                 });
                 at = end;
                 break;
@@ -129,7 +138,8 @@ fn default_params() -> Vec<(String, LexiconParams, Vec<Lexicon>)> {
 }
 
 fn texts() -> Vec<String> {
-    let mut paths: Vec<_> = std::fs::read_dir(root().join("corpus/seeds")).unwrap().flatten().map(|e| e.path()).collect();
+    let mut paths: Vec<_> =
+        std::fs::read_dir(root().join("corpus/seeds")).unwrap().flatten().map(|e| e.path()).collect();
     paths.sort();
     let mut texts: Vec<String> = paths
         .iter()
@@ -184,4 +194,23 @@ fn stages_equal_the_reference_matcher() {
     }
     assert!(total > texts.len() * 5, "the reference finds plenty of mentions: {total}");
     eprintln!("{total} mentions over {} texts equal the reference", texts.len());
+}
+
+#[test]
+fn large_lexicon_uses_the_same_rules() {
+    // More surfaces than a DFA takes: the stage falls back to an NFA.
+    let mut tsv = String::from("surface\tcanonical\tcase\n");
+    for i in 0..25_000 {
+        tsv.push_str(&format!("Name{i} Surname{}\tPerson {i}\t\n", i % 97));
+    }
+    tsv.push_str("Kyiv\tUkraine\t\nKyiv region\tKyiv Oblast\t\nUS\tUnited States\tsensitive\n");
+    let lex = Lexicon::parse("big.tsv", &tsv).unwrap();
+    let p = LexiconParams::new(vec!["big.tsv".into()], "X");
+    let reference = Reference::new("big", &p, std::slice::from_ref(&lex));
+    let stage = LexiconStage::from_lexicons("big", &p, vec![lex]).unwrap();
+    let text = "NAME17 SURNAME17 met name24999 surname70’s aide in the Kyiv region; Name17 Surname1 and us, the US. \
+                Name17 Surname17x, xName5 Surname5.";
+    let want = reference.find(text);
+    assert_eq!(want.len(), 4, "the reference finds the fixture's names: {:?}", show(&want));
+    assert_eq!(show(&stage.find(text)), show(&want), "large lexicon");
 }

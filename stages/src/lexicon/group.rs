@@ -16,7 +16,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, StartKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::{dfa, nfa, Anchored, MatchKind, StartKind};
 use claimex_pipeline::{Attrs, Mention, Provenance, Span};
 
 use super::fold::{fold, FoldOptions, Folded};
@@ -115,8 +116,13 @@ impl Matcher {
 }
 
 /// Letters and digits of any script, and combining marks (part of a word).
+/// Basic Cyrillic and General Punctuation are answered without a table search.
 pub(crate) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+    match c as u32 {
+        0x400..=0x45F => true,
+        0x2000..=0x206F => false,
+        _ => c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c),
+    }
 }
 
 /// Whether the char starting at byte `i` (if any) is a word char.
@@ -153,10 +159,172 @@ struct Union {
     whole_word: bool,
 }
 
+/// The automaton of a part: a DFA when small enough, else a contiguous NFA.
+enum Engine {
+    Dfa(dfa::DFA),
+    Nfa(nfa::contiguous::NFA),
+}
+
+/// Call `f(end, pattern)` for every match of every pattern (overlapping), in
+/// order of end. A plain loop over the automaton's transitions: the matches
+/// are dense (short surfaces inside words), so no iterator per match.
+#[inline(always)]
+fn each_match<A: Automaton>(aut: &A, hay: &[u8], mut f: impl FnMut(usize, usize)) {
+    let Ok(mut sid) = aut.start_state(Anchored::No) else { return };
+    let mut at = 0;
+    loop {
+        (at, sid) = walk(aut, hay, at, sid, Anchored::No);
+        if at == usize::MAX || aut.is_dead(sid) {
+            return;
+        }
+        for k in 0..aut.match_len(sid) {
+            f(at, aut.match_pattern(sid, k).as_usize());
+        }
+    }
+}
+
+/// Follow transitions from `sid` over `hay[at..]` up to the next special
+/// state: (the offset after its byte, the state), or `usize::MAX` at the end.
+/// Kept apart so the state stays in a register.
+#[inline(always)]
+fn walk<A: Automaton>(aut: &A, hay: &[u8], at: usize, mut sid: StateID, anchored: Anchored) -> (usize, StateID) {
+    for (i, &b) in hay[at..].iter().enumerate() {
+        sid = aut.next_state(anchored, sid, b);
+        if aut.is_special(sid) {
+            return (at + i + 1, sid);
+        }
+    }
+    (usize::MAX, sid)
+}
+
+/// ASCII bytes that are word chars.
+const ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// Which surfaces may start at a position, judged from the bytes there: one
+/// bit per hash of a surface's first four bytes (all of it when shorter). A
+/// clear bit rules the position out without touching the automaton, whose
+/// tables are too large to stay in cache. No false negatives.
+struct StartFilter {
+    /// Fold ASCII case (`| 0x20` on every byte, on both sides: lossy but consistent).
+    case_insensitive: bool,
+    /// Some surface is 1, 2, 3 bytes long.
+    short: [bool; 3],
+    /// Bytes some surface starts with (both cases when case-insensitive).
+    first: [bool; 256],
+    bits: Vec<u64>,
+    shift: u32,
+}
+
+impl StartFilter {
+    fn new(patterns: &[&str], case_insensitive: bool) -> StartFilter {
+        let log2 = (patterns.len().max(1) * 16).next_power_of_two().trailing_zeros().clamp(12, 24);
+        let mut f = StartFilter {
+            case_insensitive,
+            short: [false; 3],
+            first: [false; 256],
+            bits: vec![0; 1 << (log2 - 6)],
+            shift: 64 - log2,
+        };
+        for p in patterns {
+            let b = p.as_bytes()[0];
+            f.first[b as usize] = true;
+            if case_insensitive {
+                f.first[b.to_ascii_uppercase() as usize] = true;
+                f.first[b.to_ascii_lowercase() as usize] = true;
+            }
+            let len = p.len().min(4);
+            if len < 4 {
+                f.short[len - 1] = true;
+            }
+            let h = f.hash(p.as_bytes(), len);
+            f.bits[h / 64] |= 1 << (h % 64);
+        }
+        f
+    }
+
+    /// The bit of the first `len` bytes of `b` (which has at least `len`).
+    #[inline(always)]
+    fn hash(&self, b: &[u8], len: usize) -> usize {
+        let mut w = [0u8; 4];
+        w[..len].copy_from_slice(&b[..len]);
+        let mut key = u32::from_le_bytes(w) as u64;
+        if self.case_insensitive {
+            key |= 0x2020_2020 & (u32::MAX >> (32 - 8 * len as u32)) as u64;
+        }
+        ((key | (len as u64) << 32).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    #[inline(always)]
+    fn test(&self, b: &[u8], len: usize) -> bool {
+        let h = self.hash(b, len);
+        self.bits[h / 64] & (1 << (h % 64)) != 0
+    }
+
+    /// Whether some surface may start at the beginning of `rest`.
+    #[inline(always)]
+    fn may_start(&self, rest: &[u8]) -> bool {
+        (rest.len() >= 4 && self.test(rest, 4))
+            || (self.short[0] && !rest.is_empty() && self.test(rest, 1))
+            || (self.short[1] && rest.len() >= 2 && self.test(rest, 2))
+            || (self.short[2] && rest.len() >= 3 && self.test(rest, 3))
+    }
+}
+
+/// Call `f(end, pattern)` for every match that starts where a whole word may
+/// start (`left_boundary`): the automaton is anchored and walked only from
+/// such positions that pass the start filter, until it dies, so most bytes are
+/// never fed to it.
+#[inline(always)]
+fn each_match_at_boundaries<A: Automaton>(aut: &A, view: &str, filter: &StartFilter, mut f: impl FnMut(usize, usize)) {
+    let Ok(start) = aut.start_state(Anchored::Yes) else { return };
+    let hay = view.as_bytes();
+    let mut prev_word = false;
+    let mut i = 0;
+    while i < hay.len() {
+        let b = hay[i];
+        let (word, len) = match ASCII_WORD.get(b as usize) {
+            Some(&w) => (w, 1),
+            None => view[i..].chars().next().map_or((false, 1), |c| (is_word_char(c), c.len_utf8())),
+        };
+        if filter.first[b as usize] && !(word && prev_word) && filter.may_start(&hay[i..]) {
+            let (mut at, mut sid) = (i, start);
+            loop {
+                (at, sid) = walk(aut, hay, at, sid, Anchored::Yes);
+                if at == usize::MAX || aut.is_dead(sid) {
+                    break;
+                }
+                for k in 0..aut.match_len(sid) {
+                    // Surfaces that end here but start later are found from their own start.
+                    let pid = aut.match_pattern(sid, k);
+                    if aut.pattern_len(pid) == at - i {
+                        f(at, pid.as_usize());
+                    }
+                }
+            }
+        }
+        prev_word = word;
+        i += len;
+    }
+}
+
 /// One automaton over the surfaces of members with the same fold settings.
 struct Part {
+    /// Every member wants whole words: the automaton is anchored and run from
+    /// word boundaries only ([`each_match_at_boundaries`]).
+    boundaries: bool,
+    filter: StartFilter,
     opts: FoldOptions,
-    ac: AhoCorasick,
+    engine: Engine,
+    /// Byte length of each union surface.
+    lens: Vec<u32>,
     unions: Vec<Union>,
 }
 
@@ -209,17 +377,32 @@ impl Part {
             }
         }
         let opts = members[which[0]].opts;
-        let dfa = patterns.len() <= DFA_MAX_PATTERNS && patterns.iter().map(|p| p.len()).sum::<usize>() <= DFA_MAX_BYTES;
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(members[which[0]].case_insensitive())
-            .start_kind(StartKind::Unanchored)
-            .kind(dfa.then_some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .map_err(|e| format!("cannot build the automaton: {e}"))?;
+        let dfa =
+            patterns.len() <= DFA_MAX_PATTERNS && patterns.iter().map(|p| p.len()).sum::<usize>() <= DFA_MAX_BYTES;
+        let ci = members[which[0]].case_insensitive();
+        let boundaries = which.iter().all(|&m| members[m].whole_word);
+        let filter = StartFilter::new(&patterns, ci);
+        let engine = if dfa {
+            dfa::Builder::new()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(ci)
+                .start_kind(if boundaries { StartKind::Anchored } else { StartKind::Unanchored })
+                .prefilter(false)
+                .build(&patterns)
+                .map(Engine::Dfa)
+        } else {
+            nfa::contiguous::Builder::new()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(ci)
+                .prefilter(false)
+                .build(&patterns)
+                .map(Engine::Nfa)
+        }
+        .map_err(|e| format!("cannot build the automaton: {e}"))?;
+        let lens = patterns.iter().map(|p| p.len() as u32).collect();
         let unions =
             unions.into_iter().map(|(owners, whole_word)| Union { owners: owners.into(), whole_word }).collect();
-        Ok(Part { opts, ac, unions })
+        Ok(Part { boundaries, filter, opts, engine, lens, unions })
     }
 }
 
@@ -328,15 +511,21 @@ fn scan(merged: &Merged, text: &str, cands: &mut [Vec<(usize, usize, u32)>], fou
         for list in cands.iter_mut() {
             list.clear();
         }
-        for m in part.ac.find_overlapping_iter(view) {
-            let (s, e) = (m.start(), m.end());
-            let u = &part.unions[m.pattern().as_usize()];
+        let on_match = |e: usize, p: usize| {
+            let s = e - part.lens[p] as usize;
+            let u = &part.unions[p];
             if u.whole_word && !left_boundary(view, s) {
-                continue;
+                return;
             }
             for &(member, pid) in u.owners.iter() {
                 cands[member as usize].push((s, e, pid));
             }
+        };
+        match (&part.engine, part.boundaries) {
+            (Engine::Dfa(a), true) => each_match_at_boundaries(a, view, &part.filter, on_match),
+            (Engine::Nfa(a), true) => each_match_at_boundaries(a, view, &part.filter, on_match),
+            (Engine::Dfa(a), false) => each_match(a, view.as_bytes(), on_match),
+            (Engine::Nfa(a), false) => each_match(a, view.as_bytes(), on_match),
         }
         for (i, list) in cands.iter_mut().enumerate() {
             if list.is_empty() {
@@ -345,6 +534,35 @@ fn scan(merged: &Merged, text: &str, cands: &mut [Vec<(usize, usize, u32)>], fou
             list.sort_unstable_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
             let out = found[i].get_or_insert_with(Vec::new);
             merged.members[i].pick(f, list, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_char_shortcuts_agree_with_unicode() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let unicode = c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c);
+            assert_eq!(is_word_char(c), unicode, "is_word_char({c:?} U+{:04X})", c as u32);
+        }
+    }
+
+    #[test]
+    fn start_filter_has_no_false_negatives() {
+        let patterns = ["US", "say", "Kyiv", "according to", "ЗСУ", "a"];
+        for ci in [false, true] {
+            let f = StartFilter::new(&patterns, ci);
+            for p in patterns {
+                for text in [p.to_string(), format!("{p} and more"), p.to_ascii_uppercase()] {
+                    if !ci && text.to_ascii_uppercase() == text && text != p && !text.starts_with(p) {
+                        continue;
+                    }
+                    assert!(f.may_start(text.as_bytes()), "`{p}` may start `{text}` (case-insensitive: {ci})");
+                }
+            }
         }
     }
 }
