@@ -7,6 +7,7 @@
 //! produced by an earlier one. Everything a stage needs (automata, tables) is
 //! built once in its builder, never per document.
 
+use std::any::Any;
 use std::cell::RefCell;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -158,11 +159,26 @@ pub enum DataRoot {
 pub struct BuildContext {
     pub root: DataRoot,
     loaded: RefCell<Vec<DataFileInfo>>,
+    /// Build-time state shared by the stages of one pipeline, one value per type.
+    shared: RefCell<Vec<Arc<dyn Any + Send + Sync>>>,
 }
 
 impl BuildContext {
     pub fn new(root: DataRoot) -> Self {
-        BuildContext { root, loaded: RefCell::new(Vec::new()) }
+        BuildContext { root, loaded: RefCell::new(Vec::new()), shared: RefCell::new(Vec::new()) }
+    }
+
+    /// The value of type `T` shared by every stage built with this context,
+    /// created on first use: lets stages of one kind pool work (the lexicon
+    /// stages compile one automaton for all of them).
+    pub fn shared<T: Any + Send + Sync + Default>(&self) -> Arc<T> {
+        let mut shared = self.shared.borrow_mut();
+        if let Some(found) = shared.iter().find_map(|s| Arc::clone(s).downcast::<T>().ok()) {
+            return found;
+        }
+        let value = Arc::new(T::default());
+        shared.push(Arc::clone(&value) as Arc<dyn Any + Send + Sync>);
+        value
     }
 
     /// Load a data file named in the config, recording its hash for the run record.

@@ -13,15 +13,17 @@
 //! ```
 //!
 //! How it matches (see `lexicons/README.md` for the user-facing rules):
-//! - One aho-corasick automaton (leftmost-longest) over every surface of every
-//!   file, built once and shared by all threads.
+//! - The lexicon stages of a pipeline form a [`group`]: one aho-corasick
+//!   automaton over the surfaces of all of them, built once and shared by all
+//!   threads; a document is folded and scanned once for all of them.
 //! - The text is matched through a folded view ([`fold`]): curly = straight
 //!   apostrophes, hyphen variants = `-`, horizontal whitespace = space, and,
 //!   when asked, Unicode lowercase and diacritic removal. ASCII texts match
 //!   in place (no copy, no offset map).
-//! - Whole words: a match starting (ending) with a letter or digit must not be
-//!   preceded (followed) by one, in any script. When the longest match fails
-//!   that test, shorter surfaces at the same start are tried.
+//! - Leftmost-longest per stage: a stage takes the leftmost of its surfaces,
+//!   the longest there. Whole words: a match starting (ending) with a letter
+//!   or digit must not be preceded (followed) by one, in any script. When the
+//!   longest match fails that test, shorter surfaces at the same start are tried.
 //! - A match followed by `'s` (or `'` after a final s) gets `possessive=true`;
 //!   the span covers the surface only.
 //! - Within a stage mentions never overlap. Across stages both are kept, unless
@@ -32,18 +34,19 @@
 //!   (start, end, label).
 
 pub mod fold;
+pub mod group;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use claimex_pipeline::lexicon::{CaseMode, LexExample, Lexicon};
 use claimex_pipeline::{
-    Attrs, BuildContext, ConfigError, Document, Layer, Mention, Provenance, Span, Stage, StageError, StageParams,
+    Attrs, BuildContext, ConfigError, Document, Layer, Mention, Span, Stage, StageError, StageParams,
 };
 use serde::Deserialize;
 
-use fold::{fold, fold_surface, FoldOptions, Folded};
+use fold::{fold, fold_surface, FoldOptions};
+use group::{Compiled, LexiconGroup, Matcher};
 
 /// The stage's parameters in `claimex.toml`.
 #[derive(Clone, Debug, Deserialize)]
@@ -71,23 +74,6 @@ fn yes() -> bool {
     true
 }
 
-/// Lexicons up to this many distinct surfaces get a DFA (fastest scan).
-const DFA_MAX_PATTERNS: usize = 20_000;
-
-/// What a match of one entry produces; built once per entry.
-struct Compiled {
-    label: Arc<str>,
-    canonical: Arc<str>,
-    attrs: Attrs,
-    /// `attrs` plus `possessive=true`.
-    attrs_poss: Attrs,
-    /// `lexicons/x.tsv:LINE`.
-    rule: Arc<str>,
-    /// For `case=sensitive` rows in a case-insensitive stage: the folded
-    /// surface with ASCII case kept, compared with the matched text.
-    exact: Option<Box<str>>,
-}
-
 /// One lexicon file of a stage, for `claimex lexicon check` / `test`.
 #[derive(Clone, Debug)]
 pub struct LoadedFile {
@@ -100,12 +86,10 @@ pub struct LoadedFile {
 
 pub struct LexiconStage {
     name: Arc<str>,
-    ac: Option<AhoCorasick>,
-    /// Pattern id → entries with that folded surface (case-sensitive rows first).
-    groups: Vec<Box<[u32]>>,
-    entries: Vec<Compiled>,
-    opts: FoldOptions,
-    whole_word: bool,
+    /// The pipeline's lexicon stages; this one is member `index`.
+    group: Arc<LexiconGroup>,
+    index: usize,
+    entries: usize,
     exclusive: bool,
     files: Vec<LoadedFile>,
 }
@@ -132,11 +116,26 @@ impl LexiconStage {
                 Lexicon::parse(path, &file.text).map_err(|e| params.error("files", e.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        LexiconStage::from_lexicons(&params.name, &p, lexicons).map_err(|e| params.error("files", e))
+        LexiconStage::join(ctx.shared::<LexiconGroup>(), &params.name, &p, lexicons)
+            .map_err(|e| params.error("files", e))
     }
 
-    /// Compile parsed lexicons with the given settings.
+    /// Compile parsed lexicons with the given settings, as a stage of its own
+    /// (its automaton is built here).
     pub fn from_lexicons(name: &str, p: &LexiconParams, lexicons: Vec<Lexicon>) -> Result<LexiconStage, String> {
+        let stage = LexiconStage::join(Arc::new(LexiconGroup::default()), name, p, lexicons)?;
+        stage.group.prepare()?;
+        Ok(stage)
+    }
+
+    /// Compile parsed lexicons and add them to `group`, whose automaton is
+    /// built when the first document comes.
+    fn join(
+        group: Arc<LexiconGroup>,
+        name: &str,
+        p: &LexiconParams,
+        lexicons: Vec<Lexicon>,
+    ) -> Result<LexiconStage, String> {
         let opts = FoldOptions { lowercase: !p.case_sensitive, diacritics: p.fold_diacritics };
         let exact_opts = FoldOptions { lowercase: false, diacritics: p.fold_diacritics };
         let label: Arc<str> = Arc::from(p.label.as_str());
@@ -210,30 +209,11 @@ impl LexiconStage {
                 g.into_boxed_slice()
             })
             .collect();
-        let ac = if patterns.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .ascii_case_insensitive(!p.case_sensitive)
-                    .start_kind(StartKind::Both)
-                    // A DFA scans fastest; past this size it costs too much memory and build time.
-                    .kind((patterns.len() <= DFA_MAX_PATTERNS).then_some(AhoCorasickKind::DFA))
-                    .build(&patterns)
-                    .map_err(|e| format!("cannot build the automaton: {e}"))?,
-            )
-        };
-        Ok(LexiconStage {
-            name: Arc::from(name),
-            ac,
-            groups,
-            entries,
-            opts,
-            whole_word: p.whole_word,
-            exclusive: p.exclusive,
-            files,
-        })
+        let name: Arc<str> = Arc::from(name);
+        let count = entries.len();
+        let matcher = Matcher { name: Arc::clone(&name), patterns, groups, entries, opts, whole_word: p.whole_word };
+        let index = group.join(matcher);
+        Ok(LexiconStage { name, group, index, entries: count, exclusive: p.exclusive, files })
     }
 
     /// The stage's files with their counts and examples.
@@ -243,91 +223,19 @@ impl LexiconStage {
 
     /// Number of compiled entries (rows), over all files.
     pub fn entry_count(&self) -> usize {
-        self.entries.len()
+        self.entries
     }
 
     /// Every match in `text`, in order, without region filtering.
     pub fn find(&self, text: &str) -> Vec<Mention> {
-        let mut out = Vec::new();
-        let Some(ac) = &self.ac else { return out };
-        let f = fold(text, self.opts);
-        let view: &str = &f.text;
-        let mut at = 0;
-        while at < view.len() {
-            let Some(m) = ac.find(Input::new(view).span(at..view.len())) else {
-                break;
-            };
-            let s = m.start();
-            let next = s + view[s..].chars().next().map_or(1, char::len_utf8);
-            if self.whole_word && !left_boundary(view, s) {
-                at = next;
-                continue;
-            }
-            let (mut e, mut pid) = (m.end(), m.pattern().as_usize());
-            loop {
-                if let Some(id) = self.accept(view, s, e, pid) {
-                    out.push(self.mention(&f, s, e, id));
-                    at = e;
-                    break;
-                }
-                // Try the next shorter surface starting at `s`.
-                match (e > s + 1).then(|| ac.find(Input::new(view).span(s..e - 1).anchored(Anchored::Yes))).flatten() {
-                    Some(m2) => (e, pid) = (m2.end(), m2.pattern().as_usize()),
-                    None => {
-                        at = next;
-                        break;
-                    }
-                }
-            }
-        }
-        out
+        self.try_find(text).unwrap_or_default()
     }
 
-    /// The entry a match of pattern `pid` at `[s, e)` stands for, if it passes
-    /// the word-boundary and exact-case tests.
-    fn accept(&self, view: &str, s: usize, e: usize, pid: usize) -> Option<u32> {
-        if self.whole_word && !right_boundary(view, e, &view[s..e]) {
-            return None;
-        }
-        let matched = &view[s..e];
-        self.groups[pid].iter().copied().find(|&id| match &self.entries[id as usize].exact {
-            Some(exact) => **exact == *matched,
-            None => true,
-        })
+    /// [`find`](Self::find), failing when the pipeline's automaton cannot be
+    /// built (a size limit of the union of all lexicon stages).
+    fn try_find(&self, text: &str) -> Result<Vec<Mention>, String> {
+        self.group.find(self.index, text)
     }
-
-    fn mention(&self, f: &Folded<'_>, s: usize, e: usize, id: u32) -> Mention {
-        let c = &self.entries[id as usize];
-        let view: &str = &f.text;
-        let rest = &view.as_bytes()[e..];
-        let after_ok = |i: usize| view[e + i..].chars().next().is_none_or(|ch| !is_word_char(ch));
-        let possessive = match rest {
-            [b'\'', b's' | b'S', ..] => after_ok(2),
-            [b'\'', ..] => view[..e].ends_with(['s', 'S']) && after_ok(1),
-            _ => false,
-        };
-        Mention {
-            span: Span::new(f.orig(s, false), f.orig(e, true)),
-            label: Arc::clone(&c.label),
-            canonical: Arc::clone(&c.canonical),
-            attrs: Arc::clone(if possessive { &c.attrs_poss } else { &c.attrs }),
-            prov: Provenance::new(&self.name, &c.rule),
-        }
-    }
-}
-
-/// Letters and digits of any script, and combining marks (part of a word).
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
-}
-
-fn left_boundary(view: &str, s: usize) -> bool {
-    let first = view[s..].chars().next();
-    !first.is_some_and(is_word_char) || !view[..s].chars().next_back().is_some_and(is_word_char)
-}
-
-fn right_boundary(view: &str, e: usize, matched: &str) -> bool {
-    !matched.chars().next_back().is_some_and(is_word_char) || !view[e..].chars().next().is_some_and(is_word_char)
 }
 
 /// Disjoint, sorted union of spans.
@@ -393,7 +301,7 @@ impl Stage for LexiconStage {
         &[Layer::Mentions]
     }
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        let mut found = self.find(&doc.text);
+        let mut found = self.try_find(&doc.text).map_err(StageError::new)?;
         let skipped = merged(doc.skipped().collect());
         if !skipped.is_empty() {
             found.retain(|m| {

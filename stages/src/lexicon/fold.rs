@@ -64,6 +64,19 @@ fn fold_char(c: char, opts: FoldOptions, out: &mut String) -> bool {
         '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => out.push('-'),
         '\u{00AD}' => {}
         c if c.is_whitespace() && c != '\u{2028}' && c != '\u{2029}' && c != '\u{85}' => out.push(' '),
+        c if !opts.diacritics => {
+            if !opts.lowercase {
+                return false;
+            }
+            // Shortcuts for the commonest non-ASCII chars in news: Cyrillic
+            // letters and punctuation (checked against `to_lowercase` in tests).
+            match c as u32 {
+                0x430..=0x45F | 0x2000..=0x206F => return false,
+                0x410..=0x42F => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+                0x400..=0x40F => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
+                _ => return lowercase(c, out),
+            }
+        }
         c => {
             let start = out.len();
             if opts.lowercase {
@@ -99,49 +112,81 @@ fn fold_char(c: char, opts: FoldOptions, out: &mut String) -> bool {
     true
 }
 
+/// Push the Unicode lowercase of `c`; false (nothing pushed) when it is `c`.
+fn lowercase(c: char, out: &mut String) -> bool {
+    let mut lower = c.to_lowercase();
+    if lower.len() != 1 {
+        out.extend(lower);
+        return true;
+    }
+    match lower.next() {
+        Some(l) if l != c => {
+            out.push(l);
+            true
+        }
+        _ => false,
+    }
+}
+
 /// ASCII whitespace other than space and line breaks, which folds to a space.
 fn is_ascii_blank(b: u8) -> bool {
     matches!(b, b'\t' | 0x0b | 0x0c)
 }
 
+/// Whether a byte needs folding: non-ASCII, or ASCII whitespace that is not a space or line break.
+fn is_special(b: u8) -> bool {
+    b >= 0x80 || is_ascii_blank(b)
+}
+
+/// The first byte at or after `from` that needs folding. Tests 32 bytes at a
+/// time (vectorised): most news text is long ASCII runs.
+fn next_special(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 32) {
+        if chunk.iter().fold(false, |any, &b| any | is_special(b)) {
+            break;
+        }
+        i += 32;
+    }
+    bytes[i..].iter().position(|&b| is_special(b)).map(|k| i + k)
+}
+
 /// Fold `text` for matching.
 pub fn fold(text: &str, opts: FoldOptions) -> Folded<'_> {
     let bytes = text.as_bytes();
-    if text.is_ascii() {
-        if !bytes.iter().any(|&b| is_ascii_blank(b)) {
-            return Folded { text: Cow::Borrowed(text), shifts: Vec::new() };
-        }
-        let owned: String = text.chars().map(|c| if is_ascii_blank(c as u8) { ' ' } else { c }).collect();
-        return Folded { text: Cow::Owned(owned), shifts: Vec::new() };
-    }
+    let Some(mut at) = next_special(bytes, 0) else {
+        return Folded { text: Cow::Borrowed(text), shifts: Vec::new() };
+    };
     let mut out = String::with_capacity(text.len());
     let mut shifts = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        // Copy a run of ASCII bytes at once.
-        let run = bytes[i..].iter().position(|&b| b >= 0x80).unwrap_or(bytes.len() - i);
-        if run > 0 {
-            let start = out.len();
-            out.push_str(&text[i..i + run]);
-            if bytes[i..i + run].iter().any(|&b| is_ascii_blank(b)) {
-                let fixed: String =
-                    out[start..].chars().map(|c| if is_ascii_blank(c as u8) { ' ' } else { c }).collect();
-                out.truncate(start);
-                out.push_str(&fixed);
+    // `text[..done]` is folded into `out`; `at` is the next byte that needs folding.
+    let mut done = 0;
+    loop {
+        out.push_str(&text[done..at]);
+        if bytes[at] < 0x80 {
+            out.push(' ');
+            done = at + 1;
+        } else {
+            let c = text[at..].chars().next().expect("at is on a char boundary");
+            let len = c.len_utf8();
+            let fold_start = out.len();
+            if !fold_char(c, opts, &mut out) {
+                out.push_str(&text[at..at + len]);
+            } else if out.len() - fold_start != len {
+                shifts.push(Shift { fold_start, fold_end: out.len(), orig_start: at, orig_end: at + len });
             }
-            i += run;
-            continue;
+            done = at + len;
         }
-        let c = text[i..].chars().next().expect("i is on a char boundary");
-        let len = c.len_utf8();
-        let fold_start = out.len();
-        if !fold_char(c, opts, &mut out) {
-            out.push_str(&text[i..i + len]);
-        } else if out.len() - fold_start != len {
-            shifts.push(Shift { fold_start, fold_end: out.len(), orig_start: i, orig_end: i + len });
+        let next = match bytes.get(done) {
+            Some(&b) if is_special(b) => Some(done),
+            _ => next_special(bytes, done),
+        };
+        match next {
+            Some(next) => at = next,
+            None => break,
         }
-        i += len;
     }
+    out.push_str(&text[done..]);
     Folded { text: Cow::Owned(out), shifts }
 }
 
@@ -171,6 +216,23 @@ mod tests {
             let fs = f.text.to_lowercase().find(needle).unwrap();
             let (s, e) = (f.orig(fs, false), f.orig(fs + needle.len(), true));
             assert_eq!(&text[s..e], orig, "folded `{needle}` maps back to `{orig}`");
+        }
+    }
+
+    #[test]
+    fn lowercase_shortcuts_agree_with_unicode() {
+        let opts = FoldOptions { lowercase: true, diacritics: false };
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            let (mut fast, mut slow) = (String::new(), String::new());
+            fold_char(c, opts, &mut fast);
+            let special = "\u{2019}\u{2018}\u{02BC}\u{2032}\u{FF07}\u{201B}\u{2010}\u{2011}\u{2012}\u{2013}\u{2212}\u{FE63}\u{FF0D}\u{00AD}";
+            if special.contains(c) || c.is_whitespace() {
+                continue;
+            }
+            if !lowercase(c, &mut slow) {
+                slow.clear();
+            }
+            assert_eq!(fast, slow, "fold of {c:?} U+{:04X}", c as u32);
         }
     }
 

@@ -1,0 +1,568 @@
+//! One scan for every lexicon stage of a pipeline.
+//!
+//! The stages built with one [`BuildContext`](claimex_pipeline::BuildContext)
+//! join one [`LexiconGroup`]. On the first document the group compiles the
+//! union of their surfaces into as few automata as their fold settings allow;
+//! a document is then folded once and scanned once, all overlapping surface
+//! matches are dealt out to the stages, and each stage picks its mentions with
+//! its own rules (leftmost, longest that passes the word and case tests). The
+//! result per stage is exactly what a separate leftmost-longest scan with
+//! shorter-surface retries would give; it is a pure function of the text, so
+//! the stages after the first take theirs from a per-thread cache keyed by the
+//! text itself.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::{dfa, nfa, Anchored, MatchKind, StartKind};
+use claimex_pipeline::{Attrs, Mention, Provenance, Span};
+
+use super::fold::{fold, FoldOptions, Folded};
+
+/// Unions up to this many distinct surfaces (and bytes) get a DFA (fastest
+/// scan); larger ones a contiguous NFA, which builds in a fraction of the time
+/// and memory.
+const DFA_MAX_PATTERNS: usize = 20_000;
+const DFA_MAX_BYTES: usize = 1 << 20;
+
+/// What a match of one entry produces; built once per entry.
+pub(crate) struct Compiled {
+    pub label: Arc<str>,
+    pub canonical: Arc<str>,
+    pub attrs: Attrs,
+    /// `attrs` plus `possessive=true`.
+    pub attrs_poss: Attrs,
+    /// `lexicons/x.tsv:LINE`.
+    pub rule: Arc<str>,
+    /// For `case=sensitive` rows in a case-insensitive stage: the folded
+    /// surface with ASCII case kept, compared with the matched text.
+    pub exact: Option<Box<str>>,
+}
+
+/// One stage's compiled lexicon: its folded surfaces and what they stand for.
+pub(crate) struct Matcher {
+    pub name: Arc<str>,
+    /// Distinct folded surfaces (ASCII-lowercased when case-insensitive).
+    pub patterns: Vec<String>,
+    /// Pattern id → entries with that folded surface (case-sensitive rows first).
+    pub groups: Vec<Box<[u32]>>,
+    pub entries: Vec<Compiled>,
+    pub opts: FoldOptions,
+    pub whole_word: bool,
+}
+
+impl Matcher {
+    fn case_insensitive(&self) -> bool {
+        self.opts.lowercase
+    }
+
+    /// The entry a match of pattern `pid` at `[s, e)` stands for, if it passes
+    /// the word-boundary and exact-case tests.
+    fn accept(&self, view: &str, s: usize, e: usize, pid: u32) -> Option<u32> {
+        if self.whole_word && !right_boundary(view, e) {
+            return None;
+        }
+        let matched = &view[s..e];
+        self.groups[pid as usize].iter().copied().find(|&id| match &self.entries[id as usize].exact {
+            Some(exact) => **exact == *matched,
+            None => true,
+        })
+    }
+
+    fn mention(&self, f: &Folded<'_>, s: usize, e: usize, id: u32) -> Mention {
+        let c = &self.entries[id as usize];
+        let view: &str = &f.text;
+        let rest = &view.as_bytes()[e..];
+        // `'s` / `'` after a final s, not followed by a word char.
+        let possessive = match rest {
+            [b'\'', b's' | b'S', ..] => !starts_with_word_char(view, e + 2),
+            [b'\'', ..] => matches!(view.as_bytes()[e - 1], b's' | b'S') && !starts_with_word_char(view, e + 1),
+            _ => false,
+        };
+        Mention {
+            span: Span::new(f.orig(s, false), f.orig(e, true)),
+            label: Arc::clone(&c.label),
+            canonical: Arc::clone(&c.canonical),
+            attrs: Arc::clone(if possessive { &c.attrs_poss } else { &c.attrs }),
+            prov: Provenance::new(&self.name, &c.rule),
+        }
+    }
+
+    /// The stage's mentions from its candidate matches, sorted by (start, longest first).
+    fn pick(&self, f: &Folded<'_>, cands: &[(usize, usize, u32)], out: &mut Vec<Mention>) {
+        let view: &str = &f.text;
+        let mut at = 0;
+        let mut i = 0;
+        while i < cands.len() {
+            let s = cands[i].0;
+            let run = cands[i..].iter().take_while(|c| c.0 == s).count();
+            let here = &cands[i..i + run];
+            i += run;
+            if s < at || self.whole_word && !left_boundary(view, s) {
+                continue;
+            }
+            for &(s, e, pid) in here {
+                if let Some(id) = self.accept(view, s, e, pid) {
+                    out.push(self.mention(f, s, e, id));
+                    at = e;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Letters and digits of any script, and combining marks (part of a word).
+/// Basic Cyrillic and General Punctuation are answered without a table search.
+pub(crate) fn is_word_char(c: char) -> bool {
+    match c as u32 {
+        0x400..=0x45F => true,
+        0x2000..=0x206F => false,
+        _ => c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c),
+    }
+}
+
+/// Whether the char starting at byte `i` (if any) is a word char.
+fn starts_with_word_char(view: &str, i: usize) -> bool {
+    match view.as_bytes().get(i) {
+        None => false,
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => view[i..].chars().next().is_some_and(is_word_char),
+    }
+}
+
+/// Whether the char ending at byte `i` (if any) is a word char.
+fn ends_with_word_char(view: &str, i: usize) -> bool {
+    match i.checked_sub(1).map(|j| view.as_bytes()[j]) {
+        None => false,
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => view[..i].chars().next_back().is_some_and(is_word_char),
+    }
+}
+
+fn left_boundary(view: &str, s: usize) -> bool {
+    !starts_with_word_char(view, s) || !ends_with_word_char(view, s)
+}
+
+fn right_boundary(view: &str, e: usize) -> bool {
+    !ends_with_word_char(view, e) || !starts_with_word_char(view, e)
+}
+
+/// A union surface and the stages that have it.
+struct Union {
+    /// (member index in the group, the member's pattern id).
+    owners: Box<[(u32, u32)]>,
+    /// Every owner needs whole words: drop the match early when it starts mid-word.
+    whole_word: bool,
+}
+
+/// The automaton of a part: a DFA when small enough, else a contiguous NFA.
+enum Engine {
+    Dfa(dfa::DFA),
+    Nfa(nfa::contiguous::NFA),
+}
+
+/// Call `f(end, pattern)` for every match of every pattern (overlapping), in
+/// order of end. A plain loop over the automaton's transitions: the matches
+/// are dense (short surfaces inside words), so no iterator per match.
+#[inline(always)]
+fn each_match<A: Automaton>(aut: &A, hay: &[u8], mut f: impl FnMut(usize, usize)) {
+    let Ok(mut sid) = aut.start_state(Anchored::No) else { return };
+    let mut at = 0;
+    loop {
+        (at, sid) = walk(aut, hay, at, sid, Anchored::No);
+        if at == usize::MAX || aut.is_dead(sid) {
+            return;
+        }
+        for k in 0..aut.match_len(sid) {
+            f(at, aut.match_pattern(sid, k).as_usize());
+        }
+    }
+}
+
+/// Follow transitions from `sid` over `hay[at..]` up to the next special
+/// state: (the offset after its byte, the state), or `usize::MAX` at the end.
+/// Kept apart so the state stays in a register.
+#[inline(always)]
+fn walk<A: Automaton>(aut: &A, hay: &[u8], at: usize, mut sid: StateID, anchored: Anchored) -> (usize, StateID) {
+    for (i, &b) in hay[at..].iter().enumerate() {
+        sid = aut.next_state(anchored, sid, b);
+        if aut.is_special(sid) {
+            return (at + i + 1, sid);
+        }
+    }
+    (usize::MAX, sid)
+}
+
+/// ASCII bytes that are word chars.
+const ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// Which surfaces may start at a position, judged from the bytes there: one
+/// bit per hash of a surface's first four bytes (all of it when shorter). A
+/// clear bit rules the position out without touching the automaton, whose
+/// tables are too large to stay in cache. No false negatives.
+struct StartFilter {
+    /// Fold ASCII case (`| 0x20` on every byte, on both sides: lossy but consistent).
+    case_insensitive: bool,
+    /// Some surface is 1, 2, 3 bytes long.
+    short: [bool; 3],
+    /// Bytes some surface starts with (both cases when case-insensitive).
+    first: [bool; 256],
+    bits: Vec<u64>,
+    shift: u32,
+}
+
+impl StartFilter {
+    fn new(patterns: &[&str], case_insensitive: bool) -> StartFilter {
+        let log2 = (patterns.len().max(1) * 16).next_power_of_two().trailing_zeros().clamp(12, 24);
+        let mut f = StartFilter {
+            case_insensitive,
+            short: [false; 3],
+            first: [false; 256],
+            bits: vec![0; 1 << (log2 - 6)],
+            shift: 64 - log2,
+        };
+        for p in patterns {
+            let b = p.as_bytes()[0];
+            f.first[b as usize] = true;
+            if case_insensitive {
+                f.first[b.to_ascii_uppercase() as usize] = true;
+                f.first[b.to_ascii_lowercase() as usize] = true;
+            }
+            let len = p.len().min(4);
+            if len < 4 {
+                f.short[len - 1] = true;
+            }
+            let h = f.hash(p.as_bytes(), len);
+            f.bits[h / 64] |= 1 << (h % 64);
+        }
+        f
+    }
+
+    /// The bit of the first `len` bytes of `b` (which has at least `len`).
+    #[inline(always)]
+    fn hash(&self, b: &[u8], len: usize) -> usize {
+        let mut w = [0u8; 4];
+        w[..len].copy_from_slice(&b[..len]);
+        let mut key = u32::from_le_bytes(w) as u64;
+        if self.case_insensitive {
+            key |= 0x2020_2020 & (u32::MAX >> (32 - 8 * len as u32)) as u64;
+        }
+        ((key | (len as u64) << 32).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    #[inline(always)]
+    fn test(&self, b: &[u8], len: usize) -> bool {
+        let h = self.hash(b, len);
+        self.bits[h / 64] & (1 << (h % 64)) != 0
+    }
+
+    /// Whether some surface may start at the beginning of `rest`.
+    #[inline(always)]
+    fn may_start(&self, rest: &[u8]) -> bool {
+        (rest.len() >= 4 && self.test(rest, 4))
+            || (self.short[0] && !rest.is_empty() && self.test(rest, 1))
+            || (self.short[1] && rest.len() >= 2 && self.test(rest, 2))
+            || (self.short[2] && rest.len() >= 3 && self.test(rest, 3))
+    }
+}
+
+/// Call `f(end, pattern)` for every match that starts where a whole word may
+/// start (`left_boundary`): the automaton is anchored and walked only from
+/// such positions that pass the start filter, until it dies, so most bytes are
+/// never fed to it.
+#[inline(always)]
+fn each_match_at_boundaries<A: Automaton>(aut: &A, view: &str, filter: &StartFilter, mut f: impl FnMut(usize, usize)) {
+    let Ok(start) = aut.start_state(Anchored::Yes) else { return };
+    let hay = view.as_bytes();
+    let mut prev_word = false;
+    let mut i = 0;
+    while i < hay.len() {
+        let b = hay[i];
+        let (word, len) = match ASCII_WORD.get(b as usize) {
+            Some(&w) => (w, 1),
+            None => view[i..].chars().next().map_or((false, 1), |c| (is_word_char(c), c.len_utf8())),
+        };
+        if filter.first[b as usize] && !(word && prev_word) && filter.may_start(&hay[i..]) {
+            let (mut at, mut sid) = (i, start);
+            loop {
+                (at, sid) = walk(aut, hay, at, sid, Anchored::Yes);
+                if at == usize::MAX || aut.is_dead(sid) {
+                    break;
+                }
+                for k in 0..aut.match_len(sid) {
+                    // Surfaces that end here but start later are found from their own start.
+                    let pid = aut.match_pattern(sid, k);
+                    if aut.pattern_len(pid) == at - i {
+                        f(at, pid.as_usize());
+                    }
+                }
+            }
+        }
+        prev_word = word;
+        i += len;
+    }
+}
+
+/// One automaton over the surfaces of members with the same fold settings.
+struct Part {
+    /// Every member wants whole words: the automaton is anchored and run from
+    /// word boundaries only ([`each_match_at_boundaries`]).
+    boundaries: bool,
+    filter: StartFilter,
+    opts: FoldOptions,
+    engine: Engine,
+    /// Byte length of each union surface.
+    lens: Vec<u32>,
+    unions: Vec<Union>,
+}
+
+/// The compiled union of a group's members (those that had joined when it was built).
+struct Merged {
+    members: Vec<Arc<Matcher>>,
+    parts: Vec<Part>,
+}
+
+impl Merged {
+    fn build(members: &[Arc<Matcher>]) -> Result<Merged, String> {
+        // Members by fold settings; a member too large for a DFA stays alone, so
+        // the small lexicons keep their DFA next to a million-entry one.
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        order.sort_by_key(|&i| (members[i].opts.lowercase, members[i].opts.diacritics, members[i].patterns.len()));
+        let mut parts = Vec::new();
+        let mut i = 0;
+        while i < order.len() {
+            let first = &members[order[i]];
+            let mut size = first.patterns.len();
+            let mut j = i + 1;
+            while j < order.len()
+                && members[order[j]].opts == first.opts
+                && size + members[order[j]].patterns.len() <= DFA_MAX_PATTERNS
+            {
+                size += members[order[j]].patterns.len();
+                j += 1;
+            }
+            parts.push(Part::build(members, &order[i..j])?);
+            i = j;
+        }
+        Ok(Merged { members: members.to_vec(), parts })
+    }
+}
+
+impl Part {
+    fn build(members: &[Arc<Matcher>], which: &[usize]) -> Result<Part, String> {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut unions: Vec<(Vec<(u32, u32)>, bool)> = Vec::new();
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        for &m in which {
+            for (pid, p) in members[m].patterns.iter().enumerate() {
+                let u = *ids.entry(p).or_insert_with(|| {
+                    patterns.push(p);
+                    unions.push((Vec::new(), true));
+                    patterns.len() - 1
+                });
+                unions[u].0.push((m as u32, pid as u32));
+                unions[u].1 &= members[m].whole_word;
+            }
+        }
+        let opts = members[which[0]].opts;
+        let dfa =
+            patterns.len() <= DFA_MAX_PATTERNS && patterns.iter().map(|p| p.len()).sum::<usize>() <= DFA_MAX_BYTES;
+        let ci = members[which[0]].case_insensitive();
+        let boundaries = which.iter().all(|&m| members[m].whole_word);
+        let filter = StartFilter::new(&patterns, ci);
+        let engine = if dfa {
+            dfa::Builder::new()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(ci)
+                .start_kind(if boundaries { StartKind::Anchored } else { StartKind::Unanchored })
+                .prefilter(false)
+                .build(&patterns)
+                .map(Engine::Dfa)
+        } else {
+            nfa::contiguous::Builder::new()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(ci)
+                .prefilter(false)
+                .build(&patterns)
+                .map(Engine::Nfa)
+        }
+        .map_err(|e| format!("cannot build the automaton: {e}"))?;
+        let lens = patterns.iter().map(|p| p.len() as u32).collect();
+        let unions =
+            unions.into_iter().map(|(owners, whole_word)| Union { owners: owners.into(), whole_word }).collect();
+        Ok(Part { boundaries, filter, opts, engine, lens, unions })
+    }
+}
+
+/// The lexicon stages of one pipeline. Shared through the build context.
+pub struct LexiconGroup {
+    id: u64,
+    members: Mutex<Vec<Arc<Matcher>>>,
+    merged: RwLock<Option<Arc<Merged>>>,
+}
+
+impl Default for LexiconGroup {
+    fn default() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        LexiconGroup {
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            members: Mutex::new(Vec::new()),
+            merged: RwLock::new(None),
+        }
+    }
+}
+
+/// The last text scanned on this thread and every member's mentions in it.
+struct Cache {
+    group: u64,
+    members: usize,
+    text: String,
+    found: Vec<Option<Vec<Mention>>>,
+    /// Scratch: candidate matches per member.
+    cands: Vec<Vec<(usize, usize, u32)>>,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> =
+        const { RefCell::new(Cache { group: u64::MAX, members: 0, text: String::new(), found: Vec::new(), cands: Vec::new() }) };
+}
+
+impl LexiconGroup {
+    /// Add a stage's matcher; returns its index in the group.
+    pub(crate) fn join(&self, m: Matcher) -> usize {
+        let mut members = self.members.lock().unwrap_or_else(|e| e.into_inner());
+        members.push(Arc::new(m));
+        members.len() - 1
+    }
+
+    /// The compiled union of every member so far (rebuilt after a member joins).
+    fn merged(&self) -> Result<Arc<Merged>, String> {
+        let count = self.members.lock().unwrap_or_else(|e| e.into_inner()).len();
+        if let Some(m) = &*self.merged.read().unwrap_or_else(|e| e.into_inner()) {
+            if m.members.len() == count {
+                return Ok(Arc::clone(m));
+            }
+        }
+        let mut slot = self.merged.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(m) = &*slot {
+            if m.members.len() == count {
+                return Ok(Arc::clone(m));
+            }
+        }
+        let members = self.members.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let m = Arc::new(Merged::build(&members)?);
+        *slot = Some(Arc::clone(&m));
+        Ok(m)
+    }
+
+    /// Build the automaton now rather than on the first document.
+    pub(crate) fn prepare(&self) -> Result<(), String> {
+        self.merged().map(drop)
+    }
+
+    /// Member `index`'s mentions in `text`, in order, without region filtering.
+    /// Fails only when the union automaton cannot be built (a size limit).
+    pub(crate) fn find(&self, index: usize, text: &str) -> Result<Vec<Mention>, String> {
+        let merged = self.merged()?;
+        let n = merged.members.len();
+        CACHE.with(|cache| {
+            let mut c = cache.borrow_mut();
+            if c.group == self.id && c.members == n && c.text == text {
+                if let Some(found) = c.found.get_mut(index).and_then(Option::take) {
+                    return Ok(found);
+                }
+            }
+            let c = &mut *c;
+            c.group = self.id;
+            c.members = n;
+            c.text.clear();
+            c.text.push_str(text);
+            c.found.clear();
+            c.found.resize_with(n, || Some(Vec::new()));
+            c.cands.resize_with(n, Vec::new);
+            scan(&merged, text, &mut c.cands, &mut c.found);
+            Ok(c.found[index].take().unwrap_or_default())
+        })
+    }
+}
+
+/// Fold `text` once per fold setting, scan each part, deal out the matches and
+/// let every member pick its mentions.
+fn scan(merged: &Merged, text: &str, cands: &mut [Vec<(usize, usize, u32)>], found: &mut [Option<Vec<Mention>>]) {
+    let mut folded: Option<(FoldOptions, Folded<'_>)> = None;
+    for part in &merged.parts {
+        if folded.as_ref().is_none_or(|(o, _)| *o != part.opts) {
+            folded = Some((part.opts, fold(text, part.opts)));
+        }
+        let f = &folded.as_ref().expect("set above").1;
+        let view: &str = &f.text;
+        for list in cands.iter_mut() {
+            list.clear();
+        }
+        let on_match = |e: usize, p: usize| {
+            let s = e - part.lens[p] as usize;
+            let u = &part.unions[p];
+            if u.whole_word && !left_boundary(view, s) {
+                return;
+            }
+            for &(member, pid) in u.owners.iter() {
+                cands[member as usize].push((s, e, pid));
+            }
+        };
+        match (&part.engine, part.boundaries) {
+            (Engine::Dfa(a), true) => each_match_at_boundaries(a, view, &part.filter, on_match),
+            (Engine::Nfa(a), true) => each_match_at_boundaries(a, view, &part.filter, on_match),
+            (Engine::Dfa(a), false) => each_match(a, view.as_bytes(), on_match),
+            (Engine::Nfa(a), false) => each_match(a, view.as_bytes(), on_match),
+        }
+        for (i, list) in cands.iter_mut().enumerate() {
+            if list.is_empty() {
+                continue;
+            }
+            list.sort_unstable_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+            let out = found[i].get_or_insert_with(Vec::new);
+            merged.members[i].pick(f, list, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_char_shortcuts_agree_with_unicode() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let unicode = c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c);
+            assert_eq!(is_word_char(c), unicode, "is_word_char({c:?} U+{:04X})", c as u32);
+        }
+    }
+
+    #[test]
+    fn start_filter_has_no_false_negatives() {
+        let patterns = ["US", "say", "Kyiv", "according to", "ЗСУ", "a"];
+        for ci in [false, true] {
+            let f = StartFilter::new(&patterns, ci);
+            for p in patterns {
+                for text in [p.to_string(), format!("{p} and more"), p.to_ascii_uppercase()] {
+                    if !ci && text.to_ascii_uppercase() == text && text != p && !text.starts_with(p) {
+                        continue;
+                    }
+                    assert!(f.may_start(text.as_bytes()), "`{p}` may start `{text}` (case-insensitive: {ci})");
+                }
+            }
+        }
+    }
+}
