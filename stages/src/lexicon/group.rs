@@ -151,14 +151,6 @@ fn right_boundary(view: &str, e: usize) -> bool {
     !ends_with_word_char(view, e) || !starts_with_word_char(view, e)
 }
 
-/// A union surface and the stages that have it.
-struct Union {
-    /// (member index in the group, the member's pattern id).
-    owners: Box<[(u32, u32)]>,
-    /// Every owner needs whole words: drop the match early when it starts mid-word.
-    whole_word: bool,
-}
-
 /// The automaton of a part: a DFA when small enough, else a contiguous NFA.
 enum Engine {
     Dfa(dfa::DFA),
@@ -325,7 +317,13 @@ struct Part {
     engine: Engine,
     /// Byte length of each union surface.
     lens: Vec<u32>,
-    unions: Vec<Union>,
+    /// Union surface `u` belongs to `owners[starts[u]..starts[u + 1]]`:
+    /// (member index in the group, the member's pattern id).
+    starts: Vec<u32>,
+    owners: Vec<(u32, u32)>,
+    /// Every owner of the surface needs whole words: a match starting
+    /// mid-word is dropped early.
+    whole_word: Vec<bool>,
 }
 
 /// The compiled union of a group's members (those that had joined when it was built).
@@ -362,20 +360,36 @@ impl Merged {
 
 impl Part {
     fn build(members: &[Arc<Matcher>], which: &[usize]) -> Result<Part, String> {
+        // (union id, member, pattern id); a member's own surfaces are distinct,
+        // so only several members need a map to find shared ones.
         let mut patterns: Vec<&str> = Vec::new();
-        let mut unions: Vec<(Vec<(u32, u32)>, bool)> = Vec::new();
-        let mut ids: HashMap<&str, usize> = HashMap::new();
+        let mut owned: Vec<(u32, u32, u32)> = Vec::new();
+        let mut ids: HashMap<&str, u32> = HashMap::new();
         for &m in which {
             for (pid, p) in members[m].patterns.iter().enumerate() {
-                let u = *ids.entry(p).or_insert_with(|| {
+                let u = if which.len() == 1 {
                     patterns.push(p);
-                    unions.push((Vec::new(), true));
-                    patterns.len() - 1
-                });
-                unions[u].0.push((m as u32, pid as u32));
-                unions[u].1 &= members[m].whole_word;
+                    patterns.len() as u32 - 1
+                } else {
+                    *ids.entry(p).or_insert_with(|| {
+                        patterns.push(p);
+                        patterns.len() as u32 - 1
+                    })
+                };
+                owned.push((u, m as u32, pid as u32));
             }
         }
+        owned.sort_unstable();
+        let mut starts = Vec::with_capacity(patterns.len() + 1);
+        let mut whole_word = vec![true; patterns.len()];
+        for (i, &(u, m, _)) in owned.iter().enumerate() {
+            while starts.len() <= u as usize {
+                starts.push(i as u32);
+            }
+            whole_word[u as usize] &= members[m as usize].whole_word;
+        }
+        starts.resize(patterns.len() + 1, owned.len() as u32);
+        let owners = owned.into_iter().map(|(_, m, pid)| (m, pid)).collect();
         let opts = members[which[0]].opts;
         let dfa =
             patterns.len() <= DFA_MAX_PATTERNS && patterns.iter().map(|p| p.len()).sum::<usize>() <= DFA_MAX_BYTES;
@@ -400,9 +414,7 @@ impl Part {
         }
         .map_err(|e| format!("cannot build the automaton: {e}"))?;
         let lens = patterns.iter().map(|p| p.len() as u32).collect();
-        let unions =
-            unions.into_iter().map(|(owners, whole_word)| Union { owners: owners.into(), whole_word }).collect();
-        Ok(Part { boundaries, filter, opts, engine, lens, unions })
+        Ok(Part { boundaries, filter, opts, engine, lens, starts, owners, whole_word })
     }
 }
 
@@ -513,11 +525,10 @@ fn scan(merged: &Merged, text: &str, cands: &mut [Vec<(usize, usize, u32)>], fou
         }
         let on_match = |e: usize, p: usize| {
             let s = e - part.lens[p] as usize;
-            let u = &part.unions[p];
-            if u.whole_word && !left_boundary(view, s) {
+            if part.whole_word[p] && !left_boundary(view, s) {
                 return;
             }
-            for &(member, pid) in u.owners.iter() {
+            for &(member, pid) in &part.owners[part.starts[p] as usize..part.starts[p + 1] as usize] {
                 cands[member as usize].push((s, e, pid));
             }
         };
