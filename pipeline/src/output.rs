@@ -8,7 +8,7 @@
 //! thread only copies bytes in input order.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -33,41 +33,116 @@ impl Format {
     }
 }
 
-/// A file written to `<path>.tmp-<pid>` and renamed to `<path>` on [`commit`](AtomicFile::commit).
-/// Dropped without commit, the temp file is removed and the target is untouched.
+/// A file written to `.<name>.tmp-<pid>` beside its target and renamed to the
+/// target on [`commit`](AtomicFile::commit). Dropped without commit, the temp
+/// file is removed and the target is untouched.
+///
+/// A target that exists and is neither a regular file nor a directory (a
+/// device such as `/dev/null` or `/dev/full`, a pipe) is written directly:
+/// renaming over it would replace the device with a regular file.
 pub struct AtomicFile {
     target: PathBuf,
-    temp: PathBuf,
+    /// `None` when writing straight to the target.
+    temp: Option<PathBuf>,
     out: Option<BufWriter<File>>,
 }
 
 impl AtomicFile {
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
-        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| io::Error::new(e.kind(), format!("cannot create directory {}: {e}", dir.display())))?;
+        if is_special(target) {
+            return AtomicFile::direct(target);
         }
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let file = File::create(&temp)
-            .map_err(|e| io::Error::new(e.kind(), format!("cannot create {}: {e}", temp.display())))?;
-        Ok(AtomicFile { target: target.to_path_buf(), temp, out: Some(BufWriter::with_capacity(1 << 20, file)) })
+        AtomicFile::with_temp(target, &temp, None)
+    }
+
+    /// Write through a temp file with a fixed name, so that an interrupted run
+    /// can find it again. With `resume_len`, the temp file is reopened and cut
+    /// to that length (the end of the last complete batch) and appended to.
+    pub fn with_temp(target: &Path, temp: &Path, resume_len: Option<u64>) -> io::Result<AtomicFile> {
+        if is_special(target) {
+            return AtomicFile::direct(target);
+        }
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| match dir.exists() && !dir.is_dir() {
+                true => io::Error::new(io::ErrorKind::NotADirectory, format!("{} is not a directory", dir.display())),
+                false => io::Error::new(e.kind(), format!("cannot create directory {}: {e}", dir.display())),
+            })?;
+        }
+        let file = match resume_len {
+            None => File::create(temp)
+                .map_err(|e| io::Error::new(e.kind(), format!("cannot create {}: {e}", temp.display())))?,
+            Some(len) => {
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(temp)
+                    .map_err(|e| io::Error::new(e.kind(), format!("cannot reopen {}: {e}", temp.display())))?;
+                let have = file.metadata()?.len();
+                if have < len {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        format!("{} holds {have} bytes, the journal recorded {len}", temp.display()),
+                    ));
+                }
+                file.set_len(len)?;
+                file.seek(SeekFrom::End(0))?;
+                file
+            }
+        };
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            temp: Some(temp.to_path_buf()),
+            out: Some(BufWriter::with_capacity(1 << 20, file)),
+        })
+    }
+
+    fn direct(target: &Path) -> io::Result<AtomicFile> {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(target)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot open {}: {e}", target.display())))?;
+        Ok(AtomicFile { target: target.to_path_buf(), temp: None, out: Some(BufWriter::with_capacity(1 << 20, file)) })
     }
 
     pub fn path(&self) -> &Path {
         &self.target
     }
 
+    /// Flush and fsync what was written so far; returns the length written.
+    pub fn sync(&mut self) -> io::Result<u64> {
+        let out = self.out.as_mut().expect("not committed");
+        out.flush()?;
+        let file = out.get_mut();
+        if self.temp.is_none() {
+            return Ok(0);
+        }
+        file.sync_data()?;
+        file.stream_position()
+    }
+
+    /// Leave the temp file in place (for a later resume) instead of removing it.
+    pub fn keep(mut self) -> io::Result<()> {
+        let out = self.out.take().expect("keep once");
+        out.into_inner().map_err(|e| e.into_error())?.sync_data()
+    }
+
     /// Flush, fsync and rename into place.
     pub fn commit(mut self) -> io::Result<()> {
         let out = self.out.take().expect("commit once");
         let file = out.into_inner().map_err(|e| e.into_error())?;
+        let Some(temp) = &self.temp else { return Ok(()) };
         file.sync_all()?;
         drop(file);
-        std::fs::rename(&self.temp, &self.target).map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot rename {} to {}: {e}", self.temp.display(), self.target.display()))
+        std::fs::rename(temp, &self.target).map_err(|e| {
+            io::Error::new(e.kind(), format!("cannot rename {} to {}: {e}", temp.display(), self.target.display()))
         })
     }
+}
+
+/// True when `path` exists and is neither a regular file nor a directory.
+pub fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 impl Write for AtomicFile {
@@ -85,7 +160,9 @@ impl Write for AtomicFile {
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         if self.out.take().is_some() {
-            let _ = std::fs::remove_file(&self.temp);
+            if let Some(temp) = &self.temp {
+                let _ = std::fs::remove_file(temp);
+            }
         }
     }
 }

@@ -10,15 +10,21 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
 use crate::input::InputItem;
 use crate::output::{self, AtomicFile, Format};
 use crate::pipeline::Pipeline;
+
+mod journal;
+
+use journal::{Checkpoint, Journal};
 
 /// Most documents in one batch.
 pub const BATCH_DOCS: usize = 512;
@@ -44,10 +50,26 @@ pub struct RunOptions {
     /// Stop at the first failed document.
     pub fail_fast: bool,
     pub include_vague: bool,
+    /// Record progress so that an interrupted or killed run can be resumed.
+    /// Needs a claims output file.
+    pub journal: Option<JournalOptions>,
+    /// Set (by a Ctrl-C handler) to stop after the batch being processed.
+    pub interrupt: Option<Arc<AtomicBool>>,
+}
+
+/// Where a run journals its progress, and whether it continues an earlier run.
+#[derive(Clone, Debug)]
+pub struct JournalOptions {
+    pub path: PathBuf,
+    /// What identifies the run (config hash, inputs, output settings): a
+    /// journal written by another run is not resumed.
+    pub run: serde_json::Value,
+    /// Continue the run the journal describes (a fresh run when there is none).
+    pub resume: bool,
 }
 
 /// Why a document produced no output.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FailureRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doc_id: Option<String>,
@@ -60,7 +82,8 @@ pub struct FailureRecord {
 
 /// Counts and timings of a run. Every input document is accounted for:
 /// `read = processed + failed + input_errors`.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Summary {
     /// Documents and records met in the input, good or bad.
     pub read: u64,
@@ -80,10 +103,17 @@ pub struct Summary {
     pub mb_per_s: f64,
     pub docs_per_s: f64,
     pub threads: usize,
+    /// Documents done by the interrupted run(s) this one resumed.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub resumed_after: u64,
     /// The failures (also in the errors file).
     pub failures: Vec<FailureRecord>,
     /// Documents processed with a caveat (invalid UTF-8 decoded lossily); also in the errors file.
     pub warnings: Vec<FailureRecord>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -127,6 +157,10 @@ pub enum RunError {
     Io(String),
     #[error("stopped at the first failure (--fail-fast): {} [{}]: {}", .0.origin, .0.stage, .0.message)]
     FailFast(FailureRecord),
+    /// Stopped on request after a complete batch; the output so far is kept
+    /// (in temp files, with the journal) when the run is `resumable`.
+    #[error("interrupted after {done} documents")]
+    Interrupted { done: u64, resumable: bool },
 }
 
 fn io_err(what: &str, path: Option<&Path>, e: io::Error) -> RunError {
@@ -207,16 +241,125 @@ pub fn sidecar(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!("{stem}.{suffix}"))
 }
 
+/// The temp file a journaled run writes `target` through: a fixed name, so a
+/// resumed run finds it.
+pub fn partial_path(target: &Path) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    target.with_file_name(format!(".{name}.partial"))
+}
+
+/// The open outputs of a run.
+struct Outputs {
+    claims: Sink,
+    annotations: Option<AtomicFile>,
+    errors: Option<AtomicFile>,
+}
+
+impl Outputs {
+    /// Open every output; journaled runs write through fixed temp names, cut
+    /// to `lengths` when resuming.
+    fn open(opts: &RunOptions, lengths: Option<[u64; 3]>) -> Result<Outputs, RunError> {
+        let open = |p: &Path, len: Option<u64>| {
+            let file = if opts.journal.is_some() {
+                AtomicFile::with_temp(p, &partial_path(p), len)
+            } else {
+                AtomicFile::create(p)
+            };
+            file.map_err(|e| io_err("cannot write", Some(p), e))
+        };
+        let len = |i: usize| lengths.map(|l| l[i]);
+        Ok(Outputs {
+            claims: match &opts.output {
+                Some(p) => Sink::File(open(p, len(0))?),
+                None => Sink::Stdout(io::BufWriter::new(io::stdout())),
+            },
+            annotations: opts.annotations.as_deref().map(|p| open(p, len(1))).transpose()?,
+            errors: opts.errors.as_deref().map(|p| open(p, len(2))).transpose()?,
+        })
+    }
+
+    /// Flush and fsync everything; the lengths written so far.
+    fn sync(&mut self, opts: &RunOptions) -> Result<[u64; 3], RunError> {
+        let claims = match &mut self.claims {
+            Sink::File(f) => f.sync().map_err(|e| io_err("cannot write", opts.output.as_deref(), e))?,
+            Sink::Stdout(s) => s.flush().map(|()| 0).map_err(|e| io_err("cannot write", None, e))?,
+        };
+        let sync = |f: &mut Option<AtomicFile>| match f {
+            Some(f) => f.sync().map_err(|e| io_err("cannot write", Some(f.path()), e)),
+            None => Ok(0),
+        };
+        Ok([claims, sync(&mut self.annotations)?, sync(&mut self.errors)?])
+    }
+
+    /// Rename every output into place, once all of them are written: an
+    /// output that cannot be written fails the run before any is renamed.
+    fn commit(mut self, opts: &RunOptions) -> Result<(), RunError> {
+        self.sync(opts)?;
+        self.claims.finish().map_err(|e| io_err("cannot write", opts.output.as_deref(), e))?;
+        for f in [self.annotations, self.errors].into_iter().flatten() {
+            let p = f.path().to_path_buf();
+            f.commit().map_err(|e| io_err("cannot write", Some(&p), e))?;
+        }
+        Ok(())
+    }
+
+    /// Leave the temp files for a later resume.
+    fn keep(self) -> Result<(), RunError> {
+        let files = match self.claims {
+            Sink::File(f) => Some(f),
+            Sink::Stdout(_) => None,
+        };
+        for f in [files, self.annotations, self.errors].into_iter().flatten() {
+            let p = f.path().to_path_buf();
+            f.keep().map_err(|e| io_err("cannot write", Some(&p), e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Open the journal and the outputs: fresh, or where an interrupted run left them.
+fn start(opts: &RunOptions, summary: &mut Summary) -> Result<(Outputs, Option<Journal>), RunError> {
+    let Some(j) = &opts.journal else { return Ok((Outputs::open(opts, None)?, None)) };
+    let jerr = |e: io::Error| io_err("cannot write", Some(&j.path), e);
+    if j.resume && j.path.exists() {
+        let resumed = Journal::resume(&j.path, &j.run).map_err(RunError::Io)?;
+        let lengths = resumed.last.as_ref().map_or([0; 3], |cp| cp.lengths);
+        if let Some(cp) = resumed.last {
+            *summary = cp.restore(summary, resumed.failures, resumed.warnings);
+        }
+        let outputs = Outputs::open(opts, Some(lengths))
+            .map_err(|e| RunError::Io(format!("cannot resume from {}: {e}", j.path.display())))?;
+        return Ok((outputs, Some(resumed.journal)));
+    }
+    if !j.resume {
+        if let Some(done) = Journal::documents_done(&j.path) {
+            return Err(RunError::Io(format!(
+                "{}: an interrupted run left its progress here ({done} documents done); \
+                 continue it with --resume, or delete this file to start over",
+                j.path.display()
+            )));
+        }
+    }
+    // Outputs first: opening them creates the directory the journal goes to.
+    let outputs = Outputs::open(opts, None)?;
+    let journal = Journal::create(&j.path, &j.run).map_err(jerr)?;
+    Ok((outputs, Some(journal)))
+}
+
 /// Run the pipeline over every input document.
 /// `inputs` yields every document and bad record in input order;
 /// `total_bytes` (when known) sizes the progress bar.
+///
+/// With a journal, progress is recorded after every batch; on interruption
+/// (`opts.interrupt`) the run stops after the current batch, keeping its
+/// output for `resume`, which skips the documents already done.
 pub fn run(
     pipeline: &Pipeline,
     inputs: Box<dyn Iterator<Item = InputItem> + Send>,
     total_bytes: Option<u64>,
     opts: &RunOptions,
 ) -> Result<Summary, RunError> {
-    let start = Instant::now();
+    let start_time = Instant::now();
     let threads =
         if opts.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { opts.threads };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -225,21 +368,22 @@ pub fn run(
         .build()
         .map_err(|e| RunError::Io(format!("cannot start worker threads: {e}")))?;
 
-    let mut claims_out = match &opts.output {
-        Some(p) => Sink::File(AtomicFile::create(p).map_err(|e| io_err("cannot write", Some(p), e))?),
-        None => Sink::Stdout(io::BufWriter::new(io::stdout())),
+    let mut summary = Summary { threads, ..Default::default() };
+    let (mut outputs, mut journal) = start(opts, &mut summary)?;
+    let (skip, skipped_bytes) = (summary.read, summary.bytes);
+    if opts.format == Format::Csv && skip == 0 {
+        outputs
+            .claims
+            .write_all(&output::csv_header())
+            .map_err(|e| io_err("cannot write", opts.output.as_deref(), e))?;
+    }
+    let checkpoint = |outputs: &mut Outputs, journal: &mut Option<Journal>, summary: &mut Summary, since| {
+        let Some(j) = journal else { return Ok(()) };
+        let lengths = outputs.sync(opts)?;
+        j.record(&Checkpoint::of(summary, lengths, since)).map_err(|e| io_err("cannot write", Some(j.path()), e))
     };
-    let mut ann_out = match &opts.annotations {
-        Some(p) => Some(AtomicFile::create(p).map_err(|e| io_err("cannot write", Some(p), e))?),
-        None => None,
-    };
-    let errors_path = opts.errors.clone().or_else(|| opts.output.as_ref().map(|o| sidecar(o, "errors.jsonl")));
-    let mut errors_out = match &errors_path {
-        Some(p) => Some(AtomicFile::create(p).map_err(|e| io_err("cannot write", Some(p), e))?),
-        None => None,
-    };
-    if opts.format == Format::Csv {
-        claims_out.write_all(&output::csv_header()).map_err(|e| io_err("cannot write", opts.output.as_deref(), e))?;
+    if skip == 0 {
+        checkpoint(&mut outputs, &mut journal, &mut summary, (0, 0))?;
     }
 
     let progress = make_progress(opts.progress, total_bytes);
@@ -249,7 +393,8 @@ pub fn run(
         .spawn(move || {
             let mut batch = Vec::with_capacity(BATCH_DOCS);
             let mut bytes = 0usize;
-            for item in inputs {
+            // Inputs are read in a deterministic order: the first `skip` were done by the interrupted run.
+            for item in inputs.skip(skip as usize) {
                 if let InputItem::Doc(d) = &item {
                     bytes += d.text.len();
                 }
@@ -267,43 +412,71 @@ pub fn run(
         })
         .map_err(|e| RunError::Io(format!("cannot start reader thread: {e}")))?;
 
-    let mut summary = Summary { threads, ..Default::default() };
     let mut result = Ok(());
+    let interrupted = || opts.interrupt.as_ref().is_some_and(|i| i.load(Ordering::SeqCst));
     for batch in rx.iter() {
-        let outputs: Vec<DocOutput> =
+        let outputs_of_batch: Vec<DocOutput> =
             pool.install(|| batch.into_par_iter().map(|item| process_one(pipeline, item, opts)).collect());
-        if let Err(e) =
-            write_batch(&outputs, &mut summary, &mut claims_out, ann_out.as_mut(), errors_out.as_mut(), opts)
-        {
+        let since = (summary.failures.len(), summary.warnings.len());
+        let written = write_batch(
+            &outputs_of_batch,
+            &mut summary,
+            &mut outputs.claims,
+            outputs.annotations.as_mut(),
+            outputs.errors.as_mut(),
+            opts,
+        )
+        .and_then(|()| checkpoint(&mut outputs, &mut journal, &mut summary, since));
+        if let Err(e) = written {
             result = Err(e);
             break;
         }
         if let Some(pb) = &progress {
             pb.set_position(summary.bytes);
-            let secs = start.elapsed().as_secs_f64().max(1e-9);
+            let secs = start_time.elapsed().as_secs_f64().max(1e-9);
             pb.set_message(format!("{} docs, {:.0} docs/s", summary.read, summary.read as f64 / secs));
+        }
+        if interrupted() {
+            result = Err(RunError::Interrupted { done: summary.read, resumable: journal.is_some() });
+            break;
         }
     }
     drop(rx);
-    let _ = reader.join();
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
-    result?;
+    match result {
+        // The reader may be blocked on a slow input (stdin): do not wait for it.
+        Err(RunError::Interrupted { .. }) if journal.is_some() => {
+            outputs.keep()?;
+            return result.map(|()| summary);
+        }
+        Err(RunError::Interrupted { .. }) => {
+            outputs.commit(opts)?;
+            return result.map(|()| summary);
+        }
+        Err(e) => {
+            // Nothing half-written is left: the temp files go with `outputs`.
+            drop(outputs);
+            if let Some(j) = journal {
+                let _ = j.finish();
+            }
+            let _ = reader.join();
+            return Err(e);
+        }
+        Ok(()) => {}
+    }
+    let _ = reader.join();
 
-    claims_out.finish().map_err(|e| io_err("cannot write", opts.output.as_deref(), e))?;
-    if let Some(a) = ann_out {
-        let p = a.path().to_path_buf();
-        a.commit().map_err(|e| io_err("cannot write", Some(&p), e))?;
+    outputs.commit(opts)?;
+    if let Some(j) = journal {
+        j.finish().map_err(|e| io_err("cannot remove", Some(&opts.journal.as_ref().expect("journaled").path), e))?;
     }
-    if let Some(e) = errors_out {
-        let p = e.path().to_path_buf();
-        e.commit().map_err(|err| io_err("cannot write", Some(&p), err))?;
-    }
-    let secs = start.elapsed().as_secs_f64();
+    let secs = start_time.elapsed().as_secs_f64();
     summary.elapsed_secs = secs;
-    summary.mb_per_s = summary.bytes as f64 / 1e6 / secs.max(1e-9);
-    summary.docs_per_s = summary.read as f64 / secs.max(1e-9);
+    let done_here = summary.read - summary.resumed_after;
+    summary.mb_per_s = (summary.bytes - skipped_bytes) as f64 / 1e6 / secs.max(1e-9);
+    summary.docs_per_s = done_here as f64 / secs.max(1e-9);
     Ok(summary)
 }
 

@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use claimex_pipeline::lexicon::Lexicon;
 use claimex_pipeline::{
     Bound, BuildContext, Category, Claim, ConfigError, DateGranularity, DateMention, Document, Group, Layer, Mention,
-    Provenance, Quantity, SentenceKind, Span, Stage, StageError, StageParams, UnitKind,
+    Object, Provenance, Quantity, SentenceKind, Span, Stage, StageError, StageParams, UnitKind,
 };
 use serde::Deserialize;
 
@@ -200,6 +200,35 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
     }))
 }
 
+/// Longest sentence read as one: figure reading looks at the sentence around
+/// each figure, so a run-on "sentence" (a table without punctuation, hostile
+/// input) would cost figures × length. Longer ones are read in pieces.
+const MAX_SENTENCE_BYTES: usize = 2048;
+
+/// `span` cut into pieces of at most [`MAX_SENTENCE_BYTES`], at whitespace
+/// when there is some, always on char boundaries.
+fn pieces(text: &str, span: Span) -> impl Iterator<Item = Span> + '_ {
+    let mut start = span.start;
+    std::iter::from_fn(move || {
+        if start >= span.end {
+            return None;
+        }
+        let mut end = span.end;
+        if end - start > MAX_SENTENCE_BYTES {
+            end = start + MAX_SENTENCE_BYTES;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            if let Some(ws) = text[start..end].rfind(char::is_whitespace).filter(|&i| i > 0) {
+                end = start + ws;
+            }
+        }
+        let piece = Span::new(start, end);
+        start = end;
+        Some(piece)
+    })
+}
+
 /// A content sentence with the annotations inside it.
 pub struct Sent<'a> {
     pub span: Span,
@@ -224,13 +253,15 @@ impl<'a> View<'a> {
     fn new(doc: &'a Document, settings: &Settings) -> View<'a> {
         let mut sents: Vec<Sent<'a>> = doc
             .content_sentences()
-            .map(|s| Sent {
-                span: s.span,
-                kind: s.kind,
-                paragraph: s.paragraph,
-                mentions: Vec::new(),
-                quants: Vec::new(),
-                dates: Vec::new(),
+            .flat_map(|s| {
+                pieces(&doc.text, s.span).map(move |span| Sent {
+                    span,
+                    kind: s.kind,
+                    paragraph: s.paragraph,
+                    mentions: Vec::new(),
+                    quants: Vec::new(),
+                    dates: Vec::new(),
+                })
             })
             .collect();
         let find = |sents: &[Sent<'_>], span: Span| {
@@ -352,8 +383,10 @@ impl Stage for Claims {
                     head = figure::Inherited::default();
                 }
                 let first_claim = raw.len();
+                let equivalents = Equivalents::of(&sent.quants);
                 for q in &sent.quants {
-                    if is_equivalent(q, &sent.quants) {
+                    if equivalents.contains(q.number_span) || q.unit.as_ref().is_some_and(|u| u.kind != UnitKind::Area)
+                    {
                         continue;
                     }
                     let close = recent
@@ -431,10 +464,32 @@ impl Stage for Claims {
     }
 }
 
-/// A quantity that is the bracketed equivalent of another ("(500 square miles)").
-fn is_equivalent(q: &Quantity, all: &[&Quantity]) -> bool {
-    all.iter().any(|o| o.equivalent.is_some_and(|e| e.contains(q.number_span)))
-        || q.unit.as_ref().is_some_and(|u| u.kind != UnitKind::Area)
+/// The bracketed equivalents ("(500 square miles)") of a sentence's
+/// quantities, sorted by start with the running maximum end, so whether one
+/// contains a span is a binary search rather than a scan of every quantity.
+struct Equivalents(Vec<(usize, usize)>);
+
+impl Equivalents {
+    fn of(quants: &[&Quantity]) -> Equivalents {
+        let mut spans: Vec<Span> = quants.iter().filter_map(|q| q.equivalent).collect();
+        spans.sort_unstable();
+        let mut max_end = 0;
+        Equivalents(
+            spans
+                .into_iter()
+                .map(|e| {
+                    max_end = max_end.max(e.end);
+                    (e.start, max_end)
+                })
+                .collect(),
+        )
+    }
+
+    /// True when an equivalent span contains `span`.
+    fn contains(&self, span: Span) -> bool {
+        let n = self.0.partition_point(|&(start, _)| start <= span.start);
+        n > 0 && self.0[n - 1].1 >= span.end
+    }
 }
 
 /// One claim per figure per document: mentions with the same category,
@@ -442,17 +497,18 @@ fn is_equivalent(q: &Quantity, all: &[&Quantity]) -> bool {
 /// wins over a country, and the first date and place found are kept.
 fn merge(raw: Vec<Claim>) -> Vec<Claim> {
     let mut out: Vec<Claim> = Vec::new();
+    // Index of the merged claim of each key (a scan of `out` would be quadratic in figures).
+    let mut index: std::collections::HashMap<(Category, String, Option<Object>, i64, bool), usize> =
+        std::collections::HashMap::new();
     for c in raw {
-        let same = out.iter_mut().find(|o| {
-            o.category == c.category
-                && o.subject == c.subject
-                && o.object == c.object
-                && o.value == c.value
-                && o.vague == c.vague
-        });
-        match same {
-            None => out.push(c),
-            Some(o) => {
+        let key = (c.category, c.subject.clone(), c.object, c.value, c.vague);
+        match index.get(&key) {
+            None => {
+                index.insert(key, out.len());
+                out.push(c);
+            }
+            Some(&i) => {
+                let o = &mut out[i];
                 if c.bound.strength() > o.bound.strength() {
                     o.bound = c.bound;
                 }

@@ -27,6 +27,8 @@ pub(super) fn open(dir: &Path, cfg: &InputConfig) -> Result<(Items, Option<u64>)
     if let Some(rows) = &rows {
         let listed: HashSet<PathBuf> = rows.iter().filter_map(|r| r.text_path()).map(normalize).collect();
         files.retain(|(path, _)| !listed.contains(&normalize(path)));
+        // A listed pipe is reported once, by its manifest row.
+        problems.retain(|p| !matches!(p, InputItem::Bad(b) if listed.contains(&normalize(Path::new(&b.origin.path)))));
     }
     if files.is_empty() && rows.is_none() && problems.is_empty() {
         return Err(InputError::new(dir, "no .txt files in this directory or below it, and no manifest.csv"));
@@ -75,7 +77,9 @@ fn walk(entries: fs::ReadDir, dir: &Path, files: &mut Vec<(PathBuf, u64)>, probl
                 let size = super::file_size_from(&path, &meta);
                 files.push((path, size));
             }
-            Ok(_) => {}
+            Ok(meta) if meta.is_dir() => {}
+            // A pipe or device: reading it could block the batch.
+            Ok(_) => problems.push(bad(origin_of(&path, None), None, "not a regular file (a pipe or device)")),
             Err(e) => problems.push(bad(origin_of(&path, None), None, format!("cannot read: {}", describe_io(&e)))),
         }
     }

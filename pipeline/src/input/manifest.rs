@@ -199,8 +199,13 @@ pub(super) struct ManifestItems {
 
 impl ManifestItems {
     fn text(&self, path: &Path, id: String, meta: Metadata, origin: Origin) -> InputItem {
-        if let Err(e) = std::fs::metadata(path) {
-            return bad(origin, Some(id), format!("cannot read {}: {}", path.display(), describe_io(&e)));
+        match std::fs::metadata(path) {
+            Err(e) => return bad(origin, Some(id), format!("cannot read {}: {}", path.display(), describe_io(&e))),
+            // A pipe would block the batch until something writes to it.
+            Ok(m) if !m.is_file() && !m.is_dir() => {
+                return bad(origin, Some(id), format!("{} is not a regular file", path.display()))
+            }
+            Ok(_) => {}
         }
         match text::read_file(path, id, &self.cfg) {
             InputItem::Doc(mut doc) => {

@@ -180,8 +180,11 @@ pub fn open(paths: &[PathBuf], cfg: &InputConfig) -> Result<Inputs, InputError> 
             continue;
         }
         let kind = Kind::of(path, &cfg.format).map_err(|m| InputError::new(path, m))?;
-        // Fail now rather than mid-run on a file that cannot be opened.
-        File::open(path).map_err(|e| InputError::new(path, describe_io(&e)))?;
+        // Fail now rather than mid-run on a file that cannot be opened. Not a
+        // pipe (`<(zcat …)`, a FIFO): opening and closing it would cut off its writer.
+        if meta.is_file() {
+            File::open(path).map_err(|e| InputError::new(path, describe_io(&e)))?;
+        }
         if kind.format == Format::Csv && table::classify(path, kind.gz, cfg)? == table::CsvKind::Manifest {
             // A CSV with `id` and `path`/`source` columns but no text column is a manifest.
             let root = parent_dir(path);

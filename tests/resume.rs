@@ -1,0 +1,185 @@
+//! Interrupted batches: a run killed (SIGKILL) or interrupted (SIGINT) midway
+//! and then resumed with `--resume` writes exactly what an uninterrupted run
+//! writes, byte for byte: nothing lost, nothing duplicated.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Documents in the corpus: several batches of [`BATCH_DOCS`](claimex_pipeline::runner::BATCH_DOCS).
+const DOCS: usize = 3000;
+
+fn claimex_cmd(args: &[&str], cwd: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_claimex"));
+    c.args(args).current_dir(cwd);
+    c
+}
+
+fn claimex(args: &[&str], cwd: &Path) -> Output {
+    claimex_cmd(args, cwd).output().expect("run claimex")
+}
+
+/// JSONL of the seed articles copied under new ids, with a malformed line
+/// and an invalid UTF-8 record now and then so the errors file has content.
+fn make_corpus(path: &Path) {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds");
+    let mut texts: Vec<(PathBuf, String)> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| (p.clone(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    texts.sort();
+    let mut out = Vec::new();
+    for i in 0..DOCS {
+        match i {
+            i if i % 97 == 5 => out.extend_from_slice(format!("{{\"id\": \"bad{i}\", \"text\": \n").as_bytes()),
+            i if i % 101 == 7 => {
+                out.extend_from_slice(format!("{{\"id\": \"lossy{i}\", \"text\": \"40 ").as_bytes());
+                out.extend_from_slice(b"\xff killed\"}\n");
+            }
+            i => {
+                let text = &texts[i % texts.len()].1;
+                out.extend_from_slice(serde_json::json!({"id": format!("d{i}"), "text": text}).to_string().as_bytes());
+                out.push(b'\n');
+            }
+        }
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+fn args(out: &str) -> Vec<String> {
+    ["run", "corpus.jsonl", "-q", "-j", "1", "-o"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([format!("{out}/claims.jsonl"), "--annotations".into(), format!("{out}/ann.jsonl")])
+        .collect()
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// Documents done according to the journal, once it records at least one batch.
+fn journaled(journal: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(journal).ok()?;
+    text.lines().skip(1).filter_map(|l| serde_json::from_str::<Value>(l).ok()).filter_map(|v| v["read"].as_u64()).max()
+}
+
+/// Start a run and wait until its journal records a finished batch.
+fn start_and_wait_for_a_batch(dir: &Path, out: &str) -> (Child, u64) {
+    let child = claimex_cmd(&strs(&args(out)), dir).stderr(Stdio::piped()).spawn().expect("spawn claimex");
+    let journal = dir.join(out).join("claims.progress.jsonl");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Some(n) = journaled(&journal).filter(|&n| n > 0) {
+            return (child, n);
+        }
+        assert!(Instant::now() < deadline, "no batch journaled in {}", journal.display());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The reference: the same corpus in one uninterrupted run.
+fn reference(dir: &Path) {
+    let o = claimex(&strs(&args("ref")), dir);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn assert_same_as_reference(dir: &Path, out: &str) {
+    for f in ["claims.jsonl", "ann.jsonl", "claims.errors.jsonl"] {
+        let want = std::fs::read(dir.join("ref").join(f)).unwrap();
+        let got = std::fs::read(dir.join(out).join(f)).unwrap_or_else(|e| panic!("{out}/{f}: {e}"));
+        assert!(!want.is_empty(), "reference {f} is empty");
+        assert!(got == want, "{out}/{f} differs from the uninterrupted run ({} vs {} bytes)", got.len(), want.len());
+    }
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(out).join("claims.run.json")).unwrap()).unwrap();
+    let reference: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("ref/claims.run.json")).unwrap()).unwrap();
+    for k in
+        ["read", "processed", "failed", "input_errors", "lossy", "empty", "claims", "bytes", "failures", "warnings"]
+    {
+        assert_eq!(record["summary"][k], reference["summary"][k], "summary.{k} of the resumed run");
+    }
+    assert_eq!(record["summary"]["read"], DOCS, "every document is read once");
+    let left: Vec<String> = std::fs::read_dir(dir.join(out))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial") || n.contains("progress") || n.contains("tmp"))
+        .collect();
+    assert!(left.is_empty(), "temp files and the journal are gone after the resumed run: {left:?}");
+}
+
+#[test]
+fn a_killed_run_resumes_to_the_same_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    make_corpus(&dir.join("corpus.jsonl"));
+    reference(dir);
+
+    let (mut child, done) = start_and_wait_for_a_batch(dir, "killed");
+    child.kill().expect("SIGKILL");
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the run was killed before it finished (journaled {done} documents)");
+    assert!(!dir.join("killed/claims.jsonl").exists(), "no claims file at the target until the run completes");
+
+    // A fresh run must not silently discard the interrupted one.
+    let o = claimex(&strs(&args("killed")), dir);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(e.contains("--resume") && e.contains("claims.progress.jsonl"), "{e}");
+
+    // A resume with other settings is refused.
+    let mut other = args("killed");
+    other.extend(["--format".into(), "csv".into(), "--resume".into()]);
+    let o = claimex(&strs(&other), dir);
+    assert_eq!(o.status.code(), Some(2), "a different run cannot resume this one");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("different run"), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let mut resume = args("killed");
+    resume.push("--resume".into());
+    let o = claimex(&strs(&resume), dir);
+    assert!(o.status.success(), "resume: {}", String::from_utf8_lossy(&o.stderr));
+    assert_same_as_reference(dir, "killed");
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("killed/claims.run.json")).unwrap()).unwrap();
+    assert!(record["summary"]["resumed_after"].as_u64() >= Some(done), "{}", record["summary"]);
+}
+
+#[test]
+fn ctrl_c_stops_after_a_batch_and_prints_how_to_resume() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    make_corpus(&dir.join("corpus.jsonl"));
+    reference(dir);
+
+    let (child, _) = start_and_wait_for_a_batch(dir, "int");
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success(), "kill -INT");
+    let o = child.wait_with_output().unwrap();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "interrupted runs exit 130: {e}");
+    assert!(e.contains("interrupted after") && e.contains("resume with:") && e.contains("--resume"), "{e}");
+    let done = journaled(&dir.join("int/claims.progress.jsonl")).expect("the journal is kept");
+    assert!(e.contains(&format!("interrupted after {done} documents")), "the message matches the journal: {e}");
+    assert!(!dir.join("int/claims.jsonl").exists(), "no claims file at the target until the run completes");
+
+    let mut resume = args("int");
+    resume.push("--resume".into());
+    let o = claimex(&strs(&resume), dir);
+    assert!(o.status.success(), "resume: {}", String::from_utf8_lossy(&o.stderr));
+    assert_same_as_reference(dir, "int");
+}
+
+#[test]
+fn resume_without_a_journal_runs_from_the_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds");
+    let o = claimex(&["run", seeds.to_str().unwrap(), "-o", "out/claims.jsonl", "--resume"], tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("read 5 documents: 5 processed"));
+    assert!(!tmp.path().join("out/claims.progress.jsonl").exists(), "the journal is removed after a complete run");
+}
