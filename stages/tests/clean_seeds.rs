@@ -1,13 +1,11 @@
 //! Expected cleaning of the five seed articles: which lines are furniture of
 //! which kind, and that article text is not marked.
 
-use std::path::{Path, PathBuf};
+#[path = "support/seeds.rs"]
+mod seeds;
 
 use claimex_pipeline::{BuildContext, Config, DataRoot, Document, Stage};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
+use seeds::root;
 
 fn stage(toml: &str) -> Box<dyn Stage> {
     let config = Config::parse("test.toml", toml, Some(root())).unwrap();
@@ -18,15 +16,7 @@ fn stage(toml: &str) -> Box<dyn Stage> {
 }
 
 fn seed(prefix: &str) -> Document {
-    let dir = root().join("corpus/seeds");
-    let path = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(prefix))
-        .unwrap();
-    let mut doc = Document::new(prefix, std::fs::read_to_string(path).unwrap());
-    doc.meta.language = Some("en".into());
-    doc
+    seeds::seed(prefix)
 }
 
 /// The kind of the region covering each non-blank line (`-` for none), with the line.

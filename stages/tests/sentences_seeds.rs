@@ -1,13 +1,11 @@
 //! Seeds 000 and 002 split into sentences after cleaning: every article
 //! sentence, written out by hand from reading the articles.
 
-use std::path::{Path, PathBuf};
+#[path = "support/seeds.rs"]
+mod seeds;
 
 use claimex_pipeline::{BuildContext, Config, DataRoot, Document, SentenceKind, Stage};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
+use seeds::root;
 
 /// The clean and sentences stages as the repository's default config builds them.
 fn default_stages() -> Vec<Box<dyn Stage>> {
@@ -24,14 +22,7 @@ fn default_stages() -> Vec<Box<dyn Stage>> {
 }
 
 fn run_seed(prefix: &str) -> Document {
-    let dir = root().join("corpus/seeds");
-    let path = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(prefix))
-        .unwrap();
-    let mut doc = Document::new(prefix, std::fs::read_to_string(path).unwrap());
-    doc.meta.language = Some("en".into());
+    let mut doc = seeds::seed(prefix);
     for stage in default_stages() {
         stage.process(&mut doc).unwrap();
     }
