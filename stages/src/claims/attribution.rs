@@ -12,7 +12,7 @@
 use chrono::NaiveDate;
 use claimex_pipeline::{Mention, SentenceKind, Span};
 
-use super::text::{has_clause_break, is_capitalised, word_count, words};
+use super::text::{at_most_words, has_clause_break, is_capitalised, last_word, words};
 use super::{day_date, Settings, View};
 
 /// The source and date a sentence's figures are stated with.
@@ -267,12 +267,12 @@ fn statement_date(view: &View<'_>, si: usize, cue: &Mention) -> Option<NaiveDate
         let Some(date) = day_date(d) else { continue };
         if d.span.start >= cue.span.end {
             let gap = view.gap(cue.span.end, d.span.start);
-            if word_count(gap) <= 3 && !gap.contains(['.', ';', ':']) {
+            if at_most_words(gap, 3) && !gap.contains(['.', ';', ':']) {
                 return Some(date);
             }
         } else {
             let lead = view.gap(s.span.start, d.span.start);
-            if word_count(lead) <= 2 {
+            if at_most_words(lead, 2) {
                 return Some(date);
             }
         }
@@ -289,20 +289,20 @@ fn is_label(m: &Mention, label: &str) -> bool {
 pub fn attributive(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
     let s = &view.sents[si];
     let l = &settings.labels;
-    let followed = s.mentions.iter().any(|o| {
-        o.span.start >= m.span.end
-            && (is_label(o, &l.location) || is_label(o, &l.role) || is_label(o, &l.claimant))
-            && {
-                let gap = view.gap(m.span.end, o.span.start);
-                gap.chars().count() <= 3 && !has_clause_break(gap)
-            }
+    // Mentions are sorted by start: only those starting just after `m` can follow it.
+    let after = s.mentions.partition_point(|o| o.span.start < m.span.end);
+    let followed = s.mentions[after..].iter().take_while(|o| o.span.start <= m.span.end + 12).any(|o| {
+        (is_label(o, &l.location) || is_label(o, &l.role) || is_label(o, &l.claimant)) && {
+            let gap = view.gap(m.span.end, o.span.start);
+            gap.len() <= 12 && gap.chars().count() <= 3 && !has_clause_break(gap)
+        }
     });
     let inside = s
         .mentions
         .iter()
         .any(|o| !std::ptr::eq(*o, m) && o.span.contains(m.span) && o.span != m.span && !is_label(o, &l.actor));
-    let before = view.gap(s.span.start, m.span.start).to_lowercase();
-    let preposition = matches!(words(&before).last(), Some("of" | "into" | "in" | "from"));
+    let before = last_word(view.gap(s.span.start, m.span.start));
+    let preposition = matches!(before.as_deref(), Some("of" | "into" | "in" | "from"));
     followed || inside || preposition
 }
 
@@ -359,10 +359,10 @@ fn role_side(view: &View<'_>, si: usize, role: &Mention, settings: &Settings) ->
         .find(|a| {
             if a.span.end <= role.span.start {
                 let gap = view.gap(a.span.end, role.span.start);
-                word_count(gap) <= 2 && !has_clause_break(gap)
+                at_most_words(gap, 2) && !has_clause_break(gap)
             } else if a.span.start >= role.span.end {
                 let gap = view.gap(role.span.end, a.span.start);
-                word_count(gap) <= 2 && words(gap).next() == Some("of")
+                at_most_words(gap, 2) && words(gap).next() == Some("of")
             } else {
                 false
             }
@@ -396,7 +396,7 @@ fn source_before(
             continue;
         }
         let gap = view.gap(m.span.end, cue.span.start);
-        if word_count(gap) > 14 || gap.contains(['"', '“', '”']) {
+        if !at_most_words(gap, 14) || gap.contains(['"', '“', '”']) {
             break;
         }
         // A person in apposition to a role wins over the role.
@@ -426,7 +426,7 @@ fn adjacent_after(
         return None;
     }
     let first = s.mentions.iter().find(|m| m.span.start >= cue.span.end)?;
-    if word_count(view.gap(cue.span.end, first.span.start)) > 2 {
+    if !at_most_words(view.gap(cue.span.end, first.span.start), 2) {
         return None;
     }
     source_of(view, si, first, settings, last_side).or_else(|| {
@@ -450,7 +450,7 @@ fn source_after(
     let s = &view.sents[si];
     for m in s.mentions.iter().filter(|m| m.span.start >= cue.span.end) {
         let gap = view.gap(cue.span.end, m.span.start);
-        if word_count(gap) > 8 || gap.contains([';', '.', '"', '“', '”']) {
+        if !at_most_words(gap, 8) || gap.contains([';', '.', '"', '“', '”']) {
             break;
         }
         if let Some(src) = source_of(view, si, m, settings, last_side) {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use claimex_pipeline::{Category, Group, Mention, Object, Quantity, UnitKind};
 
 use super::attribution::{attributive, Statement};
-use super::text::{has_clause_break, word_count, words};
+use super::text::{at_most_words, has_clause_break, last_word, words};
 use super::{Settings, View};
 
 pub struct Figure {
@@ -73,7 +73,7 @@ pub fn read(
         .iter()
         .copied()
         .filter(|m| m.span.start >= q.span.end && m.span.end <= clause_end)
-        .filter(|m| word_count(view.gap(q.span.end, m.span.start)) <= HEAD_WORDS + 4)
+        .filter(|m| at_most_words(view.gap(q.span.end, m.span.start), HEAD_WORDS + 4))
         .collect();
     // Non-claims in the figure's clause: rates, exchanges, plans.
     let clause_start = {
@@ -84,10 +84,10 @@ pub fn read(
         *m.label == *l.nonclaim
             && ((m.span.start >= q.span.end
                 && m.span.end <= clause_end
-                && word_count(view.gap(q.span.end, m.span.start)) <= 6)
+                && at_most_words(view.gap(q.span.end, m.span.start), 6))
                 || (m.span.end <= q.span.start
                     && m.span.start >= clause_start
-                    && word_count(view.gap(m.span.end, q.span.start)) <= 4))
+                    && at_most_words(view.gap(m.span.end, q.span.start), 4)))
     }) {
         return None;
     }
@@ -108,7 +108,7 @@ pub fn read(
         .filter(|m| !inside_other_name(view, si, m, settings))
         .find(|m| {
             let gap = view.gap(m.span.end, q.span.start);
-            word_count(gap) <= CUE_BEFORE_WORDS && !gap.contains([';', '.'])
+            at_most_words(gap, CUE_BEFORE_WORDS) && !gap.contains([';', '.'])
         });
 
     let is_area = q.unit.as_ref().is_some_and(|u| u.kind == UnitKind::Area);
@@ -132,7 +132,7 @@ pub fn read(
         // Personnel: a loss noun as head, or a personnel head with a cue around it.
         let head_loss = loss_after.filter(|m| {
             head_person.is_none_or(|p| m.span.start < p.span.start)
-                && word_count(view.gap(q.span.end, m.span.start)) <= 3
+                && at_most_words(view.gap(q.span.end, m.span.start), 3)
         });
         let (cue, inflicted) = match (head_loss, loss_after, loss_before) {
             (Some(h), _, _) => (h, false),
@@ -218,14 +218,14 @@ fn subject(
                 return false;
             }
             match head_end {
-                Some(h) if m.span.end <= h => word_count(view.gap(q.span.end, m.span.start)) <= HEAD_WORDS,
+                Some(h) if m.span.end <= h => at_most_words(view.gap(q.span.end, m.span.start), HEAD_WORDS),
                 Some(h) => {
                     let gap = view.gap(h, m.span.start).to_lowercase();
-                    word_count(&gap) <= 3 && matches!(words(&gap).next(), Some("of" | "from"))
+                    at_most_words(&gap, 3) && matches!(words(&gap).next(), Some("of" | "from"))
                 }
                 None => {
                     let gap = view.gap(q.span.end, m.span.start).to_lowercase();
-                    word_count(&gap) <= 2 && matches!(words(&gap).next(), Some("of" | "from"))
+                    at_most_words(&gap, 2) && matches!(words(&gap).next(), Some("of" | "from"))
                 }
             }
         });
@@ -234,13 +234,22 @@ fn subject(
     }
     // Before the figure: the nearest side that is not part of another name or
     // another figure's noun phrase.
-    let other_nps: Vec<(usize, usize)> =
-        s.quants.iter().filter(|o| o.span.end <= q.span.start).map(|o| (o.span.end, o.span.end)).collect();
-    let before =
-        s.mentions.iter().rev().copied().filter(|m| *m.label == *l.actor && m.span.end <= q.span.start).find(|m| {
-            !attributive(view, si, m, settings)
-                && !other_nps.iter().any(|&(e, _)| m.span.start >= e && word_count(view.gap(e, m.span.start)) <= 2)
-        });
+    let mut other_nps: Vec<usize> =
+        s.quants.iter().filter(|o| o.span.end <= q.span.start).map(|o| o.span.end).collect();
+    other_nps.sort_unstable();
+    // Within two words after another figure: the gap from the nearest figure
+    // end before the mention is the shortest, so it alone decides.
+    let in_other_np = |m: &Mention| {
+        let n = other_nps.partition_point(|&e| e <= m.span.start);
+        n > 0 && at_most_words(view.gap(other_nps[n - 1], m.span.start), 2)
+    };
+    let before = s
+        .mentions
+        .iter()
+        .rev()
+        .copied()
+        .filter(|m| *m.label == *l.actor && m.span.end <= q.span.start)
+        .find(|m| !in_other_np(m) && !attributive(view, si, m, settings));
     let side = match before {
         Some(m) => resolve(m)?,
         // "they seized …": the side the previous sentence was about.
@@ -326,9 +335,9 @@ pub fn used_as_actor(view: &View<'_>, si: usize, m: &Mention, settings: &Setting
     if !actor {
         return false;
     }
-    let before = view.gap(s.span.start, m.span.start).to_lowercase();
+    let before = last_word(view.gap(s.span.start, m.span.start));
     let spatial = matches!(
-        words(&before).last(),
+        before.as_deref(),
         Some(
             "in" | "near"
                 | "at"
