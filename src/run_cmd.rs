@@ -1,5 +1,6 @@
 //! `claimex run`: the main job.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -138,12 +139,14 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
 /// a second one exits at once (the journal still allows a resume).
 fn install_interrupt_handler(flag: &Arc<AtomicBool>) {
     let flag = Arc::clone(flag);
+    // `writeln!`, not `eprintln!`: with stderr closed, a panic would end the
+    // handler thread and with it every later signal.
     let result = ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::SeqCst) {
-            eprintln!("claimex: interrupted again, exiting now");
+            let _ = writeln!(std::io::stderr(), "claimex: interrupted again, exiting now");
             std::process::exit(130);
         }
-        eprintln!("claimex: interrupt: finishing the current batch (Ctrl-C again to exit at once)");
+        let _ = writeln!(std::io::stderr(), "claimex: interrupt: finishing the current batch (again to exit at once)");
     });
     if let Err(e) = result {
         eprintln!("claimex: warning: cannot handle Ctrl-C: {e}");

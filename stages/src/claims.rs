@@ -398,8 +398,8 @@ impl Stage for Claims {
                         ..head.clone()
                     };
                     // "…, including three children": details the figure just before.
-                    let lead = view.gap(sent.span.start, q.span.start).to_lowercase();
-                    if text::words(&lead).last() == Some("including") {
+                    let lead = text::last_word(view.gap(sent.span.start, q.span.start));
+                    if lead.as_deref() == Some("including") {
                         if let Some(c) = raw[first_claim..].last() {
                             inherited.head_subject = Some(c.subject.clone());
                             inherited.head_category = Some(c.category);
@@ -552,8 +552,8 @@ fn event_date(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -> 
         let (a, b) = if d.span.end <= q.span.start { (d.span.end, q.span.start) } else { (q.span.end, d.span.start) };
         let cue_between =
             s.mentions.iter().any(|m| *m.label == *settings.labels.report && m.span.start >= a && m.span.end <= b);
-        let lead = view.gap(s.span.start, d.span.start).to_lowercase();
-        let since = matches!(text::words(&lead).last(), Some("since" | "from" | "until" | "before" | "after"));
+        let lead = text::last_word(view.gap(s.span.start, d.span.start));
+        let since = matches!(lead.as_deref(), Some("since" | "from" | "until" | "before" | "after"));
         (!cue_between && !since).then_some(date)
     })
 }

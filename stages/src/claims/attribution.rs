@@ -12,7 +12,7 @@
 use chrono::NaiveDate;
 use claimex_pipeline::{Mention, SentenceKind, Span};
 
-use super::text::{has_clause_break, is_capitalised, word_count, words};
+use super::text::{at_most_words, first_word, has_clause_break, is_capitalised, last_word, lower_words, words};
 use super::{day_date, Settings, View};
 
 /// The source and date a sentence's figures are stated with.
@@ -176,9 +176,9 @@ fn sentence_place(view: &View<'_>, si: usize, settings: &Settings) -> Option<Str
 fn as_of_date(view: &View<'_>, si: usize) -> Option<NaiveDate> {
     let s = &view.sents[si];
     s.dates.iter().find_map(|d| {
-        let before = view.gap(s.span.start, d.span.start).to_lowercase();
-        let lead = before.trim_end();
-        (lead.ends_with("as of") || view.text(d.span).to_lowercase().starts_with("as of"))
+        let mut back = lower_words(view.gap(s.span.start, d.span.start)).rev();
+        let lead_as_of = back.next().as_deref() == Some("of") && back.next().as_deref() == Some("as");
+        (lead_as_of || view.text(d.span).to_lowercase().starts_with("as of"))
             .then(|| day_date(d))
             .flatten()
     })
@@ -189,9 +189,9 @@ fn as_of_date(view: &View<'_>, si: usize) -> Option<NaiveDate> {
 fn refers_back(view: &View<'_>, si: usize, settings: &Settings) -> bool {
     let s = &view.sents[si];
     s.mentions.iter().filter(|m| *m.label == *settings.labels.report).any(|cue| {
-        let after = view.gap(cue.span.end, s.span.end).to_lowercase();
-        let mut w = words(&after);
-        matches!(w.next(), Some("that" | "this" | "it" | "so")) && matches!(w.next(), None | Some("on" | "in" | "via"))
+        let mut w = lower_words(view.gap(cue.span.end, s.span.end));
+        matches!(w.next().as_deref(), Some("that" | "this" | "it" | "so"))
+            && matches!(w.next().as_deref(), None | Some("on" | "in" | "via"))
     })
 }
 
@@ -242,7 +242,7 @@ fn own_statement(
         } else {
             source_before(view, si, cue, settings, last_person, last_side, !heading).or_else(|| {
                 let next = s.mentions.iter().find(|m| m.span.start >= cue.span.end)?;
-                if word_count(view.gap(cue.span.end, next.span.start)) > 0 {
+                if !at_most_words(view.gap(cue.span.end, next.span.start), 0) {
                     return None;
                 }
                 adjacent_after(view, si, cue, settings, last_side, heading)
@@ -267,8 +267,8 @@ fn own_statement(
             // A cue with no source we can name: "according to the statement" refers
             // back (handled by the caller's carry-over), anything else is unnamed.
             let cue = cues[0];
-            let after = view.gap(cue.span.end, s.span.end).to_lowercase();
-            if words(&after).take(3).any(|w| settings.statement_nouns.iter().any(|n| n == w)) {
+            let after = view.gap(cue.span.end, s.span.end);
+            if lower_words(after).take(3).any(|w| settings.statement_nouns.iter().any(|n| *n == w)) {
                 return None;
             }
             return Some(Statement { own: true, ..Default::default() });
@@ -302,8 +302,8 @@ fn headline_dash(view: &View<'_>, si: usize, settings: &Settings, last_side: &Op
     let source = s
         .mentions
         .iter()
-        .filter(|m| m.span.start > tail_start && word_count(view.gap(tail_start, m.span.start)) <= 2)
-        .filter(|m| word_count(view.gap(m.span.end, s.span.end)) <= 1)
+        .filter(|m| m.span.start > tail_start && at_most_words(view.gap(tail_start, m.span.start), 2))
+        .filter(|m| at_most_words(view.gap(m.span.end, s.span.end), 1))
         .find_map(|m| source_of(view, si, m, settings, last_side))?;
     Some(Statement { claimant: source.name, side: source.side, as_of: None, location: None, own: true })
 }
@@ -317,12 +317,12 @@ fn statement_date(view: &View<'_>, si: usize, cue: &Mention) -> Option<NaiveDate
         let Some(date) = day_date(d) else { continue };
         if d.span.start >= cue.span.end {
             let gap = view.gap(cue.span.end, d.span.start);
-            if word_count(gap) <= 3 && !gap.contains(['.', ';', ':']) {
+            if at_most_words(gap, 3) && !gap.contains(['.', ';', ':']) {
                 return Some(date);
             }
         } else {
             let lead = view.gap(s.span.start, d.span.start);
-            if word_count(lead) <= 2 {
+            if at_most_words(lead, 2) {
                 return Some(date);
             }
         }
@@ -351,8 +351,8 @@ pub fn attributive(view: &View<'_>, si: usize, m: &Mention, settings: &Settings)
         .mentions
         .iter()
         .any(|o| !std::ptr::eq(*o, m) && o.span.contains(m.span) && o.span != m.span && !is_label(o, &l.actor));
-    let before = view.gap(s.span.start, m.span.start).to_lowercase();
-    let preposition = matches!(words(&before).last(), Some("of" | "into" | "in"));
+    let before = last_word(view.gap(s.span.start, m.span.start));
+    let preposition = matches!(before.as_deref(), Some("of" | "into" | "in"));
     followed || inside || preposition
 }
 
@@ -410,8 +410,8 @@ fn source_of(
             return None;
         }
         let s = &view.sents[si];
-        let next = view.gap(m.span.end, s.span.end).to_lowercase();
-        let official = words(&next).next().is_some_and(|w| settings.official_nouns.iter().any(|n| n == w));
+        let next = first_word(view.gap(m.span.end, s.span.end));
+        let official = next.is_some_and(|w| settings.official_nouns.iter().any(|n| *n == w));
         if matches!(kind, "country" | "metonym") || official {
             return Some(Source {
                 name: Some(m.canonical.to_string()),
@@ -433,10 +433,10 @@ fn role_side(view: &View<'_>, si: usize, role: &Mention, settings: &Settings) ->
         .find(|a| {
             if a.span.end <= role.span.start {
                 let gap = view.gap(a.span.end, role.span.start);
-                word_count(gap) <= 2 && !has_clause_break(gap)
+                at_most_words(gap, 2) && !has_clause_break(gap)
             } else if a.span.start >= role.span.end {
                 let gap = view.gap(role.span.end, a.span.start);
-                word_count(gap) <= 2 && words(gap).next() == Some("of")
+                at_most_words(gap, 2) && words(gap).next() == Some("of")
             } else {
                 false
             }
@@ -457,7 +457,7 @@ fn source_before(
     let s = &view.sents[si];
     let before = view.gap(s.span.start, cue.span.start);
     // A pronoun right before the cue: "he said", "he added in the message".
-    let last_word = words(before).last().map(str::to_lowercase);
+    let last_word = words(before).next_back().map(str::to_lowercase);
     if let Some(w) = &last_word {
         if settings.pronouns.iter().any(|p| p == w) {
             if let Some((name, side)) = last_person {
@@ -479,8 +479,7 @@ fn source_before(
             continue;
         }
         let gap = view.gap(m.span.end, cue.span.start);
-        let words_between = word_count(gap);
-        if words_between > 14 || gap.contains(['"', '“', '”']) || (words_between > 0 && gap.contains([',', ';'])) {
+        if !at_most_words(gap, 14) || gap.contains(['"', '“', '”']) || (!at_most_words(gap, 0) && gap.contains([',', ';'])) {
             break;
         }
         // A person in apposition to a role wins over the role.
@@ -505,12 +504,12 @@ fn adjacent_after(
     heading: bool,
 ) -> Option<Source> {
     let s = &view.sents[si];
-    let after = view.gap(cue.span.end, s.span.end).to_lowercase();
-    if matches!(words(&after).next(), Some("that" | "in" | "on" | "it" | "this")) {
+    let after = first_word(view.gap(cue.span.end, s.span.end));
+    if matches!(after.as_deref(), Some("that" | "in" | "on" | "it" | "this")) {
         return None;
     }
     let first = s.mentions.iter().find(|m| m.span.start >= cue.span.end)?;
-    if word_count(view.gap(cue.span.end, first.span.start)) > 2 {
+    if !at_most_words(view.gap(cue.span.end, first.span.start), 2) {
         return None;
     }
     source_of(view, si, first, settings, last_side).or_else(|| {
@@ -534,7 +533,7 @@ fn source_after(
     let s = &view.sents[si];
     for m in s.mentions.iter().filter(|m| m.span.start >= cue.span.end) {
         let gap = view.gap(cue.span.end, m.span.start);
-        if word_count(gap) > 8 || gap.contains([',', ';', '.', '"', '“', '”']) {
+        if !at_most_words(gap, 8) || gap.contains([',', ';', '.', '"', '“', '”']) {
             break;
         }
         if let Some(src) = source_of(view, si, m, settings, last_side) {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use claimex_pipeline::{Category, Group, Mention, Object, Quantity, UnitKind};
 
 use super::attribution::{attributive, Statement};
-use super::text::{has_clause_break, word_count, words};
+use super::text::{at_most_words, has_clause_break, last_word, lower_words, words};
 use super::{Settings, View};
 
 /// What a figure inherits when its own sentence does not say: the head of the
@@ -112,8 +112,8 @@ pub fn read(
         .copied()
         .filter(|m| m.span.start >= q.span.end && m.span.end <= clause_end && !in_appositive(m))
         .filter(|m| {
-            let gap_words = word_count(view.gap(q.span.end, m.span.start));
-            gap_words <= HEAD_WORDS + 4 || appositive.is_some() && gap_words <= HEAD_WORDS + 14
+            let gap = view.gap(q.span.end, m.span.start);
+            at_most_words(gap, HEAD_WORDS + 4) || appositive.is_some() && at_most_words(gap, HEAD_WORDS + 14)
         })
         .collect();
     // Non-claims in the figure's clause: rates, exchanges, plans.
@@ -133,16 +133,18 @@ pub fn read(
         (after_ok
             && m.span.start >= q.span.end
             && m.span.end <= clause_end
-            && word_count(view.gap(q.span.end, m.span.start)) <= 6)
+            && at_most_words(view.gap(q.span.end, m.span.start), 6))
             || (before_ok
                 && m.span.end <= q.span.start
                 && m.span.start >= clause_start
-                && word_count(view.gap(m.span.end, q.span.start))
-                    <= match reason {
+                && at_most_words(
+                    view.gap(m.span.end, q.span.start),
+                    match reason {
                         "age" => 3,
                         "rate" => 10,
                         _ => 4,
-                    })
+                    },
+                ))
     }) {
         return None;
     }
@@ -166,12 +168,12 @@ pub fn read(
             let gap = view.gap(m.span.end.min(q.span.start), q.span.start);
             let limit =
                 if head_equipment_present(view, si, q, settings) { EQUIPMENT_CUE_WORDS } else { CUE_BEFORE_WORDS };
-            word_count(gap) <= limit && !gap.contains([';', '.'])
+            at_most_words(gap, limit) && !gap.contains([';', '.'])
         });
     // The cue right before the figure decides whether its subject inflicted the
     // loss ("captured 700 prisoners", "killed eight people").
     let inflicted_here =
-        loss_before.is_some_and(|c| word_count(view.gap(c.span.end, q.span.start)) <= 3 && inflicts(view, c, settings));
+        loss_before.is_some_and(|c| at_most_words(view.gap(c.span.end, q.span.start), 3) && inflicts(view, c, settings));
 
     let is_area = q.unit.as_ref().is_some_and(|u| u.kind == UnitKind::Area);
     if q.value == 1.0 && words(view.gap(q.span.end, s.span.end)).next() == Some("of") {
@@ -190,7 +192,7 @@ pub fn read(
     } else if let Some(eq) = head_equipment.filter(|e| {
         head_person.is_none_or(|p| e.span.start < p.span.start)
             && loss_after
-                .is_none_or(|la| e.span.start < la.span.start || word_count(view.gap(q.span.end, la.span.start)) > 3)
+                .is_none_or(|la| e.span.start < la.span.start || !at_most_words(view.gap(q.span.end, la.span.start), 3))
     }) {
         // Equipment counts only as a loss: a destroy/lose/capture cue must be present,
         // here or in the head of the list the figure belongs to.
@@ -207,7 +209,7 @@ pub fn read(
         // Personnel: a loss noun as head, or a personnel head with a cue around it.
         let head_loss = loss_after.filter(|m| {
             head_person.is_none_or(|p| m.span.start < p.span.start)
-                && word_count(view.gap(q.span.end, m.span.start)) <= 3
+                && at_most_words(view.gap(q.span.end, m.span.start), 3)
         });
         let personnel_cue = |m: &&Mention| category_of(m).is_some_and(|c| c.is_personnel());
         let loss_after = loss_after.filter(|a| head_person.is_none() || personnel_cue(a) || loss_before.is_none());
@@ -306,7 +308,7 @@ fn after_age_cue(view: &View<'_>, si: usize, start: usize, settings: &Settings) 
         *m.label == *settings.labels.nonclaim
             && m.canonical.as_ref() == "age"
             && m.span.end <= start
-            && word_count(view.gap(m.span.end, start)) <= 3
+            && at_most_words(view.gap(m.span.end, start), 3)
     })
 }
 
@@ -315,7 +317,7 @@ fn head_equipment_present(view: &View<'_>, si: usize, q: &Quantity, settings: &S
     view.sents[si].mentions.iter().any(|m| {
         *m.label == *settings.labels.equipment
             && m.span.start >= q.span.end
-            && word_count(view.gap(q.span.end, m.span.start)) <= HEAD_WORDS
+            && at_most_words(view.gap(q.span.end, m.span.start), HEAD_WORDS)
             && !has_clause_break(view.gap(q.span.end, m.span.start))
     })
 }
@@ -374,14 +376,14 @@ fn subject(
                 return false;
             }
             match head_end {
-                Some(h) if m.span.end <= h => word_count(view.gap(q.span.end, m.span.start)) <= HEAD_WORDS,
+                Some(h) if m.span.end <= h => at_most_words(view.gap(q.span.end, m.span.start), HEAD_WORDS),
                 Some(h) => {
-                    let gap = view.gap(h, m.span.start).to_lowercase();
-                    word_count(&gap) <= 3 && words(&gap).any(|w| matches!(w, "of" | "from"))
+                    let gap = view.gap(h, m.span.start);
+                    at_most_words(gap, 3) && words(&gap.to_lowercase()).any(|w| matches!(w, "of" | "from"))
                 }
                 None => {
-                    let gap = view.gap(q.span.end, m.span.start).to_lowercase();
-                    word_count(&gap) <= 2 && matches!(words(&gap).next(), Some("of" | "from"))
+                    let gap = view.gap(q.span.end, m.span.start);
+                    at_most_words(gap, 2) && matches!(words(&gap.to_lowercase()).next(), Some("of" | "from"))
                 }
             }
         });
@@ -397,13 +399,20 @@ fn subject(
     }
     // Before the figure: the nearest side that is not part of another name, the
     // object of a verb ("invade Ukraine"), or another figure's noun phrase.
-    let other_nps: Vec<usize> = s.quants.iter().filter(|o| o.span.end <= q.span.start).map(|o| o.span.end).collect();
+    let mut other_nps: Vec<usize> =
+        s.quants.iter().filter(|o| o.span.end <= q.span.start).map(|o| o.span.end).collect();
+    other_nps.sort_unstable();
+    // Within two words after another figure: the gap from the nearest figure
+    // end before the mention is the shortest, so it alone decides.
+    let in_other_np = |m: &Mention| {
+        let n = other_nps.partition_point(|&e| e <= m.span.start);
+        n > 0 && at_most_words(view.gap(other_nps[n - 1], m.span.start), 2)
+    };
     let before =
         s.mentions.iter().rev().copied().filter(|m| *m.label == *l.actor && m.span.end <= q.span.start).find(|m| {
             !attributive(view, si, m, settings)
                 && !object_of_verb(view, si, m)
-                && !((territorial || inflicted)
-                    && other_nps.iter().any(|&e| m.span.start >= e && word_count(view.gap(e, m.span.start)) <= 2))
+                && !((territorial || inflicted) && in_other_np(m))
         });
     // "… the General Staff announced that it had lost 74 servicemen": a pronoun
     // after the last named side speaks for the source.
@@ -489,10 +498,10 @@ pub fn object_of_verb(view: &View<'_>, si: usize, m: &Mention) -> bool {
         return false;
     }
     // "four Russian generals": a count, not a verb.
-    if s.quants.iter().any(|q| q.span.end <= m.span.start && word_count(view.gap(q.span.end, m.span.start)) == 0) {
+    if s.quants.iter().any(|q| q.span.end <= m.span.start && at_most_words(view.gap(q.span.end, m.span.start), 0)) {
         return false;
     }
-    let Some(last) = words(before).last() else { return false };
+    let Some(last) = words(before).next_back() else { return false };
     last.chars().next().is_some_and(char::is_lowercase) && !NOT_VERBS.contains(&last)
 }
 
@@ -504,17 +513,15 @@ fn agent_actor<'a>(view: &View<'a>, si: usize, q: &Quantity, settings: &Settings
         if *m.label != *settings.labels.actor || m.canonical.as_ref() == "enemy" {
             return false;
         }
-        let before = view.gap(s.span.start, m.span.start).to_lowercase();
-        let mut back = words(&before).rev();
-        let by = matches!((back.next(), back.next()), (Some("by"), _) | (Some("the"), Some("by")));
-        let after = view.gap(m.span.end, s.span.end).to_lowercase();
+        let mut back = lower_words(view.gap(s.span.start, m.span.start)).rev();
+        let by = matches!((back.next().as_deref(), back.next().as_deref()), (Some("by"), _) | (Some("the"), Some("by")));
         // "Russia hits …" is an agent; "… Ukraine were targeted" is not (passive).
         let mut attack = false;
-        for w in words(&after).take(3) {
-            if matches!(w, "was" | "were" | "is" | "are" | "been" | "be" | "being") {
+        for w in lower_words(view.gap(m.span.end, s.span.end)).take(3) {
+            if matches!(w.as_str(), "was" | "were" | "is" | "are" | "been" | "be" | "being") {
                 break;
             }
-            if settings.attack_nouns.iter().any(|a| a == w) {
+            if settings.attack_nouns.iter().any(|a| *a == w) {
                 attack = true;
                 break;
             }
@@ -594,9 +601,9 @@ pub fn used_as_actor(view: &View<'_>, si: usize, m: &Mention, settings: &Setting
     if !actor {
         return false;
     }
-    let before = view.gap(s.span.start, m.span.start).to_lowercase();
+    let before = last_word(view.gap(s.span.start, m.span.start));
     let spatial = matches!(
-        words(&before).last(),
+        before.as_deref(),
         Some(
             "in" | "near"
                 | "at"

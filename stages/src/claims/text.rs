@@ -1,13 +1,29 @@
 //! Small text measures claim assembly uses on the gaps between annotations.
 
 /// Number of words (runs of alphanumeric chars) in `s`.
+#[cfg(test)]
 pub fn word_count(s: &str) -> usize {
+    words_beyond(s, usize::MAX)
+}
+
+/// True when `s` holds at most `max` words (runs of alphanumeric chars).
+/// Stops reading at word `max + 1`: the gaps measured may span a whole
+/// run-on sentence, and every figure measures several.
+pub fn at_most_words(s: &str, max: usize) -> bool {
+    words_beyond(s, max) <= max
+}
+
+/// The number of words in `s`, counting no further than `max + 1`.
+fn words_beyond(s: &str, max: usize) -> usize {
     let mut n = 0;
     let mut in_word = false;
     for c in s.chars() {
         let w = c.is_alphanumeric();
         if w && !in_word {
             n += 1;
+            if n > max {
+                break;
+            }
         }
         in_word = w;
     }
@@ -25,6 +41,23 @@ pub fn words(s: &str) -> impl DoubleEndedIterator<Item = &str> {
     s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').filter(|w| !w.is_empty())
 }
 
+/// The last word of `s` (as [`words`] splits), lowercased. Reads `s` from the
+/// end, so it costs the length of that word, not of `s`.
+pub fn last_word(s: &str) -> Option<String> {
+    s.rsplit(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').find(|w| !w.is_empty()).map(str::to_lowercase)
+}
+
+/// The words of `s` (as [`words`] splits), each lowercased, lazily from either
+/// end: reading the first or last few costs only those words, not all of `s`.
+pub fn lower_words(s: &str) -> impl DoubleEndedIterator<Item = String> + '_ {
+    words(s).map(str::to_lowercase)
+}
+
+/// The first word of `s`, lowercased.
+pub fn first_word(s: &str) -> Option<String> {
+    lower_words(s).next()
+}
+
 /// True when `s` starts with a capital letter.
 pub fn is_capitalised(s: &str) -> bool {
     s.chars().next().is_some_and(char::is_uppercase)
@@ -39,6 +72,23 @@ mod tests {
         assert_eq!(word_count(" North Korean  soldiers "), 3);
         assert_eq!(word_count("Київ і Харків"), 3);
         assert_eq!(word_count(" , "), 0);
+    }
+
+    #[test]
+    fn at_most_words_agrees_with_word_count() {
+        for s in ["", " , ", "one", "one two", " North Korean  soldiers ", "a b c d e f g h"] {
+            for max in 0..10 {
+                assert_eq!(at_most_words(s, max), word_count(s) <= max, "{s:?} at most {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn last_word_agrees_with_words() {
+        for s in ["", " , ", "In", "troops moved into ", "the enemy’s ", "forces OF", "Київ і "] {
+            let want = words(&s.to_lowercase()).last().map(String::from);
+            assert_eq!(last_word(s), want, "{s:?}");
+        }
     }
 
     #[test]
