@@ -10,27 +10,7 @@ use claimex_pipeline::{BuildContext, Config, Document, Stage};
 use claimex_stages::lexicon::{default_lexicons, LexiconParams, LexiconStage};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-const GDELT: &str = "../../shared/corpora/ukr_war_news_gdelt/articles.jsonl";
-
-/// Article texts: the GDELT war-news corpus when present, else the seeds.
-fn texts() -> Vec<String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    if let Ok(jsonl) = std::fs::read_to_string(root.join(GDELT)) {
-        return jsonl
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .filter_map(|v| v["text"].as_str().map(String::from))
-            .collect();
-    }
-    let seeds = root.join("corpus/seeds");
-    let mut paths: Vec<_> = std::fs::read_dir(seeds).unwrap().flatten().map(|e| e.path()).collect();
-    paths.sort();
-    paths
-        .iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
-}
+mod corpus;
 
 /// One-shot timing: parse + compile a synthetic lexicon of a million rows.
 fn million_entries() {
@@ -79,7 +59,7 @@ fn bench(c: &mut Criterion) {
     if std::env::var_os("LEXICON_BENCH_QUICK").is_none() {
         million_entries();
     }
-    let texts = texts();
+    let texts = corpus::articles();
     let bytes: usize = texts.iter().map(String::len).sum();
     let stages = default_lexicons().unwrap();
     let docs: Vec<Document> = texts.iter().enumerate().map(|(i, t)| Document::new(i.to_string(), t.as_str())).collect();

@@ -13,9 +13,11 @@
 //! ```
 //!
 //! How it matches (see `lexicons/README.md` for the user-facing rules):
-//! - The lexicon stages of a pipeline form a [`group`]: one aho-corasick
-//!   automaton over the surfaces of all of them, built once and shared by all
-//!   threads; a document is folded and scanned once for all of them.
+//! - The lexicon stages of a pipeline form a [`group`]: their surfaces are
+//!   compiled together once, shared by all threads, and a document is folded
+//!   and scanned once for all of them. Whole-word stages (the default) are
+//!   matched word by word through a token [`trie`] looked up by hash; stages
+//!   with `whole_word = false` through an aho-corasick automaton.
 //! - The text is matched through a folded view ([`fold`]): curly = straight
 //!   apostrophes, hyphen variants = `-`, horizontal whitespace = space, and,
 //!   when asked, Unicode lowercase and diacritic removal. ASCII texts match
@@ -35,6 +37,7 @@
 
 pub mod fold;
 pub mod group;
+pub mod trie;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

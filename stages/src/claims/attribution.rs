@@ -178,9 +178,7 @@ fn as_of_date(view: &View<'_>, si: usize) -> Option<NaiveDate> {
     s.dates.iter().find_map(|d| {
         let mut back = lower_words(view.gap(s.span.start, d.span.start)).rev();
         let lead_as_of = back.next().as_deref() == Some("of") && back.next().as_deref() == Some("as");
-        (lead_as_of || view.text(d.span).to_lowercase().starts_with("as of"))
-            .then(|| day_date(d))
-            .flatten()
+        (lead_as_of || view.text(d.span).to_lowercase().starts_with("as of")).then(|| day_date(d)).flatten()
     })
 }
 
@@ -268,7 +266,7 @@ fn own_statement(
             // back (handled by the caller's carry-over), anything else is unnamed.
             let cue = cues[0];
             let after = view.gap(cue.span.end, s.span.end);
-            if lower_words(after).take(3).any(|w| settings.statement_nouns.iter().any(|n| *n == w)) {
+            if lower_words(after).take(3).any(|w| settings.statement_nouns.contains(&w)) {
                 return None;
             }
             return Some(Statement { own: true, ..Default::default() });
@@ -411,7 +409,7 @@ fn source_of(
         }
         let s = &view.sents[si];
         let next = first_word(view.gap(m.span.end, s.span.end));
-        let official = next.is_some_and(|w| settings.official_nouns.iter().any(|n| *n == w));
+        let official = next.is_some_and(|w| settings.official_nouns.contains(&w));
         if matches!(kind, "country" | "metonym") || official {
             return Some(Source {
                 name: Some(m.canonical.to_string()),
@@ -479,7 +477,10 @@ fn source_before(
             continue;
         }
         let gap = view.gap(m.span.end, cue.span.start);
-        if !at_most_words(gap, 14) || gap.contains(['"', '“', '”']) || (!at_most_words(gap, 0) && gap.contains([',', ';'])) {
+        if !at_most_words(gap, 14)
+            || gap.contains(['"', '“', '”'])
+            || (!at_most_words(gap, 0) && gap.contains([',', ';']))
+        {
             break;
         }
         // A person in apposition to a role wins over the role.

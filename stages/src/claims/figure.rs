@@ -172,8 +172,8 @@ pub fn read(
         });
     // The cue right before the figure decides whether its subject inflicted the
     // loss ("captured 700 prisoners", "killed eight people").
-    let inflicted_here =
-        loss_before.is_some_and(|c| at_most_words(view.gap(c.span.end, q.span.start), 3) && inflicts(view, c, settings));
+    let inflicted_here = loss_before
+        .is_some_and(|c| at_most_words(view.gap(c.span.end, q.span.start), 3) && inflicts(view, c, settings));
 
     let is_area = q.unit.as_ref().is_some_and(|u| u.kind == UnitKind::Area);
     if q.value == 1.0 && words(view.gap(q.span.end, s.span.end)).next() == Some("of") {
@@ -514,14 +514,15 @@ fn agent_actor<'a>(view: &View<'a>, si: usize, q: &Quantity, settings: &Settings
             return false;
         }
         let mut back = lower_words(view.gap(s.span.start, m.span.start)).rev();
-        let by = matches!((back.next().as_deref(), back.next().as_deref()), (Some("by"), _) | (Some("the"), Some("by")));
+        let by =
+            matches!((back.next().as_deref(), back.next().as_deref()), (Some("by"), _) | (Some("the"), Some("by")));
         // "Russia hits …" is an agent; "… Ukraine were targeted" is not (passive).
         let mut attack = false;
         for w in lower_words(view.gap(m.span.end, s.span.end)).take(3) {
             if matches!(w.as_str(), "was" | "were" | "is" | "are" | "been" | "be" | "being") {
                 break;
             }
-            if settings.attack_nouns.iter().any(|a| *a == w) {
+            if settings.attack_nouns.contains(&w) {
                 attack = true;
                 break;
             }
