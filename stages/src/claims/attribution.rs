@@ -178,9 +178,7 @@ fn as_of_date(view: &View<'_>, si: usize) -> Option<NaiveDate> {
     s.dates.iter().find_map(|d| {
         let mut back = lower_words(view.gap(s.span.start, d.span.start)).rev();
         let lead_as_of = back.next().as_deref() == Some("of") && back.next().as_deref() == Some("as");
-        (lead_as_of || view.text(d.span).to_lowercase().starts_with("as of"))
-            .then(|| day_date(d))
-            .flatten()
+        (lead_as_of || view.text(d.span).to_lowercase().starts_with("as of")).then(|| day_date(d)).flatten()
     })
 }
 
@@ -390,6 +388,13 @@ fn source_of(
             };
             return name.map(|n| Source { name: Some(n), side, outlet: false });
         }
+        // "a senior White House official", "Pentagon officials": unnamed officials
+        // of a body speak for its country (CLAIMS.md "Unnamed officials").
+        if kind == "organisation" {
+            if let Some(side) = m.attr("side").filter(|_| official_noun_after(view, si, m, settings)) {
+                return Some(Source { name: Some(side.to_string()), side: Some(side.to_string()), outlet: false });
+            }
+        }
         return Some(Source {
             name: Some(m.canonical.to_string()),
             side: m.attr("side").map(String::from),
@@ -409,9 +414,7 @@ fn source_of(
         if m.canonical.as_ref() == "enemy" {
             return None;
         }
-        let s = &view.sents[si];
-        let next = first_word(view.gap(m.span.end, s.span.end));
-        let official = next.is_some_and(|w| settings.official_nouns.iter().any(|n| *n == w));
+        let official = official_noun_after(view, si, m, settings);
         if matches!(kind, "country" | "metonym") || official {
             return Some(Source {
                 name: Some(m.canonical.to_string()),
@@ -421,6 +424,13 @@ fn source_of(
         }
     }
     None
+}
+
+/// True when an official noun follows the mention ("Ukrainian officials",
+/// "White House official").
+fn official_noun_after(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
+    let next = first_word(view.gap(m.span.end, view.sents[si].span.end));
+    next.is_some_and(|w| settings.official_nouns.iter().any(|n| *n == w))
 }
 
 /// The side of a role: an actor just before it ("Ukraine's commander-in-chief",
@@ -479,7 +489,10 @@ fn source_before(
             continue;
         }
         let gap = view.gap(m.span.end, cue.span.start);
-        if !at_most_words(gap, 14) || gap.contains(['"', '“', '”']) || (!at_most_words(gap, 0) && gap.contains([',', ';'])) {
+        if !at_most_words(gap, 14)
+            || gap.contains(['"', '“', '”'])
+            || (!at_most_words(gap, 0) && gap.contains([',', ';']))
+        {
             break;
         }
         // A person in apposition to a role wins over the role.
