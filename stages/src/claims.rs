@@ -585,7 +585,7 @@ const CONTINUATION_PARAGRAPHS: u32 = 3;
 
 /// True when one of the words of `s` is in `cues` (lowercase).
 fn lower_words_any(s: &str, cues: &[String]) -> bool {
-    !cues.is_empty() && text::lower_words(s).any(|w| cues.iter().any(|c| *c == w))
+    !cues.is_empty() && text::lower_words(s).any(|w| cues.contains(&w))
 }
 
 /// True for personnel categories where a group applies.

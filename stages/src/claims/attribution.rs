@@ -266,7 +266,7 @@ fn own_statement(
             // back (handled by the caller's carry-over), anything else is unnamed.
             let cue = cues[0];
             let after = view.gap(cue.span.end, s.span.end);
-            if lower_words(after).take(3).any(|w| settings.statement_nouns.iter().any(|n| *n == w)) {
+            if lower_words(after).take(3).any(|w| settings.statement_nouns.contains(&w)) {
                 return None;
             }
             return Some(Statement { own: true, ..Default::default() });
@@ -430,7 +430,7 @@ fn source_of(
 /// "White House official").
 fn official_noun_after(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
     let next = first_word(view.gap(m.span.end, view.sents[si].span.end));
-    next.is_some_and(|w| settings.official_nouns.iter().any(|n| *n == w))
+    next.is_some_and(|w| settings.official_nouns.contains(&w))
 }
 
 /// The side of a role: an actor just before it ("Ukraine's commander-in-chief",

@@ -256,8 +256,8 @@ pub fn read(
                 });
             }
         };
-        let inflicted = inflicted_here && cue.span.start < q.span.start
-            || inflicted_here && head_loss.is_some_and(|h| category_of(h) == Some(Category::Captured));
+        let inflicted = inflicted_here
+            && (cue.span.start < q.span.start || head_loss.is_some_and(|h| category_of(h) == Some(Category::Captured)));
         let c = category_of(cue)?;
         if matches!(c, Category::Equipment | Category::Territory) {
             return None;
@@ -350,7 +350,7 @@ fn head_equipment_present(view: &View<'_>, si: usize, q: &Quantity, settings: &S
 /// "destroyed") rather than suffers it ("lost", "suffered").
 fn inflicts(view: &View<'_>, cue: &Mention, settings: &Settings) -> bool {
     let t = view.text(cue.span).to_lowercase();
-    settings.inflict_cues.iter().any(|c| *c == t)
+    settings.inflict_cues.contains(&t)
 }
 
 /// The side the figure is about.
@@ -549,7 +549,7 @@ fn agent_actor<'a>(view: &View<'a>, si: usize, q: &Quantity, settings: &Settings
             if matches!(w.as_str(), "was" | "were" | "is" | "are" | "been" | "be" | "being") {
                 break;
             }
-            if settings.attack_nouns.iter().any(|a| *a == w) {
+            if settings.attack_nouns.contains(&w) {
                 attack = true;
                 break;
             }
@@ -564,7 +564,7 @@ fn names_place(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> 
     let mut next = lower_words(view.gap(m.span.end, view.sents[si].span.end))
         .take(2)
         .filter(|w| !matches!(w.as_str(), "'s" | "’s" | "s" | "'" | "’"));
-    next.next().is_some_and(|w| settings.place_nouns.iter().any(|n| *n == w))
+    next.next().is_some_and(|w| settings.place_nouns.contains(&w))
 }
 
 /// True when a pronoun ("they", "it") stands before the figure in its sentence.
