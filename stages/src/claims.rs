@@ -92,6 +92,15 @@ struct Params {
     /// ("Ukrainian officials", "Russian authorities").
     #[serde(default)]
     official_nouns: Vec<String>,
+    /// Words that mark a sentence as continuing earlier figures ("12 officers
+    /// were also killed"): a figure naming no side takes the side of the
+    /// article's last claim a few paragraphs back, not only of the sentence before.
+    #[serde(default)]
+    continuation_cues: Vec<String>,
+    /// Nouns after a side that make it a place ("Ukraine's border"), not the
+    /// side a figure is about.
+    #[serde(default)]
+    place_nouns: Vec<String>,
     /// A place must be named at least this often to be the article's focal place.
     #[serde(default = "default_focal_min")]
     focal_min_mentions: usize,
@@ -125,6 +134,8 @@ pub struct Settings {
     pub unverified_cues: Vec<String>,
     pub official_nouns: Vec<String>,
     pub attack_nouns: Vec<String>,
+    pub continuation_cues: Vec<String>,
+    pub place_nouns: Vec<String>,
     pub focal_min_mentions: usize,
 }
 
@@ -195,6 +206,8 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
             unverified_cues: lower(p.unverified_cues),
             official_nouns: lower(p.official_nouns),
             attack_nouns: lower(p.attack_nouns),
+            continuation_cues: lower(p.continuation_cues),
+            place_nouns: lower(p.place_nouns),
             focal_min_mentions: p.focal_min_mentions,
         },
     }))
@@ -383,15 +396,18 @@ impl Stage for Claims {
                     head = figure::Inherited::default();
                 }
                 let first_claim = raw.len();
+                // Read once per sentence (pieces are bounded), not per figure.
+                let continues = lower_words_any(view.text(sent.span), &self.settings.continuation_cues);
                 let equivalents = Equivalents::of(&sent.quants);
                 for q in &sent.quants {
                     if equivalents.contains(q.number_span) || q.unit.as_ref().is_some_and(|u| u.kind != UnitKind::Area)
                     {
                         continue;
                     }
-                    let close = recent
-                        .as_ref()
-                        .filter(|(at, _, _)| si - at <= 1 && view.sents[*at].paragraph + 1 >= sent.paragraph);
+                    let close = recent.as_ref().filter(|(at, _, _)| {
+                        let back = sent.paragraph - view.sents[*at].paragraph.min(sent.paragraph);
+                        si - at <= 1 && back <= 1 || continues && back <= CONTINUATION_PARAGRAPHS
+                    });
                     let mut inherited = figure::Inherited {
                         recent_subject: close.map(|(_, s, _)| s.clone()),
                         recent_group: close.and_then(|(_, _, g)| *g),
@@ -561,6 +577,15 @@ fn event_date(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -> 
 /// Dates that can be an `as_of`: a day, not a period.
 pub fn day_date(d: &DateMention) -> Option<NaiveDate> {
     (d.granularity == DateGranularity::Day).then_some(d.date).flatten()
+}
+
+/// How many paragraphs back a continuing sentence ("were also killed") looks
+/// for the side of the last claim.
+const CONTINUATION_PARAGRAPHS: u32 = 3;
+
+/// True when one of the words of `s` is in `cues` (lowercase).
+fn lower_words_any(s: &str, cues: &[String]) -> bool {
+    !cues.is_empty() && text::lower_words(s).any(|w| cues.contains(&w))
 }
 
 /// True for personnel categories where a group applies.

@@ -201,6 +201,9 @@ fn non_claims_are_not_extracted() {
         "One of the three brigades was withdrawn.",
         "Inflation rose 5% as the central bank raised rates to 16%.",
         "Russia aims to recruit 40,000 soldiers a month.",
+        "The average daily number of Russian losses in Ukraine is 899 soldiers, the ministry said.",
+        "Russia lost an average of 1,000 soldiers.",
+        "Three Russian bodies were sanctioned by the state department.",
     ];
     let p = pipeline();
     for text in cases {
@@ -251,4 +254,95 @@ fn statement_carries_into_the_next_sentence_but_not_past_an_unsourced_paragraph(
             ("deployed", "Russia", 9000, "exact", None, None, Some("Avdiivka")),
         ],
     );
+}
+
+/// (mechanism, text, expected claims), all published on 2024-05-14 (a Tuesday).
+const DEV_MECHANISMS: &[(&str, &str, &[Want])] = &[
+    (
+        "full stop glued to the next sentence",
+        "Russia lost 1,200 soldiers during the last day, the General Staff of Ukraine said.The number includes the wounded.",
+        &[("casualties", "Russia", 1200, "exact", Some("General Staff of Ukraine"), None, None)],
+    ),
+    (
+        "duration after the figure is not a rate",
+        "About 2,000 Ukrainian fighters held out for nearly a month in the steelworks.",
+        &[("deployed", "Ukraine", 2000, "approx", None, None, None)],
+    ),
+    (
+        "troops trying to storm a town are deployed",
+        "Up to 25,000 Russian troops are trying to storm Chasiv Yar.",
+        &[("deployed", "Russia", 25000, "at_most", None, None, Some("Chasiv Yar"))],
+    ),
+    (
+        "troops taking part in the war are deployed",
+        "Until recently 400,000 Russian soldiers took part in the war, the analyst said.",
+        &[("deployed", "Russia", 400000, "exact", None, None, None)],
+    ),
+    (
+        "a loss after a deployment word wins",
+        "Some 500 Russian soldiers who took part in the invasion were killed.",
+        &[("killed", "Russia", 500, "approx", None, None, None)],
+    ),
+    (
+        "the verb before the figure governs it, not the next clause's",
+        "Russian shelling killed two civilians and a medic and wounded nine in Kherson.",
+        &[
+            ("killed", "Ukraine", 2, "exact", None, None, Some("Kherson")),
+            ("wounded", "Ukraine", 9, "exact", None, None, Some("Kherson")),
+        ],
+    ),
+    (
+        "victims of an unattributed strike are where the text puts them",
+        "A missile strike killed three people in the Russian-held city of Donetsk.",
+        &[("killed", "Russia", 3, "exact", None, None, Some("Donetsk"))],
+    ),
+    (
+        "unnamed officials of a body speak for its country; a border is a place",
+        "Russia's claim that it is pulling troops back from Ukraine's border is false, a senior White House official said, adding that 7,000 extra troops have arrived.",
+        &[("deployed", "Russia", 7000, "exact", Some("United States"), None, None)],
+    ),
+    (
+        "a continuing sentence takes the side of earlier figures",
+        "Four Russian generals were killed in May, the BBC reported. The front barely moved. Morale fell.\n\nTwelve officers were also killed.",
+        &[
+            ("killed", "Russia", 4, "exact", Some("BBC"), None, None),
+            // The statement does not cross the paragraph; the side does.
+            ("killed", "Russia", 12, "exact", None, None, None),
+        ],
+    ),
+    (
+        "a loss naming no side is the speaker's own",
+        "According to Roman Busargin, the blast shattered windows at a school, leaving one woman injured.",
+        &[("wounded", "Russia", 1, "exact", Some("Roman Busargin"), None, None)],
+    ),
+    (
+        "the UN human rights office is its own claimant",
+        "Russian forces executed more than 70 civilians, the UN human rights office said on Tuesday.",
+        &[(
+            "killed",
+            "Ukraine",
+            70,
+            "at_least",
+            Some("Office of the United Nations High Commissioner for Human Rights"),
+            Some("2024-05-14"),
+            None,
+        )],
+    ),
+    (
+        "bodies found are dead",
+        "Investigators found the bodies of 20 civilians in Bucha.",
+        &[("killed", "Ukraine", 20, "exact", None, None, Some("Bucha"))],
+    ),
+    (
+        "hospitalised people are wounded",
+        "At least 40 Ukrainian soldiers were hospitalized after the gas attack.",
+        &[("wounded", "Ukraine", 40, "at_least", None, None, None)],
+    ),
+];
+
+#[test]
+fn dev_set_mechanisms() {
+    for (name, text, want) in DEV_MECHANISMS {
+        check(name, text, "2024-05-14", want);
+    }
 }

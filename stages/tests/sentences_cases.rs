@@ -172,6 +172,21 @@ const CASES: &[(&str, &str, &[&str])] = &[
         &["Read it at www.kyivindependent.com/news.", "It is free."],
     ),
     ("email", "Write to jane.doe@example.com. She answers.", &["Write to jane.doe@example.com.", "She answers."]),
+    // Full stops glued to the next sentence (scraped text)
+    (
+        "glued stop",
+        "The staff reported on Tuesday.The data shows 15 tanks lost.",
+        &["The staff reported on Tuesday.", "The data shows 15 tanks lost."],
+    ),
+    (
+        "glued stop twice",
+        "It includes the dead.In the report, 12 were wounded.Officials agree.",
+        &["It includes the dead.", "In the report, 12 were wounded.", "Officials agree."],
+    ),
+    ("glued domain", "Read it at www.Ukrinform.net today.", &["Read it at www.Ukrinform.net today."]),
+    ("glued path", "See kyivpost.com/post.Html now.", &["See kyivpost.com/post.Html now."]),
+    ("glued acronym", "They met at ASP.Net events.", &["They met at ASP.Net events."]),
+    ("glued title", "Gen.Syrskyi said 12 were wounded.", &["Gen.Syrskyi said 12 were wounded."]),
     // Headlines, lines and paragraphs
     (
         "headline then text",

@@ -388,6 +388,13 @@ fn source_of(
             };
             return name.map(|n| Source { name: Some(n), side, outlet: false });
         }
+        // "a senior White House official", "Pentagon officials": unnamed officials
+        // of a body speak for its country (CLAIMS.md "Unnamed officials").
+        if kind == "organisation" {
+            if let Some(side) = m.attr("side").filter(|_| official_noun_after(view, si, m, settings)) {
+                return Some(Source { name: Some(side.to_string()), side: Some(side.to_string()), outlet: false });
+            }
+        }
         return Some(Source {
             name: Some(m.canonical.to_string()),
             side: m.attr("side").map(String::from),
@@ -407,9 +414,7 @@ fn source_of(
         if m.canonical.as_ref() == "enemy" {
             return None;
         }
-        let s = &view.sents[si];
-        let next = first_word(view.gap(m.span.end, s.span.end));
-        let official = next.is_some_and(|w| settings.official_nouns.contains(&w));
+        let official = official_noun_after(view, si, m, settings);
         if matches!(kind, "country" | "metonym") || official {
             return Some(Source {
                 name: Some(m.canonical.to_string()),
@@ -419,6 +424,13 @@ fn source_of(
         }
     }
     None
+}
+
+/// True when an official noun follows the mention ("Ukrainian officials",
+/// "White House official").
+fn official_noun_after(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
+    let next = first_word(view.gap(m.span.end, view.sents[si].span.end));
+    next.is_some_and(|w| settings.official_nouns.contains(&w))
 }
 
 /// The side of a role: an actor just before it ("Ukraine's commander-in-chief",

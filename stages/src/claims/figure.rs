@@ -128,6 +128,15 @@ pub fn read(
             return false;
         }
         let reason = m.canonical.as_ref();
+        // "for nearly a month", "in a day": a duration, not a rate.
+        if reason == "rate"
+            && matches!(
+                last_word(view.gap(s.span.start, m.span.start)).as_deref(),
+                Some("for" | "nearly" | "almost" | "within" | "in" | "about" | "over")
+            )
+        {
+            return false;
+        }
         let after_ok = reason != "age";
         let before_ok = reason != "rate";
         (after_ok
@@ -141,7 +150,8 @@ pub fn read(
                     view.gap(m.span.end, q.span.start),
                     match reason {
                         "age" => 3,
-                        "rate" => 10,
+                        // "the average daily number of Russian losses is 899"
+                        "average" => 10,
                         _ => 4,
                     },
                 ))
@@ -151,10 +161,15 @@ pub fn read(
 
     let head_equipment = after.iter().find(|m| *m.label == *l.equipment).copied();
     let head_person = after.iter().find(|m| *m.label == *l.person).copied();
-    let loss_after = after
-        .iter()
-        .find(|m| *m.label == *l.loss && category_of(m).is_some() && !inside_other_name(view, si, m, settings))
-        .copied();
+    // A loss after a deployment word is what happened to the counted people
+    // ("500 soldiers who took part in the assault were killed"): it wins.
+    let loss_cues = || {
+        after
+            .iter()
+            .copied()
+            .filter(|m| *m.label == *l.loss && category_of(m).is_some() && !inside_other_name(view, si, m, settings))
+    };
+    let loss_after = loss_cues().find(|m| category_of(m) != Some(Category::Deployed)).or_else(|| loss_cues().next());
     // Cues before the figure in the same sentence, nearest first.
     let loss_before = s
         .mentions
@@ -213,9 +228,15 @@ pub fn read(
         });
         let personnel_cue = |m: &&Mention| category_of(m).is_some_and(|c| c.is_personnel());
         let loss_after = loss_after.filter(|a| head_person.is_none() || personnel_cue(a) || loss_before.is_none());
+        // A verb right before the figure governs it ("killed two diners and a
+        // worker and wounded nine"): a later verb belongs to the next clause.
+        let governed = loss_before.is_some_and(|b| {
+            let gap = view.gap(b.span.end, q.span.start);
+            at_most_words(gap, 2) && !has_clause_break(gap) && b.attr("pos") == Some("verb")
+        });
         let cue = match (head_loss, loss_after, loss_before) {
             (Some(h), _, _) => h,
-            (None, Some(a), _) if head_person.is_some() => a,
+            (None, Some(a), _) if head_person.is_some() && !governed => a,
             (None, _, Some(b)) if head_person.is_some() || !has_clause_break(view.gap(b.span.end, q.span.start)) => b,
             (None, Some(a), None) => a,
             _ => {
@@ -235,8 +256,8 @@ pub fn read(
                 });
             }
         };
-        let inflicted = inflicted_here && cue.span.start < q.span.start
-            || inflicted_here && head_loss.is_some_and(|h| category_of(h) == Some(Category::Captured));
+        let inflicted = inflicted_here
+            && (cue.span.start < q.span.start || head_loss.is_some_and(|h| category_of(h) == Some(Category::Captured)));
         let c = category_of(cue)?;
         if matches!(c, Category::Equipment | Category::Territory) {
             return None;
@@ -254,9 +275,12 @@ pub fn read(
         (c, None, rule, inflicted)
     };
 
+    // Last, the speaker's own side: an official reporting a loss that names no
+    // side ("According to the governor, … leaving one woman injured").
     let subject = subject(view, si, q, clause_end, settings, st, category, inflicted)
         .or_else(|| inherited.head_subject.clone())
-        .or_else(|| inherited.recent_subject.clone())?;
+        .or_else(|| inherited.recent_subject.clone())
+        .or_else(|| st.side.clone().filter(|_| category.is_personnel() && !inflicted))?;
     let group = if category.is_personnel() {
         group(view, si, q, head_person, settings, category).or(inherited.head_group).or(inherited.recent_group)
     } else {
@@ -326,7 +350,7 @@ fn head_equipment_present(view: &View<'_>, si: usize, q: &Quantity, settings: &S
 /// "destroyed") rather than suffers it ("lost", "suffered").
 fn inflicts(view: &View<'_>, cue: &Mention, settings: &Settings) -> bool {
     let t = view.text(cue.span).to_lowercase();
-    settings.inflict_cues.iter().any(|c| *c == t)
+    settings.inflict_cues.contains(&t)
 }
 
 /// The side the figure is about.
@@ -412,6 +436,7 @@ fn subject(
         s.mentions.iter().rev().copied().filter(|m| *m.label == *l.actor && m.span.end <= q.span.start).find(|m| {
             !attributive(view, si, m, settings)
                 && !object_of_verb(view, si, m)
+                && !names_place(view, si, m, settings)
                 && !((territorial || inflicted) && in_other_np(m))
         });
     // "… the General Staff announced that it had lost 74 servicemen": a pronoun
@@ -444,10 +469,12 @@ fn subject(
                 .find(|m| *m.label == *l.actor && !attributive(view, si - 1, m, settings))?;
             resolve(m)?
         }
-        None if inflicted && !territorial => {
+        None if inflicted && !territorial && (speaker.is_some() || !category.is_personnel()) => {
             return speaker.and_then(|sp| settings.opponent(sp)).map(String::from);
         }
-        None if !territorial && !inflicted => {
+        // No agent and no speaker ("a missile strike killed three people in the
+        // Russian-held city of …"): the victims are where the text puts them.
+        None if !territorial => {
             // After the figure: "… killed in explosions at a Russian airbase".
             let after = s
                 .mentions
@@ -529,6 +556,15 @@ fn agent_actor<'a>(view: &View<'a>, si: usize, q: &Quantity, settings: &Settings
         }
         (by || attack) && !m.span.overlaps(q.span)
     })
+}
+
+/// A side followed by a place noun ("Ukraine's border", "Russian territory")
+/// names where, not who.
+fn names_place(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
+    let mut next = lower_words(view.gap(m.span.end, view.sents[si].span.end))
+        .take(2)
+        .filter(|w| !matches!(w.as_str(), "'s" | "’s" | "s" | "'" | "’"));
+    next.next().is_some_and(|w| settings.place_nouns.contains(&w))
 }
 
 /// True when a pronoun ("they", "it") stands before the figure in its sentence.

@@ -323,6 +323,9 @@ impl Splitter<'_> {
             if let Some(end) = footnote(b, bs, p, q, be) {
                 return Some((end, skip_space(b, end, be)));
             }
+            if single_dot && glued_stop(b, bs, p, be) && matches!(self.abbreviation(bs, p), Abbrev::None) {
+                return Some((q, q));
+            }
             // `3.5`, `U.S`, `Feb.06`, `example.com`, `Y!J`, `!,`: no space, no boundary.
             return None;
         }
@@ -389,6 +392,32 @@ fn footnote(b: &[u8], bs: usize, p: usize, q: usize, be: usize) -> Option<usize>
     let end = q + n;
     let s = skip_space(b, end, be);
     ((1..=3).contains(&n) && s > end && s < be && b[s].is_ascii_uppercase()).then_some(end)
+}
+
+/// A full stop glued to the next sentence, as scraped text often has
+/// (`on Tuesday.The data`): a word of two or more letters ending in lowercase,
+/// the stop, then a capitalised word of letters. URLs, domains and file names
+/// (`www.Site.com`, `a/b.Txt`) are not: the word before must stand alone and the
+/// word after must not continue with a dot, slash or `@` and another char.
+fn glued_stop(b: &[u8], bs: usize, p: usize, be: usize) -> bool {
+    let q = p + 1;
+    if p < bs + 2 || q + 1 >= be || !b[p - 1].is_ascii_lowercase() || !b[p - 2].is_ascii_alphabetic() {
+        return false;
+    }
+    let mut j = p;
+    while j > bs && b[j - 1].is_ascii_alphabetic() {
+        j -= 1;
+    }
+    if j > bs && (b[j - 1].is_ascii_alphanumeric() || b[j - 1] >= 0x80 || b"./@:_-\\".contains(&b[j - 1])) {
+        return false;
+    }
+    if !b[q].is_ascii_uppercase() || !b[q + 1].is_ascii_lowercase() {
+        return false;
+    }
+    let k = b[q..be].iter().position(|c| !c.is_ascii_alphabetic()).map_or(be, |n| q + n);
+    let continues = k < be && (b[k] >= 0x80 || b[k].is_ascii_digit() || b"_".contains(&b[k]))
+        || k + 1 < be && b"./@".contains(&b[k]) && b[k + 1].is_ascii_alphanumeric();
+    !continues
 }
 
 enum Abbrev {
