@@ -157,3 +157,61 @@ fn unreadable_input_exits_non_zero_with_the_path() {
     assert!(e.contains("does/not/exist"), "{e}");
     assert!(!tmp.path().join("out/c.jsonl").exists(), "no output file for a run that read nothing");
 }
+
+/// A new entity type is a config entry and a data file: its mentions show in
+/// `claimex explain` and in the `--annotations` output, with character
+/// offsets into the original text (the article starts with non-ASCII chars).
+#[test]
+fn new_lexicon_stage_shows_in_explain_and_annotations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("weapons.tsv"),
+        "surface\tcanonical\tcategory\nHIMARS\tM142 HIMARS\trocket_artillery\nStorm Shadow\tStorm Shadow\tcruise_missile\n",
+    )
+    .unwrap();
+    let default = claimex(&["config", "--print-default"], dir);
+    assert!(default.status.success());
+    let mut config = String::from_utf8(default.stdout).unwrap();
+    config.push_str(
+        "\n[[stage]]\nkind = \"lexicon\"\nname = \"weapons\"\nlabel = \"WEAPON\"\nfiles = [\"weapons.tsv\"]\n",
+    );
+    std::fs::write(dir.join("weapons.toml"), config).unwrap();
+    std::fs::create_dir(dir.join("docs")).unwrap();
+    let text = "«Київ» — Ukraine fired Storm Shadow missiles, and HIMARS strikes killed 40 Russian soldiers, \
+                the General Staff said.\n";
+    std::fs::write(dir.join("docs/a.txt"), text).unwrap();
+
+    let explain = claimex(&["explain", "docs/a.txt", "-c", "weapons.toml"], dir);
+    assert!(explain.status.success(), "{}", String::from_utf8_lossy(&explain.stderr));
+    let shown = String::from_utf8(explain.stdout).unwrap();
+    let section = shown.split("weapons (lexicon)").nth(1).expect("explain has a section for the new stage");
+    for (surface, canonical) in [("Storm Shadow", "Storm Shadow"), ("HIMARS", "M142 HIMARS")] {
+        assert!(
+            section.lines().any(|l| l.contains("WEAPON") && l.contains(canonical) && l.contains(surface)),
+            "explain shows {surface} → {canonical}:\n{section}"
+        );
+    }
+
+    let run = claimex(
+        &["run", "docs", "-c", "weapons.toml", "-o", "out/claims.jsonl", "--annotations", "out/ann.jsonl", "--quiet"],
+        dir,
+    );
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let ann: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(dir.join("out/ann.jsonl")).unwrap().trim()).unwrap();
+    let weapons: Vec<(String, String, String)> = ann["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["label"] == "WEAPON")
+        .map(|m| {
+            let (s, e) = (m["span"][0].as_u64().unwrap() as usize, m["span"][1].as_u64().unwrap() as usize);
+            let by_chars: String = text.chars().skip(s).take(e - s).collect();
+            (by_chars, m["canonical"].as_str().unwrap().to_string(), m["stage"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let want = [("Storm Shadow", "Storm Shadow"), ("HIMARS", "M142 HIMARS")]
+        .map(|(s, c)| (s.to_string(), c.to_string(), "weapons".to_string()));
+    assert_eq!(weapons, want, "WEAPON mentions in the annotations, spans in chars of the original text");
+}
