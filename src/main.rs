@@ -8,6 +8,12 @@ mod run_cmd;
 
 use std::process::ExitCode;
 
+/// The pipeline allocates many small, short-lived annotations per document;
+/// mimalloc's thread-local free lists serve them with less work and no
+/// contention between worker threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 
 /// Extract attributed, dated, located conflict-figure claims from news text.

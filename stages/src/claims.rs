@@ -328,7 +328,11 @@ fn quote_regions(doc: &Document, sents: &[Sent<'_>]) -> Vec<Span> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
     for s in sents {
-        for (i, c) in doc.text[s.span.start..s.span.end].char_indices() {
+        let text = &doc.text[s.span.start..s.span.end];
+        // Quote marks are `"` or start with byte E2 (“ „ ”) or C2 (« »): only
+        // those bytes are decoded.
+        for i in memchr::memchr3_iter(b'"', 0xE2, 0xC2, text.as_bytes()) {
+            let Some(c) = text[i..].chars().next() else { continue };
             let at = s.span.start + i;
             match c {
                 '“' | '«' | '„' => open = Some(at),
@@ -383,6 +387,10 @@ impl Stage for Claims {
         &[Layer::Claims]
     }
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+        if doc.layers.numbers.as_ref().is_none_or(|n| n.is_empty()) {
+            doc.layers.claims = Some(Vec::new());
+            return Ok(());
+        }
         let claims = {
             let view = View::new(doc, &self.settings);
             let statements = attribution::statements(&view, &self.settings);
@@ -396,6 +404,9 @@ impl Stage for Claims {
                     head = figure::Inherited::default();
                 }
                 let first_claim = raw.len();
+                if sent.quants.is_empty() {
+                    continue;
+                }
                 // Read once per sentence (pieces are bounded), not per figure.
                 let continues = lower_words_any(view.text(sent.span), &self.settings.continuation_cues);
                 let equivalents = Equivalents::of(&sent.quants);
