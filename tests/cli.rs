@@ -53,6 +53,18 @@ fn output_is_byte_identical_whatever_the_thread_count() {
         serde_json::from_str(&std::fs::read_to_string(tmp.path().join("out1/claims.run.json")).unwrap()).unwrap();
     assert_eq!(record["summary"]["read"], 240);
     assert_eq!(record["summary"]["processed"], 240);
+    // The run's profile: time per configured stage, in config order.
+    let times = record["summary"]["stage_seconds"].as_array().expect("stage_seconds in the run record");
+    let names: Vec<&str> = times.iter().map(|t| t["stage"].as_str().unwrap()).collect();
+    let config: toml::Table = include_str!("../claimex.toml").parse().unwrap();
+    let configured: Vec<&str> = config["stage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.get("name").or_else(|| s.get("kind")).and_then(|v| v.as_str()).unwrap())
+        .collect();
+    assert_eq!(names, configured, "one timing per stage, in config order");
+    assert!(times.iter().map(|t| t["seconds"].as_f64().unwrap()).sum::<f64>() > 0.0, "time was recorded");
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! worker threads.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use crate::config::{Config, ConfigError};
 use crate::document::Document;
@@ -14,8 +16,23 @@ pub struct DocFailure {
     pub message: String,
 }
 
+/// A counter on a cache line of its own, so threads adding to neighbouring
+/// counters do not contend.
+#[derive(Default)]
+#[repr(align(64))]
+struct Counter(AtomicU64);
+
+/// Time spent in one stage over a run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StageTime {
+    pub stage: String,
+    pub seconds: f64,
+}
+
 pub struct Pipeline {
     stages: Vec<Box<dyn Stage>>,
+    /// Nanoseconds spent in each stage, summed over threads: the run's profile.
+    stage_nanos: Vec<Counter>,
     pub config: Config,
     /// Every data file the stages loaded, with hashes, for the run record.
     pub data_files: Vec<DataFileInfo>,
@@ -49,7 +66,17 @@ impl Pipeline {
             produced.extend_from_slice(stage.produces());
             stages.push(stage);
         }
-        Ok(Pipeline { stages, config, data_files: ctx.loaded() })
+        let stage_nanos = stages.iter().map(|_| Counter::default()).collect();
+        Ok(Pipeline { stages, stage_nanos, config, data_files: ctx.loaded() })
+    }
+
+    /// Seconds spent in each stage so far (summed over threads), in stage order.
+    pub fn stage_seconds(&self) -> Vec<StageTime> {
+        self.stages
+            .iter()
+            .zip(&self.stage_nanos)
+            .map(|(s, n)| StageTime { stage: s.name().to_string(), seconds: n.0.load(Ordering::Relaxed) as f64 / 1e9 })
+            .collect()
     }
 
     pub fn stages(&self) -> &[Box<dyn Stage>] {
@@ -59,8 +86,10 @@ impl Pipeline {
     /// Run every stage over one document. A stage error or panic stops this
     /// document only and is returned for the errors file.
     pub fn process(&self, doc: &mut Document) -> Result<(), DocFailure> {
-        for stage in &self.stages {
+        for (stage, nanos) in self.stages.iter().zip(&self.stage_nanos) {
+            let start = Instant::now();
             let result = catch_unwind(AssertUnwindSafe(|| stage.process(doc)));
+            nanos.0.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
             match result {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => return Err(DocFailure { stage: stage.name().to_string(), message: e.message }),

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::document::Document;
 use crate::input::InputItem;
 use crate::output::{self, AtomicFile, Format};
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Pipeline, StageTime};
 
 mod journal;
 
@@ -110,6 +110,9 @@ pub struct Summary {
     pub failures: Vec<FailureRecord>,
     /// Documents processed with a caveat (invalid UTF-8 decoded lossily); also in the errors file.
     pub warnings: Vec<FailureRecord>,
+    /// Where the time went: seconds per stage, summed over threads.
+    #[serde(default)]
+    pub stage_seconds: Vec<StageTime>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -135,6 +138,12 @@ impl Summary {
             self.docs_per_s,
             self.threads
         );
+        let total: f64 = self.stage_seconds.iter().map(|t| t.seconds).sum();
+        if total > 0.0 {
+            let parts: Vec<String> =
+                self.stage_seconds.iter().map(|t| format!("{} {:.0}%", t.stage, 100.0 * t.seconds / total)).collect();
+            s.push_str(&format!("stage time {:.2}s: {}\n", total, parts.join(", ")));
+        }
         for w in self.warnings.iter().take(20) {
             let id = w.doc_id.as_deref().unwrap_or("-");
             s.push_str(&format!("  warning: {} ({}): {}\n", id, w.origin, w.message));
@@ -477,6 +486,7 @@ pub fn run(
     let done_here = summary.read - summary.resumed_after;
     summary.mb_per_s = (summary.bytes - skipped_bytes) as f64 / 1e6 / secs.max(1e-9);
     summary.docs_per_s = done_here as f64 / secs.max(1e-9);
+    summary.stage_seconds = pipeline.stage_seconds();
     Ok(summary)
 }
 

@@ -42,10 +42,20 @@ fn counts(s: &str) -> [usize; SCRIPTS] {
         n[Script::Latin as usize] = s.bytes().filter(u8::is_ascii_alphabetic).count();
         return n;
     }
-    for c in s.chars() {
+    // ASCII bytes counted directly; only the others are decoded.
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] < 0x80 {
+            n[Script::Latin as usize] += usize::from(b[i].is_ascii_alphabetic());
+            i += 1;
+            continue;
+        }
+        let c = s[i..].chars().next().expect("on a char boundary");
         if let Some(sc) = script(c) {
             n[sc as usize] += 1;
         }
+        i += c.len_utf8();
     }
     n
 }
