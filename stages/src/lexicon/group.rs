@@ -289,9 +289,8 @@ impl Part {
             patterns.len() <= DFA_MAX_PATTERNS && patterns.iter().map(|p| p.len()).sum::<usize>() <= DFA_MAX_BYTES;
         let ci = members[which[0]].case_insensitive();
         let boundaries = which.iter().all(|&m| members[m].whole_word);
-        let trie = if boundaries && !force_automaton { WordTrie::build(&patterns, ci) } else { None };
-        let engine = if let Some(trie) = trie {
-            Ok(Engine::Words(trie))
+        let engine = if boundaries && !force_automaton {
+            Ok(Engine::Words(WordTrie::build(&patterns, ci)))
         } else if dfa {
             dfa::Builder::new()
                 .match_kind(MatchKind::Standard)

@@ -12,11 +12,11 @@
 //! (a union automaton of the default lexicons is 11 MB, and its transitions
 //! missed the cache on almost every word).
 //!
-//! Hashes only guide the walk: every match is compared with its surface byte
-//! for byte, and a build whose distinct edges collide on their 64-bit keys is
-//! refused (the caller then uses an automaton), so results are exact.
-
-use std::collections::HashMap;
+//! Hashes only guide the walk, and exactly: the scan computes the same keys
+//! from the same tokens as the build, so it reaches the node of every surface
+//! the text spells, and every surface listed at a node is compared with the
+//! text byte for byte. A hash collision can only merge two edges (and cost a
+//! comparison), never lose or invent a match.
 
 use super::group::{is_word_char, ASCII_WORD};
 
@@ -188,6 +188,46 @@ fn token_hash(b: &[u8], fold_case: bool) -> u64 {
     h ^ (h >> 29)
 }
 
+/// The edge table while it is built: grows by doubling at half load.
+struct Table {
+    keys: Vec<u64>,
+    children: Vec<u32>,
+    mask: usize,
+    len: usize,
+}
+
+impl Table {
+    fn new(slots: usize) -> Table {
+        Table { keys: vec![0; slots], children: vec![0; slots], mask: slots - 1, len: 0 }
+    }
+
+    fn slot(&self, key: u64) -> usize {
+        let mut slot = key as usize & self.mask;
+        while self.keys[slot] != 0 && self.keys[slot] != key {
+            slot = (slot + 1) & self.mask;
+        }
+        slot
+    }
+
+    fn get(&self, key: u64) -> Option<u32> {
+        let slot = self.slot(key);
+        (self.keys[slot] == key).then(|| self.children[slot])
+    }
+
+    fn insert(&mut self, key: u64, child: u32) {
+        if (self.len + 1) * 2 > self.keys.len() {
+            let old = std::mem::replace(self, Table::new(self.keys.len() * 2));
+            for (i, &k) in old.keys.iter().enumerate().filter(|(_, &k)| k != 0) {
+                self.insert(k, old.children[i]);
+            }
+        }
+        let slot = self.slot(key);
+        self.keys[slot] = key;
+        self.children[slot] = child;
+        self.len += 1;
+    }
+}
+
 #[inline(always)]
 fn mix(h: u64, w: u64) -> u64 {
     (h.rotate_left(23) ^ w).wrapping_mul(K)
@@ -202,11 +242,9 @@ fn edge_key(node: u32, h: u64) -> u64 {
 }
 
 impl WordTrie {
-    /// The trie of `patterns` (folded surfaces, ASCII-lowercased when
-    /// case-insensitive), or `None` when two distinct edges share a key.
-    pub fn build(patterns: &[&str], case_insensitive: bool) -> Option<WordTrie> {
-        // Exact structure first: (node, normalised token) → child.
-        let mut edges: HashMap<(u32, Vec<u8>, bool), u32> = HashMap::new();
+    /// The trie of `patterns` (folded surfaces, ASCII-lowercased when case-insensitive).
+    pub fn build(patterns: &[&str], case_insensitive: bool) -> WordTrie {
+        let mut table = Table::new(1024);
         let mut node_count = 1u32;
         let mut ends_of: Vec<(u32, u32)> = Vec::new();
         let mut other_first = Vec::new();
@@ -217,44 +255,30 @@ impl WordTrie {
             while i < p.len() {
                 let (end, word) = token_end(p, i);
                 let tok = &p.as_bytes()[i..end];
+                let fold = word && case_insensitive;
+                let h = token_hash(tok, fold);
                 if node == ROOT {
                     if word {
-                        let h = token_hash(tok, case_insensitive) >> (64 - ROOT_BITS);
-                        root_words[(h / 64) as usize] |= 1 << (h % 64);
-                    } else {
-                        if !other_first.contains(&tok[0]) {
-                            other_first.push(tok[0]);
-                        }
+                        let bit = h >> (64 - ROOT_BITS);
+                        root_words[(bit / 64) as usize] |= 1 << (bit % 64);
+                    } else if !other_first.contains(&tok[0]) {
+                        other_first.push(tok[0]);
                     }
                 }
-                let norm: Vec<u8> =
-                    if word && case_insensitive { tok.iter().map(|b| b | 0x20).collect() } else { tok.to_vec() };
-                node = *edges.entry((node, norm, word && case_insensitive)).or_insert_with(|| {
-                    node_count += 1;
-                    node_count - 1
-                });
+                let key = edge_key(node, h);
+                node = match table.get(key) {
+                    Some(child) => child,
+                    None => {
+                        table.insert(key, node_count);
+                        node_count += 1;
+                        node_count - 1
+                    }
+                };
                 i = end;
             }
             ends_of.push((node, pid as u32));
         }
-        let slots = (edges.len() * 2).next_power_of_two().max(1024);
-        let mut keys = vec![0u64; slots];
-        let mut children = vec![0u32; slots];
-        let mask = slots - 1;
-        let mut seen: HashMap<u64, ()> = HashMap::with_capacity(edges.len());
-        for ((node, norm, folded), child) in &edges {
-            // `norm` is already folded, and `| 0x20` is idempotent.
-            let key = edge_key(*node, token_hash(norm, *folded));
-            if seen.insert(key, ()).is_some() {
-                return None;
-            }
-            let mut slot = key as usize & mask;
-            while keys[slot] != 0 {
-                slot = (slot + 1) & mask;
-            }
-            keys[slot] = key;
-            children[slot] = *child;
-        }
+        let Table { keys, children, mask, .. } = table;
         ends_of.sort_unstable();
         let mut end_starts = Vec::with_capacity(node_count as usize + 1);
         for (i, &(node, _)) in ends_of.iter().enumerate() {
@@ -264,7 +288,7 @@ impl WordTrie {
         }
         end_starts.resize(node_count as usize + 1, ends_of.len() as u32);
         let ends = ends_of.into_iter().map(|(_, p)| p).collect();
-        Some(WordTrie { case_insensitive, keys, children, mask, end_starts, ends, root_words, other_first })
+        WordTrie { case_insensitive, keys, children, mask, end_starts, ends, root_words, other_first }
     }
 
     /// Bit `i` of `out` set where byte `i` is one a non-word surface token
@@ -386,7 +410,7 @@ mod tests {
     use super::*;
 
     fn matches(patterns: &[&str], ci: bool, text: &str) -> Vec<(usize, usize, usize)> {
-        let trie = WordTrie::build(patterns, ci).expect("no key collision");
+        let trie = WordTrie::build(patterns, ci);
         let mut out = Vec::new();
         trie.each_match(text, &mut Scratch::new(), |p| patterns[p], |e, p| out.push((e - patterns[p].len(), e, p)));
         out.sort_unstable();
