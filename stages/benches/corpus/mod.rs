@@ -1,9 +1,21 @@
 //! Real news for the benches: the GDELT war-news articles when the shared
 //! corpora are present, else the bundled seeds.
+// Each bench compiles this module on its own and uses only some of it.
+#![allow(dead_code)]
 
 use std::path::Path;
 
-pub fn articles() -> Vec<String> {
+use chrono::NaiveDate;
+use claimex_pipeline::{Document, Pipeline};
+
+/// An article and its publication date, which the dates and claims stages
+/// resolve relative dates ("on Tuesday") against.
+pub struct Article {
+    pub text: String,
+    pub published: Option<NaiveDate>,
+}
+
+pub fn news() -> Vec<Article> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let gdelt = root.join("../shared/corpora/ukr_war_news_gdelt/articles.jsonl");
     let gdelt = if gdelt.exists() {
@@ -15,15 +27,57 @@ pub fn articles() -> Vec<String> {
         return text
             .lines()
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .filter_map(|v| v["text"].as_str().map(str::to_string))
+            .filter_map(|v| {
+                let published = v["gdelt_seendate"].as_str().and_then(claimex_pipeline::input::parse_published);
+                Some(Article { text: v["text"].as_str()?.to_string(), published })
+            })
             .collect();
     }
     std::fs::read_dir(root.join("corpus/seeds"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .map(|p| std::fs::read_to_string(p).unwrap())
+        .map(|p| Article { text: std::fs::read_to_string(p).unwrap(), published: None })
         .collect()
+}
+
+pub fn articles() -> Vec<String> {
+    news().into_iter().map(|a| a.text).collect()
+}
+
+/// Documents as the runner reads them: id, text and publication date, no layers.
+pub fn documents(news: &[Article]) -> Vec<Document> {
+    news.iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut d = Document::new(i.to_string(), a.text.as_str());
+            d.meta.published = a.published;
+            d
+        })
+        .collect()
+}
+
+/// The pipeline `claimex run` builds without `-c`: the embedded default config
+/// and lexicons.
+pub fn default_pipeline() -> Pipeline {
+    let config =
+        claimex_pipeline::Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None)
+            .expect("default config parses");
+    Pipeline::build(config, &claimex_stages::registry(), claimex_stages::embedded_root())
+        .expect("default pipeline builds")
+}
+
+/// The claims found in `docs`, checked to be plausible for real war news:
+/// between one per 50 KB and one per KB (the GDELT set has about one per 10 KB),
+/// so a broken pipeline cannot look fast.
+pub fn checked_claims(name: &str, docs: &[Document], bytes: usize) -> usize {
+    let n: usize = docs.iter().map(|d| d.layers.claims.as_ref().map_or(0, Vec::len)).sum();
+    assert!(
+        n >= bytes / 50_000 && n <= bytes / 1_000,
+        "{name}: implausible count of {n} claims for {} articles, {bytes} bytes",
+        docs.len()
+    );
+    n
 }
 
 pub fn build(kind: &str) -> Box<dyn claimex_pipeline::Stage> {
