@@ -423,19 +423,32 @@ pub fn run(
 
     let mut result = Ok(());
     let interrupted = || opts.interrupt.as_ref().is_some_and(|i| i.load(Ordering::SeqCst));
-    for batch in rx.iter() {
-        let outputs_of_batch: Vec<DocOutput> =
-            pool.install(|| batch.into_par_iter().map(|item| process_one(pipeline, item, opts)).collect());
-        let since = (summary.failures.len(), summary.warnings.len());
-        let written = write_batch(
-            &outputs_of_batch,
-            &mut summary,
-            &mut outputs.claims,
-            outputs.annotations.as_mut(),
-            outputs.errors.as_mut(),
-            opts,
-        )
-        .and_then(|()| checkpoint(&mut outputs, &mut journal, &mut summary, since));
+    // Batch k is written (in input order, then checkpointed) while batch k + 1
+    // is processed, so the workers do not wait for the writer.
+    let mut batches = rx.iter();
+    let mut pending: Option<Vec<DocOutput>> = None;
+    loop {
+        let next = batches.next();
+        let (processed, written) = pool.install(|| {
+            rayon::join(
+                || next.map(|b| b.into_par_iter().map(|item| process_one(pipeline, item, opts)).collect::<Vec<_>>()),
+                || match pending.take() {
+                    Some(done) => {
+                        let since = (summary.failures.len(), summary.warnings.len());
+                        write_batch(
+                            &done,
+                            &mut summary,
+                            &mut outputs.claims,
+                            outputs.annotations.as_mut(),
+                            outputs.errors.as_mut(),
+                            opts,
+                        )
+                        .and_then(|()| checkpoint(&mut outputs, &mut journal, &mut summary, since))
+                    }
+                    None => Ok(()),
+                },
+            )
+        });
         if let Err(e) = written {
             result = Err(e);
             break;
@@ -446,10 +459,16 @@ pub fn run(
             pb.set_message(format!("{} docs, {:.0} docs/s", summary.read, summary.read as f64 / secs));
         }
         if interrupted() {
+            // The batch processed meanwhile is not written: a resumed run redoes it.
             result = Err(RunError::Interrupted { done: summary.read, resumable: journal.is_some() });
             break;
         }
+        match processed {
+            Some(done) => pending = Some(done),
+            None => break,
+        }
     }
+    drop(batches);
     drop(rx);
     if let Some(pb) = &progress {
         pb.finish_and_clear();
