@@ -73,7 +73,7 @@ fn a_fifty_megabyte_article_is_processed() {
         // Vary the figures and paragraphing so the text is not one repeated unit.
         text.push_str(&format!("Kyiv said {} Russian tanks were destroyed near Bakhmut in week {i}. ", 10 + i % 90));
         text.push_str(CLAIM);
-        if i % 7 == 0 {
+        if i.is_multiple_of(7) {
             text.push_str("\n\n");
         }
         i += 1;

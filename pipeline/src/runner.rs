@@ -468,7 +468,6 @@ pub fn run(
             None => break,
         }
     }
-    drop(batches);
     drop(rx);
     if let Some(pb) = &progress {
         pb.finish_and_clear();
