@@ -27,7 +27,7 @@ fn million_entries() {
     let found = stage.find(&format!("Yesterday PERSON123456 Surname{} said so.", 123_456 % 977));
     assert_eq!(found.len(), 1, "the big lexicon matches");
     eprintln!(
-        "million-entry lexicon ({:.0} MB): parsed in {:.2}s, parsed+automaton built in {:.2}s",
+        "million-entry lexicon ({:.0} MB): parsed in {:.2}s, parsed+compiled in {:.2}s",
         text.len() as f64 / 1e6,
         parsed.as_secs_f64(),
         built.as_secs_f64()

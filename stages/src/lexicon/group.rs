@@ -2,8 +2,9 @@
 //!
 //! The stages built with one [`BuildContext`](claimex_pipeline::BuildContext)
 //! join one [`LexiconGroup`]. On the first document the group compiles the
-//! union of their surfaces into as few automata as their fold settings allow;
-//! a document is then folded once and scanned once, all overlapping surface
+//! union of their surfaces into one part per fold setting (a word-token trie
+//! for whole-word stages, automata for the others); a document is then folded
+//! once per setting and scanned once per part, all overlapping surface
 //! matches are dealt out to the stages, and each stage picks its mentions with
 //! its own rules (leftmost, longest that passes the word and case tests). The
 //! result per stage is exactly what a separate leftmost-longest scan with
@@ -21,7 +22,7 @@ use aho_corasick::{dfa, nfa, Anchored, MatchKind};
 use claimex_pipeline::{Attrs, Mention, Provenance, Span};
 
 use super::fold::{fold, FoldOptions, Folded};
-use super::trie::{Scratch, WordTrie};
+use super::trie::{char_at, Scratch, WordTrie};
 
 /// Unions up to this many distinct surfaces (and bytes) get a DFA (fastest
 /// scan); larger ones a contiguous NFA, which builds in a fraction of the time
@@ -128,11 +129,7 @@ pub(crate) fn is_word_char(c: char) -> bool {
 
 /// Whether the char starting at byte `i` (if any) is a word char.
 fn starts_with_word_char(view: &str, i: usize) -> bool {
-    match view.as_bytes().get(i) {
-        None => false,
-        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
-        Some(_) => view[i..].chars().next().is_some_and(is_word_char),
-    }
+    i < view.len() && char_at(view, i).0
 }
 
 /// Whether the char ending at byte `i` (if any) is a word char.
@@ -169,7 +166,7 @@ fn each_match<A: Automaton>(aut: &A, hay: &[u8], mut f: impl FnMut(usize, usize)
     let Ok(mut sid) = aut.start_state(Anchored::No) else { return };
     let mut at = 0;
     loop {
-        (at, sid) = walk(aut, hay, at, sid, Anchored::No);
+        (at, sid) = walk(aut, hay, at, sid);
         if at == usize::MAX || aut.is_dead(sid) {
             return;
         }
@@ -183,26 +180,15 @@ fn each_match<A: Automaton>(aut: &A, hay: &[u8], mut f: impl FnMut(usize, usize)
 /// state: (the offset after its byte, the state), or `usize::MAX` at the end.
 /// Kept apart so the state stays in a register.
 #[inline(always)]
-fn walk<A: Automaton>(aut: &A, hay: &[u8], at: usize, mut sid: StateID, anchored: Anchored) -> (usize, StateID) {
+fn walk<A: Automaton>(aut: &A, hay: &[u8], at: usize, mut sid: StateID) -> (usize, StateID) {
     for (i, &b) in hay[at..].iter().enumerate() {
-        sid = aut.next_state(anchored, sid, b);
+        sid = aut.next_state(Anchored::No, sid, b);
         if aut.is_special(sid) {
             return (at + i + 1, sid);
         }
     }
     (usize::MAX, sid)
 }
-
-/// ASCII bytes that are word chars.
-pub(crate) const ASCII_WORD: [bool; 128] = {
-    let mut t = [false; 128];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    t
-};
 
 /// The compiled surfaces of members with the same fold settings.
 struct Part {
@@ -227,19 +213,23 @@ struct Merged {
 
 impl Merged {
     fn build(members: &[Arc<Matcher>], force_automaton: bool) -> Result<Merged, String> {
-        // Members by fold settings; a member too large for a DFA stays alone, so
-        // the small lexicons keep their DFA next to a million-entry one.
+        // Members by fold settings and word rule. Whole-word members of one
+        // fold setting share one trie (one scan, whatever their size); the
+        // others share automata, where a member too large for a DFA stays
+        // alone, so the small lexicons keep their DFA next to a million-entry one.
         let mut order: Vec<usize> = (0..members.len()).collect();
-        order.sort_by_key(|&i| (members[i].opts.lowercase, members[i].opts.diacritics, members[i].patterns.len()));
+        let key = |m: &Matcher| (m.opts.lowercase, m.opts.diacritics, !m.whole_word);
+        order.sort_by_key(|&i| (key(&members[i]), members[i].patterns.len()));
         let mut parts = Vec::new();
         let mut i = 0;
         while i < order.len() {
             let first = &members[order[i]];
+            let trie = first.whole_word && !force_automaton;
             let mut size = first.patterns.len();
             let mut j = i + 1;
             while j < order.len()
-                && members[order[j]].opts == first.opts
-                && size + members[order[j]].patterns.len() <= DFA_MAX_PATTERNS
+                && key(&members[order[j]]) == key(first)
+                && (trie || size + members[order[j]].patterns.len() <= DFA_MAX_PATTERNS)
             {
                 size += members[order[j]].patterns.len();
                 j += 1;
@@ -288,8 +278,8 @@ impl Part {
         let dfa =
             patterns.len() <= DFA_MAX_PATTERNS && patterns.iter().map(|p| p.len()).sum::<usize>() <= DFA_MAX_BYTES;
         let ci = members[which[0]].case_insensitive();
-        let boundaries = which.iter().all(|&m| members[m].whole_word);
-        let engine = if boundaries && !force_automaton {
+        // Members of a part agree on the word rule (see `Merged::build`).
+        let engine = if members[which[0]].whole_word && !force_automaton {
             Ok(Engine::Words(WordTrie::build(&patterns, ci)))
         } else if dfa {
             dfa::Builder::new()

@@ -18,7 +18,18 @@
 //! text byte for byte. A hash collision can only merge two edges (and cost a
 //! comparison), never lose or invent a match.
 
-use super::group::{is_word_char, ASCII_WORD};
+use super::group::is_word_char;
+
+/// ASCII bytes that are word chars.
+const ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 /// Bits of the first-token filter (8 KB: stays in L1).
@@ -42,10 +53,8 @@ impl Scratch {
 pub(crate) struct WordTrie {
     /// Word tokens are compared ASCII case-insensitively.
     case_insensitive: bool,
-    /// Open-addressing edge table: key (never 0) → child node; 0 marks empty.
-    keys: Vec<u64>,
-    children: Vec<u32>,
-    mask: usize,
+    /// (node, token) edges by key → child node.
+    edges: Table,
     /// Surfaces spelled by the path to node `n`: `ends[end_starts[n]..end_starts[n + 1]]`.
     end_starts: Vec<u32>,
     ends: Vec<u32>,
@@ -56,34 +65,9 @@ pub(crate) struct WordTrie {
     other_first: Vec<u8>,
 }
 
-/// The end of the token starting at `i` (a word run or one char), and whether it is a word.
-#[inline(always)]
-fn token_end(text: &str, i: usize) -> (usize, bool) {
-    let hay = text.as_bytes();
-    let (word, mut end) = char_at(text, i);
-    if word {
-        while end < hay.len() {
-            let b = hay[end];
-            if b < 0x80 {
-                if !ASCII_WORD[b as usize] {
-                    break;
-                }
-                end += 1;
-            } else {
-                let (w, e) = char_at(text, end);
-                if !w {
-                    break;
-                }
-                end = e;
-            }
-        }
-    }
-    (end, word)
-}
-
 /// Whether the char at `i` is a word char, and where it ends.
 #[inline(always)]
-fn char_at(text: &str, i: usize) -> (bool, usize) {
+pub(crate) fn char_at(text: &str, i: usize) -> (bool, usize) {
     let b = text.as_bytes()[i];
     if b < 0x80 {
         return (ASCII_WORD[b as usize], i + 1);
@@ -151,9 +135,10 @@ fn run_end(bits: &[u64], i: usize, len: usize) -> usize {
     }
 }
 
-/// [`token_end`] from the word bitmap.
+/// The end of the token starting at `i` (a word run or one char), and whether
+/// it is a word, from the text's word bitmap.
 #[inline(always)]
-fn token_end_bits(text: &str, bits: &[u64], i: usize) -> (usize, bool) {
+fn token_end(text: &str, bits: &[u64], i: usize) -> (usize, bool) {
     if bit(bits, i) {
         (run_end(bits, i, text.len()), true)
     } else {
@@ -188,7 +173,8 @@ fn token_hash(b: &[u8], fold_case: bool) -> u64 {
     h ^ (h >> 29)
 }
 
-/// The edge table while it is built: grows by doubling at half load.
+/// Open-addressing edge table: key (never 0) → child node; 0 marks an empty
+/// slot. Grows by doubling at half load while the trie is built.
 struct Table {
     keys: Vec<u64>,
     children: Vec<u32>,
@@ -201,6 +187,7 @@ impl Table {
         Table { keys: vec![0; slots], children: vec![0; slots], mask: slots - 1, len: 0 }
     }
 
+    #[inline(always)]
     fn slot(&self, key: u64) -> usize {
         let mut slot = key as usize & self.mask;
         while self.keys[slot] != 0 && self.keys[slot] != key {
@@ -209,6 +196,7 @@ impl Table {
         slot
     }
 
+    #[inline(always)]
     fn get(&self, key: u64) -> Option<u32> {
         let slot = self.slot(key);
         (self.keys[slot] == key).then(|| self.children[slot])
@@ -233,6 +221,13 @@ fn mix(h: u64, w: u64) -> u64 {
     (h.rotate_left(23) ^ w).wrapping_mul(K)
 }
 
+/// The word and bit of the first-token filter for token hash `h`.
+#[inline(always)]
+fn root_bit(h: u64) -> (usize, u64) {
+    let b = h >> (64 - ROOT_BITS);
+    ((b / 64) as usize, 1 << (b % 64))
+}
+
 /// The edge key of token hash `h` out of `node`; never 0 (the empty mark).
 #[inline(always)]
 fn edge_key(node: u32, h: u64) -> u64 {
@@ -244,32 +239,35 @@ fn edge_key(node: u32, h: u64) -> u64 {
 impl WordTrie {
     /// The trie of `patterns` (folded surfaces, ASCII-lowercased when case-insensitive).
     pub fn build(patterns: &[&str], case_insensitive: bool) -> WordTrie {
-        let mut table = Table::new(1024);
+        let mut edges = Table::new(1024);
+        let mut bits = Vec::new();
         let mut node_count = 1u32;
         let mut ends_of: Vec<(u32, u32)> = Vec::new();
         let mut other_first = Vec::new();
         let mut root_words = vec![0u64; 1 << (ROOT_BITS - 6)];
         for (pid, p) in patterns.iter().enumerate() {
+            // Tokenised exactly as texts are, through the word bitmap.
+            word_bits(p, &mut bits);
             let mut node = ROOT;
             let mut i = 0;
             while i < p.len() {
-                let (end, word) = token_end(p, i);
+                let (end, word) = token_end(p, &bits, i);
                 let tok = &p.as_bytes()[i..end];
                 let fold = word && case_insensitive;
                 let h = token_hash(tok, fold);
                 if node == ROOT {
                     if word {
-                        let bit = h >> (64 - ROOT_BITS);
-                        root_words[(bit / 64) as usize] |= 1 << (bit % 64);
+                        let (w, bit) = root_bit(h);
+                        root_words[w] |= bit;
                     } else if !other_first.contains(&tok[0]) {
                         other_first.push(tok[0]);
                     }
                 }
                 let key = edge_key(node, h);
-                node = match table.get(key) {
+                node = match edges.get(key) {
                     Some(child) => child,
                     None => {
-                        table.insert(key, node_count);
+                        edges.insert(key, node_count);
                         node_count += 1;
                         node_count - 1
                     }
@@ -278,7 +276,6 @@ impl WordTrie {
             }
             ends_of.push((node, pid as u32));
         }
-        let Table { keys, children, mask, .. } = table;
         ends_of.sort_unstable();
         let mut end_starts = Vec::with_capacity(node_count as usize + 1);
         for (i, &(node, _)) in ends_of.iter().enumerate() {
@@ -288,7 +285,7 @@ impl WordTrie {
         }
         end_starts.resize(node_count as usize + 1, ends_of.len() as u32);
         let ends = ends_of.into_iter().map(|(_, p)| p).collect();
-        WordTrie { case_insensitive, keys, children, mask, end_starts, ends, root_words, other_first }
+        WordTrie { case_insensitive, edges, end_starts, ends, root_words, other_first }
     }
 
     /// Bit `i` of `out` set where byte `i` is one a non-word surface token
@@ -310,15 +307,7 @@ impl WordTrie {
 
     #[inline(always)]
     fn child(&self, node: u32, h: u64) -> Option<u32> {
-        let key = edge_key(node, h);
-        let mut slot = key as usize & self.mask;
-        loop {
-            match self.keys[slot] {
-                0 => return None,
-                k if k == key => return Some(self.children[slot]),
-                _ => slot = (slot + 1) & self.mask,
-            }
-        }
+        self.edges.get(edge_key(node, h))
     }
 
     #[inline(always)]
@@ -349,12 +338,12 @@ impl WordTrie {
             while starts != 0 {
                 let i = w * 64 + starts.trailing_zeros() as usize;
                 starts &= starts - 1;
-                let (end, is_word) = token_end_bits(text, bits, i);
+                let (end, is_word) = token_end(text, bits, i);
                 let tok = &hay[i..end];
                 let h = self.hash(tok, is_word);
                 if is_word {
-                    let bit = h >> (64 - ROOT_BITS);
-                    if self.root_words[(bit / 64) as usize] & (1 << (bit % 64)) == 0 {
+                    let (w, bit) = root_bit(h);
+                    if self.root_words[w] & bit == 0 {
                         continue;
                     }
                 }
@@ -393,7 +382,7 @@ impl WordTrie {
             if at >= hay.len() {
                 return;
             }
-            let (end, word) = token_end_bits(text, bits, at);
+            let (end, word) = token_end(text, bits, at);
             match self.child(node, self.hash(&hay[at..end], word)) {
                 Some(next) => {
                     node = next;
