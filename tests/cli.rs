@@ -1,11 +1,10 @@
 //! End-to-end tests of the `claimex` binary.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn claimex(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_claimex")).args(args).current_dir(cwd).output().expect("run claimex")
-}
+use std::path::{Path, PathBuf};
+
+use support::{claimex, read_json};
 
 fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds")
@@ -49,8 +48,7 @@ fn output_is_byte_identical_whatever_the_thread_count() {
     }
     let ann = std::fs::read_to_string(tmp.path().join("out1/ann.jsonl")).unwrap();
     assert_eq!(ann.lines().count(), 240, "one annotation line per document");
-    let record: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("out1/claims.run.json")).unwrap()).unwrap();
+    let record = read_json(&tmp.path().join("out1/claims.run.json"));
     assert_eq!(record["summary"]["read"], 240);
     assert_eq!(record["summary"]["processed"], 240);
     // The run's profile: time per configured stage, in config order.
@@ -145,8 +143,7 @@ fn every_document_is_accounted_for_and_bad_ones_do_not_stop_the_batch() {
         tmp.path(),
     );
     assert!(o.status.success(), "bad documents must not fail the run: {}", String::from_utf8_lossy(&o.stderr));
-    let record: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("out/claims.run.json")).unwrap()).unwrap();
+    let record = read_json(&tmp.path().join("out/claims.run.json"));
     let s = &record["summary"];
     assert_eq!(s["read"], 4, "{s}");
     assert_eq!(s["processed"], 3, "{s}");

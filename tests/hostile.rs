@@ -4,15 +4,14 @@
 //! and with every input document accounted for in the run record
 //! (`read = processed + failed + input_errors`).
 
+mod support;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn claimex(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_claimex")).args(args).current_dir(cwd).output().expect("run claimex")
-}
+use support::{claimex, file_names, read_json};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -26,8 +25,7 @@ fn run_ok(dir: &Path, inputs: &[&Path]) -> Value {
     let o = claimex(&args, dir);
     assert_no_panic(&o);
     assert!(o.status.success(), "exit {:?}: {}", o.status.code(), stderr(&o));
-    let record: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("out/claims.run.json")).unwrap()).unwrap();
+    let record = read_json(&dir.join("out/claims.run.json"));
     let s = record["summary"].clone();
     let n = |k: &str| s[k].as_u64().unwrap_or_else(|| panic!("summary.{k} missing: {s}"));
     assert_eq!(n("read"), n("processed") + n("failed") + n("input_errors"), "every document accounted for: {s}");
@@ -424,10 +422,7 @@ fn output_that_cannot_be_written_fails_naming_the_path_and_leaves_no_file() {
     );
     let stray: Vec<String> = [tmp.path(), &tmp.path().join("ok")]
         .iter()
-        .filter_map(|d| std::fs::read_dir(d).ok())
-        .flatten()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.') || n.starts_with("full.") || n.starts_with("claims."))
+        .flat_map(|d| file_names(d, |n| n.starts_with('.') || n.starts_with("full.") || n.starts_with("claims.")))
         .collect();
     assert!(stray.is_empty(), "no temp, sidecar or journal files left behind: {stray:?}");
 }

@@ -2,24 +2,17 @@
 //! and then resumed with `--resume` writes exactly what an uninterrupted run
 //! writes, byte for byte: nothing lost, nothing duplicated.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::{claimex, claimex_cmd, file_names, read_json};
 
 /// Documents in the corpus: several batches of [`BATCH_DOCS`](claimex_pipeline::runner::BATCH_DOCS).
 const DOCS: usize = 3000;
-
-fn claimex_cmd(args: &[&str], cwd: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_claimex"));
-    c.args(args).current_dir(cwd);
-    c
-}
-
-fn claimex(args: &[&str], cwd: &Path) -> Output {
-    claimex_cmd(args, cwd).output().expect("run claimex")
-}
 
 /// JSONL of the seed articles copied under new ids, with a malformed line
 /// and an invalid UTF-8 record now and then so the errors file has content.
@@ -83,9 +76,13 @@ fn start_and_wait_for_a_batch(dir: &Path, out: &str) -> (Child, u64) {
 }
 
 /// The reference: the same corpus in one uninterrupted run.
-fn reference(dir: &Path) {
-    let o = claimex(&strs(&args("ref")), dir);
+/// A directory with the corpus and the uninterrupted reference run (`ref/`).
+fn with_reference() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    make_corpus(&tmp.path().join("corpus.jsonl"));
+    let o = claimex(&strs(&args("ref")), tmp.path());
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    tmp
 }
 
 fn assert_same_as_reference(dir: &Path, out: &str) {
@@ -95,30 +92,22 @@ fn assert_same_as_reference(dir: &Path, out: &str) {
         assert!(!want.is_empty(), "reference {f} is empty");
         assert!(got == want, "{out}/{f} differs from the uninterrupted run ({} vs {} bytes)", got.len(), want.len());
     }
-    let record: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join(out).join("claims.run.json")).unwrap()).unwrap();
-    let reference: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("ref/claims.run.json")).unwrap()).unwrap();
+    let record = read_json(&dir.join(out).join("claims.run.json"));
+    let reference = read_json(&dir.join("ref/claims.run.json"));
     for k in
         ["read", "processed", "failed", "input_errors", "lossy", "empty", "claims", "bytes", "failures", "warnings"]
     {
         assert_eq!(record["summary"][k], reference["summary"][k], "summary.{k} of the resumed run");
     }
     assert_eq!(record["summary"]["read"], DOCS, "every document is read once");
-    let left: Vec<String> = std::fs::read_dir(dir.join(out))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("partial") || n.contains("progress") || n.contains("tmp"))
-        .collect();
+    let left = file_names(&dir.join(out), |n| n.contains("partial") || n.contains("progress") || n.contains("tmp"));
     assert!(left.is_empty(), "temp files and the journal are gone after the resumed run: {left:?}");
 }
 
 #[test]
 fn a_killed_run_resumes_to_the_same_output() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = with_reference();
     let dir = tmp.path();
-    make_corpus(&dir.join("corpus.jsonl"));
-    reference(dir);
 
     let (mut child, done) = start_and_wait_for_a_batch(dir, "killed");
     child.kill().expect("SIGKILL");
@@ -144,17 +133,14 @@ fn a_killed_run_resumes_to_the_same_output() {
     let o = claimex(&strs(&resume), dir);
     assert!(o.status.success(), "resume: {}", String::from_utf8_lossy(&o.stderr));
     assert_same_as_reference(dir, "killed");
-    let record: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("killed/claims.run.json")).unwrap()).unwrap();
+    let record = read_json(&dir.join("killed/claims.run.json"));
     assert!(record["summary"]["resumed_after"].as_u64() >= Some(done), "{}", record["summary"]);
 }
 
 #[test]
 fn ctrl_c_stops_after_a_batch_and_prints_how_to_resume() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = with_reference();
     let dir = tmp.path();
-    make_corpus(&dir.join("corpus.jsonl"));
-    reference(dir);
 
     let (child, _) = start_and_wait_for_a_batch(dir, "int");
     let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();

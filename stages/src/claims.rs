@@ -168,7 +168,6 @@ impl Settings {
 
 pub struct Claims {
     name: Arc<str>,
-    rule: Arc<str>,
     settings: Settings,
 }
 
@@ -194,7 +193,6 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
     let lower = |v: Vec<String>| v.into_iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
     Ok(Box::new(Claims {
         name: Arc::from(params.name.as_str()),
-        rule: Arc::from("claims"),
         settings: Settings {
             labels: p.labels,
             officials,
@@ -408,7 +406,7 @@ impl Stage for Claims {
                     continue;
                 }
                 // Read once per sentence (pieces are bounded), not per figure.
-                let continues = lower_words_any(view.text(sent.span), &self.settings.continuation_cues);
+                let continues = text::any_word_in(view.text(sent.span), &self.settings.continuation_cues);
                 let equivalents = Equivalents::of(&sent.quants);
                 for q in &sent.quants {
                     if equivalents.contains(q.number_span) || q.unit.as_ref().is_some_and(|u| u.kind != UnitKind::Area)
@@ -485,7 +483,6 @@ impl Stage for Claims {
             }
             merge(raw)
         };
-        let _ = &self.rule;
         doc.layers.claims = Some(claims);
         Ok(())
     }
@@ -593,11 +590,6 @@ pub fn day_date(d: &DateMention) -> Option<NaiveDate> {
 /// How many paragraphs back a continuing sentence ("were also killed") looks
 /// for the side of the last claim.
 const CONTINUATION_PARAGRAPHS: u32 = 3;
-
-/// True when one of the words of `s` is in `cues` (lowercase).
-fn lower_words_any(s: &str, cues: &[String]) -> bool {
-    !cues.is_empty() && text::lower_words(s).any(|w| cues.contains(&w))
-}
 
 /// True for personnel categories where a group applies.
 pub fn personnel(c: Category) -> bool {

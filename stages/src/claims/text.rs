@@ -53,6 +53,11 @@ pub fn lower_words(s: &str) -> impl DoubleEndedIterator<Item = String> + '_ {
     words(s).map(str::to_lowercase)
 }
 
+/// True when one of the words of `s`, lowercased, is in `words` (lowercase).
+pub fn any_word_in(s: &str, words: &[String]) -> bool {
+    !words.is_empty() && lower_words(s).any(|w| words.contains(&w))
+}
+
 /// The first word of `s`, lowercased.
 pub fn first_word(s: &str) -> Option<String> {
     lower_words(s).next()
