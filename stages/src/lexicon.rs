@@ -155,12 +155,16 @@ impl LexiconStage {
                 if e.surface.chars().count() < p.min_length.max(1) {
                     continue;
                 }
-                let key = fold_surface(&e.surface, opts);
+                // Trimmed again after folding (a soft hyphen or zero-width
+                // space may hide a space at an end): surfaces never start or
+                // end with one, which the word trie relies on.
+                let key = fold_surface(&e.surface, opts).trim_matches(' ').to_string();
                 if key.is_empty() {
                     continue;
                 }
-                let exact = (!p.case_sensitive && e.case == CaseMode::Sensitive)
-                    .then(|| fold(&e.surface, FoldOptions { lowercase: true, ..exact_opts }).text.into());
+                let exact = (!p.case_sensitive && e.case == CaseMode::Sensitive).then(|| {
+                    fold(&e.surface, FoldOptions { lowercase: true, ..exact_opts }).text.trim_matches(' ').into()
+                });
                 let id = entries.len() as u32;
                 let pid = *key_ids.entry(key.clone()).or_insert_with(|| {
                     patterns.push(key.clone());

@@ -93,12 +93,9 @@ pub(crate) fn word_bits(text: &str, bits: &mut Vec<u64>) {
     let mut i = 0;
     while i < b.len() {
         if let Some(chunk) = b.get(i..i + 8) {
-            if u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & 0x8080_8080_8080_8080 == 0 {
-                let mut m = 0u64;
-                for (k, &c) in chunk.iter().enumerate() {
-                    m |= u64::from(ASCII_WORD[c as usize]) << k;
-                }
-                set(i, m);
+            let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            if x & HIGH == 0 {
+                set(i, ascii_word_mask(x));
                 i += 8;
                 continue;
             }
@@ -109,6 +106,25 @@ pub(crate) fn word_bits(text: &str, bits: &mut Vec<u64>) {
         }
         i = end;
     }
+}
+
+/// The high bit of every byte.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// The low bit of every byte (times `n`: `n` in every byte).
+const LOW: u64 = 0x0101_0101_0101_0101;
+
+/// Bit `k` set where byte `k` of eight ASCII bytes (high bits clear) is a
+/// letter or digit, computed on all eight at once: adding `0x80 - lo` to a
+/// byte sets its high bit exactly when it is at least `lo`, and no sum
+/// carries into the next byte.
+#[inline(always)]
+fn ascii_word_mask(x: u64) -> u64 {
+    let at_least = |x: u64, lo: u8| x.wrapping_add(LOW * u64::from(0x80 - lo));
+    let in_range = |x: u64, lo: u8, hi: u8| at_least(x, lo) & !at_least(x, hi + 1);
+    // `| 0x20` lowercases letters and moves no other byte into a..z.
+    let m = (in_range(x, b'0', b'9') | in_range(x | LOW * 0x20, b'a', b'z')) & HIGH;
+    // Gather the eight high bits into the low byte.
+    (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
 /// Whether byte `i` belongs to a word char.
@@ -146,6 +162,23 @@ fn token_end(text: &str, bits: &[u64], i: usize) -> (usize, bool) {
     }
 }
 
+/// Where the step of a walk at `at` ends, and its hash: a single space and
+/// the token after it make one step, so the space between two words costs no
+/// edge of its own; any other token is a step alone. Surfaces (which neither
+/// start nor end with a space) and texts split into the same steps.
+#[inline(always)]
+fn step(text: &str, bits: &[u64], at: usize, case_insensitive: bool) -> (usize, u64) {
+    let hay = text.as_bytes();
+    let spaced = hay[at] == b' ' && at + 1 < hay.len();
+    let from = at + usize::from(spaced);
+    let (end, word) = token_end(text, bits, from);
+    let h = token_hash(&hay[from..end], word && case_insensitive);
+    (end, if spaced { h ^ SPACED } else { h })
+}
+
+/// Mixed into the hash of a step that starts with a space.
+const SPACED: u64 = 0x5851_F42D_4C95_7F2D;
+
 /// Hash of a token. Word tokens get `| 0x20` on every byte when case-insensitive
 /// (ASCII letters lowercase; other bytes change consistently on both sides,
 /// and the final comparison is exact). Reads whole words of the token, the
@@ -173,46 +206,65 @@ fn token_hash(b: &[u8], fold_case: bool) -> u64 {
     h ^ (h >> 29)
 }
 
-/// Open-addressing edge table: key (never 0) → child node; 0 marks an empty
-/// slot. Grows by doubling at half load while the trie is built.
+/// Open-addressing edge table. A slot packs the key's tag (its high 32 bits,
+/// never 0) and the child node in one word, so a probe touches one cache line;
+/// 0 marks an empty slot. The tag also picks the first slot, so the table can
+/// grow (doubling at half load while the trie is built) from what it stores.
+/// Two keys with one tag share an edge: that merges two paths of the trie,
+/// which costs comparisons but loses nothing (see the module docs).
 struct Table {
-    keys: Vec<u64>,
-    children: Vec<u32>,
+    slots: Vec<u64>,
     mask: usize,
     len: usize,
 }
 
+/// Bit of a child id set when surfaces end at the child (so a walk reads the
+/// end lists only where there are some).
+const HAS_ENDS: u32 = 1 << 31;
+
 impl Table {
     fn new(slots: usize) -> Table {
-        Table { keys: vec![0; slots], children: vec![0; slots], mask: slots - 1, len: 0 }
+        Table { slots: vec![0; slots], mask: slots - 1, len: 0 }
     }
 
+    /// The slot holding `tag`, or the empty slot where it would go.
     #[inline(always)]
-    fn slot(&self, key: u64) -> usize {
-        let mut slot = key as usize & self.mask;
-        while self.keys[slot] != 0 && self.keys[slot] != key {
+    fn slot(&self, tag: u32) -> usize {
+        let mut slot = tag as usize & self.mask;
+        loop {
+            let e = self.slots[slot];
+            if e == 0 || (e >> 32) as u32 == tag {
+                return slot;
+            }
             slot = (slot + 1) & self.mask;
         }
-        slot
     }
 
     #[inline(always)]
-    fn get(&self, key: u64) -> Option<u32> {
-        let slot = self.slot(key);
-        (self.keys[slot] == key).then(|| self.children[slot])
+    fn get(&self, tag: u32) -> Option<u32> {
+        let e = self.slots[self.slot(tag)];
+        (e != 0).then_some(e as u32)
     }
 
-    fn insert(&mut self, key: u64, child: u32) {
-        if (self.len + 1) * 2 > self.keys.len() {
-            let old = std::mem::replace(self, Table::new(self.keys.len() * 2));
-            for (i, &k) in old.keys.iter().enumerate().filter(|(_, &k)| k != 0) {
-                self.insert(k, old.children[i]);
+    fn insert(&mut self, tag: u32, child: u32) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let old = std::mem::replace(self, Table::new(self.slots.len() * 2));
+            for &e in old.slots.iter().filter(|&&e| e != 0) {
+                self.insert((e >> 32) as u32, e as u32);
             }
         }
-        let slot = self.slot(key);
-        self.keys[slot] = key;
-        self.children[slot] = child;
+        let slot = self.slot(tag);
+        self.slots[slot] = u64::from(tag) << 32 | u64::from(child);
         self.len += 1;
+    }
+
+    /// Set [`HAS_ENDS`] on every child `ends(child)` says has ends.
+    fn mark_ends(&mut self, ends: impl Fn(u32) -> bool) {
+        for e in self.slots.iter_mut().filter(|e| **e != 0) {
+            if ends(*e as u32) {
+                *e |= u64::from(HAS_ENDS);
+            }
+        }
     }
 }
 
@@ -228,12 +280,11 @@ fn root_bit(h: u64) -> (usize, u64) {
     ((b / 64) as usize, 1 << (b % 64))
 }
 
-/// The edge key of token hash `h` out of `node`; never 0 (the empty mark).
+/// The edge tag of token hash `h` out of `node`; never 0 (the empty mark).
 #[inline(always)]
-fn edge_key(node: u32, h: u64) -> u64 {
+fn edge_key(node: u32, h: u64) -> u32 {
     let k = (h ^ (node as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93)).wrapping_mul(K);
-    let k = k ^ (k >> 32);
-    k.max(1)
+    ((k >> 32) as u32).max(1)
 }
 
 impl WordTrie {
@@ -248,19 +299,17 @@ impl WordTrie {
         for (pid, p) in patterns.iter().enumerate() {
             // Tokenised exactly as texts are, through the word bitmap.
             word_bits(p, &mut bits);
+            debug_assert!(!p.starts_with(' ') && !p.ends_with(' '), "surfaces are trimmed: {p:?}");
             let mut node = ROOT;
             let mut i = 0;
             while i < p.len() {
-                let (end, word) = token_end(p, &bits, i);
-                let tok = &p.as_bytes()[i..end];
-                let fold = word && case_insensitive;
-                let h = token_hash(tok, fold);
+                let (end, h) = step(p, &bits, i, case_insensitive);
                 if node == ROOT {
-                    if word {
+                    if bit(&bits, i) {
                         let (w, bit) = root_bit(h);
                         root_words[w] |= bit;
-                    } else if !other_first.contains(&tok[0]) {
-                        other_first.push(tok[0]);
+                    } else if !other_first.contains(&p.as_bytes()[i]) {
+                        other_first.push(p.as_bytes()[i]);
                     }
                 }
                 let key = edge_key(node, h);
@@ -276,6 +325,7 @@ impl WordTrie {
             }
             ends_of.push((node, pid as u32));
         }
+        assert!(node_count < HAS_ENDS, "a word trie holds fewer than 2^31 nodes");
         ends_of.sort_unstable();
         let mut end_starts = Vec::with_capacity(node_count as usize + 1);
         for (i, &(node, _)) in ends_of.iter().enumerate() {
@@ -285,6 +335,7 @@ impl WordTrie {
         }
         end_starts.resize(node_count as usize + 1, ends_of.len() as u32);
         let ends = ends_of.into_iter().map(|(_, p)| p).collect();
+        edges.mark_ends(|n| end_starts[n as usize] < end_starts[n as usize + 1]);
         WordTrie { case_insensitive, edges, end_starts, ends, root_words, other_first }
     }
 
@@ -305,14 +356,11 @@ impl WordTrie {
         }
     }
 
+    /// The child of `node` (without its [`HAS_ENDS`] bit) by a step hashed `h`,
+    /// with that bit.
     #[inline(always)]
     fn child(&self, node: u32, h: u64) -> Option<u32> {
-        self.edges.get(edge_key(node, h))
-    }
-
-    #[inline(always)]
-    fn hash(&self, tok: &[u8], word: bool) -> u64 {
-        token_hash(tok, word && self.case_insensitive)
+        self.edges.get(edge_key(node & !HAS_ENDS, h))
     }
 
     /// Call `f(end, pattern)` for every whole-word match in `text` (the folded
@@ -338,10 +386,8 @@ impl WordTrie {
             while starts != 0 {
                 let i = w * 64 + starts.trailing_zeros() as usize;
                 starts &= starts - 1;
-                let (end, is_word) = token_end(text, bits, i);
-                let tok = &hay[i..end];
-                let h = self.hash(tok, is_word);
-                if is_word {
+                let (end, h) = step(text, bits, i, self.case_insensitive);
+                if bit(bits, i) {
                     let (w, bit) = root_bit(h);
                     if self.root_words[w] & bit == 0 {
                         continue;
@@ -370,20 +416,23 @@ impl WordTrie {
     ) {
         let hay = text.as_bytes();
         loop {
-            let (a, b) = (self.end_starts[node as usize] as usize, self.end_starts[node as usize + 1] as usize);
-            for &p in &self.ends[a..b] {
-                let want = surface(p as usize).as_bytes();
-                let found = &hay[start..at];
-                let equal = if self.case_insensitive { found.eq_ignore_ascii_case(want) } else { found == want };
-                if equal {
-                    f(at, p as usize);
+            if node & HAS_ENDS != 0 {
+                let n = (node & !HAS_ENDS) as usize;
+                let (a, b) = (self.end_starts[n] as usize, self.end_starts[n + 1] as usize);
+                for &p in &self.ends[a..b] {
+                    let want = surface(p as usize).as_bytes();
+                    let found = &hay[start..at];
+                    let equal = if self.case_insensitive { found.eq_ignore_ascii_case(want) } else { found == want };
+                    if equal {
+                        f(at, p as usize);
+                    }
                 }
             }
             if at >= hay.len() {
                 return;
             }
-            let (end, word) = token_end(text, bits, at);
-            match self.child(node, self.hash(&hay[at..end], word)) {
+            let (end, h) = step(text, bits, at, self.case_insensitive);
+            match self.child(node, h) {
                 Some(next) => {
                     node = next;
                     at = end;
@@ -412,6 +461,22 @@ mod tests {
         let text = "Kyiv, Kyivstar, UKRAINE's Armed Forces of Ukraine; ЗСУ зсу зсуx U.S. x-y";
         let got: Vec<&str> = matches(&p, true, text).iter().map(|&(s, e, _)| &text[s..e]).collect();
         assert_eq!(got, ["Kyiv", "UKRAINE", "Armed Forces of Ukraine", "Ukraine", "зсу", "U.S.", "-"]);
+    }
+
+    #[test]
+    fn ascii_word_mask_agrees_with_the_table() {
+        for b in 0..128u8 {
+            for k in 0..8 {
+                // `b` at byte `k` among neighbours that are words and not.
+                for fill in [b'a', b' ', b'Z', b'0', 0x7f, 0] {
+                    let mut chunk = [fill; 8];
+                    chunk[k] = b;
+                    let want =
+                        chunk.iter().enumerate().map(|(j, &c)| u64::from(ASCII_WORD[c as usize]) << j).sum::<u64>();
+                    assert_eq!(ascii_word_mask(u64::from_le_bytes(chunk)), want, "{chunk:?}");
+                }
+            }
+        }
     }
 
     #[test]
