@@ -346,3 +346,15 @@ fn dev_set_mechanisms() {
         check(name, text, "2024-05-14", want);
     }
 }
+
+/// A reporting verb followed by "could not verify" reports a doubt, not the
+/// figure: whatever the apostrophe and the case.
+#[test]
+fn unverified_cue_is_no_source_with_either_apostrophe() {
+    for cue in ["couldn't independently verify", "couldn’t independently verify", "Could Not Independently Verify"] {
+        let text = format!("Russian forces lost 1,000 soldiers near Bakhmut, Reuters said it {cue} the figure.");
+        let got = claims(&pipeline(), &text, "2025-01-01");
+        let claimants: Vec<_> = got.iter().filter(|c| !c.vague).map(|c| c.claimant.clone()).collect();
+        assert_eq!(claimants, [None], "{cue}: the verb before the doubt names no claimant");
+    }
+}
