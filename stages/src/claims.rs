@@ -268,9 +268,24 @@ pub struct Sent<'a> {
     pub span: Span,
     pub kind: SentenceKind,
     pub paragraph: u32,
+    /// Sorted by (start, end).
     pub mentions: Vec<&'a Mention>,
+    /// The longest mention's length, which bounds how far before a span an
+    /// overlapping mention can start.
+    pub longest_mention: usize,
     pub quants: Vec<&'a Quantity>,
     pub dates: Vec<&'a DateMention>,
+}
+
+impl<'a> Sent<'a> {
+    /// The mentions that may overlap `span` (a superset: every one that
+    /// does), found by binary search, so list-like sentences with hundreds
+    /// of mentions cost no scan per figure.
+    pub fn overlapping(&self, span: Span) -> &[&'a Mention] {
+        let lo = self.mentions.partition_point(|m| m.span.start + self.longest_mention <= span.start);
+        let hi = self.mentions.partition_point(|m| m.span.start < span.end.max(span.start + 1));
+        &self.mentions[lo..hi.max(lo)]
+    }
 }
 
 /// The document as claim assembly sees it: content sentences with their
@@ -293,6 +308,7 @@ impl<'a> View<'a> {
                     kind: s.kind,
                     paragraph: s.paragraph,
                     mentions: Vec::new(),
+                    longest_mention: 0,
                     quants: Vec::new(),
                     dates: Vec::new(),
                 })
@@ -319,6 +335,7 @@ impl<'a> View<'a> {
         }
         for s in &mut sents {
             s.mentions.sort_by_key(|m| (m.span.start, m.span.end));
+            s.longest_mention = s.mentions.iter().map(|m| m.span.len()).max().unwrap_or(0);
         }
         let quotes = quote_regions(doc, &sents);
         let focal = focal_place(&sents, settings);

@@ -55,7 +55,7 @@ fn category_of(m: &Mention) -> Option<Category> {
 /// A term inside a longer name of another kind ("area" in "Kursk area") is not a cue.
 fn inside_other_name(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
     let l = &settings.labels;
-    view.sents[si].mentions.iter().any(|o| {
+    view.sents[si].overlapping(m.span).iter().any(|o| {
         o.span.overlaps(m.span)
             && (*o.label == *l.location || *o.label == *l.claimant || *o.label == *l.role)
             && o.span.len() > m.span.len()
@@ -85,15 +85,17 @@ pub fn read(
     let appositive = rest[first_break..]
         .strip_prefix(", including ")
         .and_then(|tail| tail.find(',').map(|close| (first_break, first_break + ", including ".len() + close + 1)));
-    let next_q = s
+    // The nearest later figure that is not an age; the age test reads the
+    // sentence's mentions, so it runs on the nearest candidates only.
+    let mut later: Vec<usize> = s
         .quants
         .iter()
         .map(|o| o.span.start)
         .filter(|&st| st >= q.span.end)
         .filter(|&st| appositive.is_none_or(|(a, b)| !(q.span.end + a <= st && st < q.span.end + b)))
-        .filter(|&st| !after_age_cue(view, si, st, settings))
-        .min()
-        .unwrap_or(s.span.end);
+        .collect();
+    later.sort_unstable();
+    let next_q = later.into_iter().find(|&st| !after_age_cue(view, si, st, settings)).unwrap_or(s.span.end);
     let clause_end = match appositive {
         Some((_, b)) if q.span.end + b <= next_q => {
             let after = view.gap(q.span.end + b, next_q);
@@ -170,19 +172,34 @@ pub fn read(
             .filter(|m| *m.label == *l.loss && category_of(m).is_some() && !inside_other_name(view, si, m, settings))
     };
     let loss_after = loss_cues().find(|m| category_of(m) != Some(Category::Deployed)).or_else(|| loss_cues().next());
-    // Cues before the figure in the same sentence, nearest first.
+    // Cues before the figure in the same sentence, nearest first, within a
+    // limit that depends on the figure's head (read once, when first needed).
+    let mut limit = None;
     let loss_before = s
         .mentions
         .iter()
         .rev()
         .copied()
+        // Mentions starting earlier end before `start + longest`: once the
+        // text from there to the figure is too long for any limit, so is every
+        // remaining gap (a list sentence stops here, not at its start).
+        .take_while(|m| {
+            let reach = view.doc.text.ceil_char_boundary(m.span.start + s.longest_mention).min(q.span.start);
+            let gap = view.gap(reach, q.span.start);
+            at_most_words(gap, EQUIPMENT_CUE_WORDS.max(CUE_BEFORE_WORDS)) && !gap.contains([';', '.'])
+        })
         .filter(|m| m.span.end <= q.number_span.start && m.span.start < q.span.start.max(q.number_span.start))
         .filter(|m| *m.label == *l.loss && category_of(m).is_some())
         .filter(|m| !inside_other_name(view, si, m, settings))
         .find(|m| {
             let gap = view.gap(m.span.end.min(q.span.start), q.span.start);
-            let limit =
-                if head_equipment_present(view, si, q, settings) { EQUIPMENT_CUE_WORDS } else { CUE_BEFORE_WORDS };
+            let limit = *limit.get_or_insert_with(|| {
+                if head_equipment_present(view, si, q, settings) {
+                    EQUIPMENT_CUE_WORDS
+                } else {
+                    CUE_BEFORE_WORDS
+                }
+            });
             at_most_words(gap, limit) && !gap.contains([';', '.'])
         });
     // The cue right before the figure decides whether its subject inflicted the
