@@ -1,4 +1,7 @@
-//! Throughput of the date finder over real news, in MB/s.
+//! Throughput of the date finder over real news, in MB/s: once over whole texts
+//! (`dates/extract`), once as the stage runs in the default pipeline, sentence
+//! by sentence on documents annotated by the stages before it (`dates/stage`,
+//! also reported per CPU second: the machine is shared).
 //!
 //! Reads `/work/shared/corpora/ukr_war_news_gdelt/articles.jsonl` when present
 //! (each article with its publication date), else the bundled seed articles.
@@ -6,82 +9,58 @@
 
 use std::hint::black_box;
 
-use chrono::NaiveDate;
+use claimex_pipeline::Document;
 use claimex_stages::dates::DateExtractor;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-const GDELT: &str = "/work/shared/corpora/ukr_war_news_gdelt/articles.jsonl";
-
-fn corpus() -> (&'static str, Vec<(String, Option<NaiveDate>)>) {
-    if let Ok(text) = std::fs::read_to_string(GDELT) {
-        let docs = text
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .map(|v| {
-                let published =
-                    v["gdelt_seendate"].as_str().and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok());
-                (v["text"].as_str().unwrap_or_default().to_string(), published)
-            })
-            .collect();
-        return ("gdelt", docs);
-    }
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/seeds");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("seed directory")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    paths.sort();
-    let docs = paths
-        .iter()
-        .map(|p| (std::fs::read_to_string(p).expect("seed"), NaiveDate::from_ymd_opt(2025, 1, 1)))
-        .collect();
-    ("seeds", docs)
-}
+mod corpus;
 
 fn bench(c: &mut Criterion) {
-    let (name, docs) = corpus();
+    let news = corpus::news();
     let extractor = DateExtractor::builtin();
-    let bytes: usize = docs.iter().map(|(t, _)| t.len()).sum();
+    let bytes: usize = news.iter().map(|a| a.text.len()).sum();
     let mut out = Vec::new();
-    let run = |out: &mut Vec<_>| {
+    let extract = |out: &mut Vec<_>| {
         out.clear();
-        for (text, published) in &docs {
-            extractor.extract_range(text, 0..text.len(), *published, out);
+        for a in &news {
+            extractor.extract_range(&a.text, 0..a.text.len(), a.published, out);
         }
         out.len()
     };
-    let found = run(&mut out);
+    let found = extract(&mut out);
     // The gdelt corpus (1.9 MB) holds about 2,100 date expressions; the seeds about 40.
-    let expected_min = if name == "gdelt" { 1_500 } else { 30 };
-    assert!(found >= expected_min, "{name}: found {found} dates, expected at least {expected_min}");
-    eprintln!("{name}: {} documents, {bytes} bytes, {found} dates", docs.len());
-    // The machine is shared: also report throughput per CPU second of this
-    // process (from /proc, 10 ms ticks), which other load does not distort.
-    if let Some(start) = cpu_seconds() {
-        let rounds = 100;
-        for _ in 0..rounds {
-            black_box(run(&mut out));
+    let expected_min = if bytes > 1_000_000 { 1_500 } else { 30 };
+    assert!(found >= expected_min, "found {found} dates, expected at least {expected_min}");
+    eprintln!("{} documents, {bytes} bytes, {found} dates", news.len());
+
+    let pipeline = corpus::default_pipeline();
+    let (mut docs, at) = corpus::annotated_before(&pipeline, "dates", &news);
+    let stages = pipeline.stages();
+    let run = |docs: &mut Vec<Document>| {
+        let mut n = 0;
+        for d in docs.iter_mut() {
+            // The stage extends the layer; a stale one must not grow between rounds.
+            d.layers.dates = None;
+            stages[at].process(d).unwrap();
+            n += d.layers.dates.as_ref().map_or(0, Vec::len);
         }
-        if let Some(end) = cpu_seconds() {
-            let mb = (bytes * rounds) as f64 / 1e6;
-            eprintln!("{name}: {:.0} MB per CPU second ({rounds} rounds)", mb / (end - start));
-        }
-    }
+        n
+    };
+    let in_stage = run(&mut docs);
+    // Content sentences only: page furniture is skipped, so fewer than in whole texts.
+    assert!(in_stage >= found / 2 && in_stage <= found, "stage found {in_stage} dates, whole texts {found}");
 
     let mut group = c.benchmark_group("dates");
     group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function(name, |b| b.iter(|| black_box(run(&mut out))));
+    group.bench_function("extract", |b| b.iter(|| black_box(extract(&mut out))));
+    group.bench_function("stage", |b| b.iter(|| assert_eq!(run(&mut docs), in_stage)));
     group.finish();
-}
-
-/// User + system CPU time of this process, in seconds (Linux only).
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let fields: Vec<&str> = stat.rsplit(')').next()?.split_whitespace().collect();
-    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    Some(ticks / 100.0)
+    corpus::report_cpu_throughput("dates/extract", bytes, 3.0, || {
+        black_box(extract(&mut out));
+    });
+    corpus::report_cpu_throughput("dates/stage", bytes, 3.0, || {
+        black_box(run(&mut docs));
+    });
 }
 
 criterion_group!(benches, bench);

@@ -1,49 +1,56 @@
-//! Throughput of the quantity scanner over real news, in MB/s.
+//! Throughput of the quantity scanner over real news, in MB/s: once over whole
+//! texts (`numbers/extract`), once as the stage runs in the default pipeline,
+//! sentence by sentence on documents annotated by the stages before it
+//! (`numbers/stage`, also reported per CPU second: the machine is shared).
 //! Reads `/work/shared/corpora/ukr_war_news_gdelt/articles.jsonl` when present,
 //! else the bundled seeds. Run: `cargo bench -p claimex-stages --bench numbers`.
 
+use claimex_pipeline::Document;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 
-fn articles() -> Vec<String> {
-    let corpus = "/work/shared/corpora/ukr_war_news_gdelt/articles.jsonl";
-    if let Ok(text) = std::fs::read_to_string(corpus) {
-        return text
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .filter_map(|v| v["text"].as_str().map(str::to_string))
-            .collect();
-    }
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/seeds");
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        if e.path().extension().is_some_and(|x| x == "txt") {
-            out.push(std::fs::read_to_string(e.path()).unwrap());
-        }
-    }
-    out
-}
+mod corpus;
 
 fn bench(c: &mut Criterion) {
-    let docs = articles();
-    let bytes: usize = docs.iter().map(String::len).sum();
+    let news = corpus::news();
+    let bytes: usize = news.iter().map(|a| a.text.len()).sum();
     let scanner = claimex_stages::numbers::default_scanner();
-    let count: usize = docs.iter().map(|d| scanner.extract(d).len()).sum();
-    println!("{} articles, {bytes} bytes, {count} quantities", docs.len());
+    let count: usize = news.iter().map(|a| scanner.extract(&a.text).len()).sum();
+    println!("{} articles, {bytes} bytes, {count} quantities", news.len());
     // Real news carries figures: at least one per 4 KB on average.
     assert!(count >= bytes / 4096, "implausibly few quantities: {count} in {bytes} bytes");
+
+    let pipeline = corpus::default_pipeline();
+    let (mut docs, at) = corpus::annotated_before(&pipeline, "numbers", &news);
+    let stages = pipeline.stages();
+    let run = |docs: &mut Vec<Document>| {
+        let mut n = 0;
+        for d in docs.iter_mut() {
+            stages[at].process(d).unwrap();
+            n += d.layers.numbers.as_ref().map_or(0, Vec::len);
+        }
+        n
+    };
+    let in_stage = run(&mut docs);
+    // Content sentences only: page furniture is skipped, so fewer than in whole texts.
+    assert!(in_stage >= count / 2 && in_stage <= count, "stage found {in_stage} quantities, whole texts {count}");
+
     let mut g = c.benchmark_group("numbers");
     g.throughput(Throughput::Bytes(bytes as u64));
     g.sample_size(20);
     g.bench_function("extract", |b| {
         b.iter(|| {
-            let mut n = 0;
-            for d in &docs {
-                n += scanner.extract(black_box(d)).len();
-            }
+            let n: usize = news.iter().map(|a| scanner.extract(black_box(&a.text)).len()).sum();
             assert_eq!(n, count);
         })
     });
+    g.bench_function("stage", |b| b.iter(|| assert_eq!(run(&mut docs), in_stage)));
     g.finish();
+    corpus::report_cpu_throughput("numbers/extract", bytes, 3.0, || {
+        black_box(news.iter().map(|a| scanner.extract(&a.text).len()).sum::<usize>());
+    });
+    corpus::report_cpu_throughput("numbers/stage", bytes, 3.0, || {
+        black_box(run(&mut docs));
+    });
 }
 
 criterion_group!(benches, bench);

@@ -209,7 +209,11 @@ impl Stage for Dates {
             self.extractor.extract_range(&doc.text, s.span.start..s.span.end, published, &mut found);
         }
         // Sentences are disjoint in practice; keep the layer sorted and overlap-free regardless.
-        found.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.span.end)));
+        let key = |d: &DateMention| (d.span.start, std::cmp::Reverse(d.span.end));
+        // Sentences come in text order, so this is nearly always sorted already.
+        if !found.is_sorted_by_key(key) {
+            found.sort_by_key(key);
+        }
         let mut last_end = 0;
         found.retain(|d| {
             let keep = d.span.start >= last_end;

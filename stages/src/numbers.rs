@@ -29,6 +29,7 @@
 
 mod lexicon;
 mod scan;
+pub(crate) mod starts;
 
 use std::sync::{Arc, OnceLock};
 

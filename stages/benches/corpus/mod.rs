@@ -151,3 +151,17 @@ pub fn bench_stage(
     g.finish();
     report_cpu_throughput(kind, bytes, 5.0, || run(&mut docs));
 }
+
+/// `news` as documents annotated by every stage of `pipeline` before the first
+/// one of `kind`, and that stage's index: the input a single stage sees in a run.
+pub fn annotated_before(pipeline: &Pipeline, kind: &str, news: &[Article]) -> (Vec<Document>, usize) {
+    let stages = pipeline.stages();
+    let at = stages.iter().position(|s| s.kind() == kind).unwrap_or_else(|| panic!("no {kind} stage"));
+    let mut docs = documents(news);
+    for d in &mut docs {
+        for s in &stages[..at] {
+            s.process(d).unwrap();
+        }
+    }
+    (docs, at)
+}

@@ -13,6 +13,7 @@ use claimex_pipeline::DateGranularity as G;
 
 use super::lexicon::{Lexicons, Rel, Trigger, Unit};
 use super::resolve::Expr;
+use crate::numbers::starts::Starts;
 
 /// How all-numeric dates with a two-part day/month are read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
@@ -239,19 +240,16 @@ impl<'a> Scan<'a> {
         let first = out.len();
         // One pass over word starts: digits start numeric dates, letters are
         // checked against the trigger table before the automaton runs.
-        let bytes = &self.b[..self.hi];
+        let mut stops = Starts::new(self.b, self.lo, self.hi, false);
         let mut i = self.lo;
-        while let Some(k) = bytes[i..].iter().position(|c| c.is_ascii_alphanumeric()) {
-            i += k;
-            let c = bytes[i];
-            let word_start = i == self.lo || {
-                let p = bytes[i - 1];
-                !p.is_ascii_alphanumeric() && (p < 0x80 || !self.word_before(i))
-            };
+        while let Some(p) = stops.next(i) {
+            i = p;
+            // An ASCII letter or digit after a non-ASCII letter continues a word.
+            let word_start = i == self.lo || self.b[i - 1] < 0x80 || !self.word_before(i);
             if word_start {
-                let found = if c.is_ascii_digit() {
+                let found = if self.b[i].is_ascii_digit() {
                     self.numeric(i, CUED)
-                } else if self.lx.starts.may_start(&bytes[i..]) {
+                } else if self.lx.starts.may_start(&self.b[i..self.hi]) {
                     self.at_word(i)
                 } else {
                     None
@@ -262,10 +260,14 @@ impl<'a> Scan<'a> {
                     continue;
                 }
             }
-            i += bytes[i..].iter().position(|c| !c.is_ascii_alphanumeric()).unwrap_or(bytes.len() - i);
+            i += 1;
         }
         let found = &mut out[first..];
-        found.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
+        let key = |c: &Cand| (c.start, std::cmp::Reverse(c.end));
+        // Mostly found in order already: a stable sort would leave them as they are.
+        if !found.is_sorted_by_key(key) {
+            found.sort_by_key(key);
+        }
         let mut last_end = self.lo;
         let mut keep = first;
         for k in first..out.len() {

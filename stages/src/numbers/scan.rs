@@ -11,6 +11,7 @@ use aho_corasick::{Anchored, Input};
 use claimex_pipeline::{Bound, NumRange, Provenance, Quantity, Span, Unit, UnitKind};
 
 use super::lexicon::{alnum_at, alnum_before, DateWord, Lexicons, RangeMid, UnitDef, WordKind};
+use super::starts::Starts;
 
 /// The provenance rule names, built once.
 struct Rules {
@@ -227,15 +228,17 @@ impl Scanner {
     /// and then one anchored automaton search decides.
     pub fn scan(&self, text: &str, lo: usize, hi: usize, out: &mut Vec<Quantity>) {
         let b = text.as_bytes();
+        // Digits anywhere (a digit glued to a word is rejected in `at_digit`) and word starts.
+        let mut stops = Starts::new(b, lo, hi, true);
         let mut i = lo;
         let mut floor = lo;
-        while i < hi {
-            let c = b[i];
-            let found = if c.is_ascii_digit() {
+        while let Some(p) = stops.next(i) {
+            i = p;
+            let found = if b[i].is_ascii_digit() {
                 self.at_digit(text, i, lo, hi, floor)
-            } else if c.is_ascii_alphabetic() {
-                let start =
-                    i == lo || (!b[i - 1].is_ascii_alphanumeric() && (b[i - 1] < 0x80 || !alnum_before(text, i)));
+            } else {
+                // An ASCII letter after a non-ASCII letter continues a word.
+                let start = i == lo || b[i - 1] < 0x80 || !alnum_before(text, i);
                 let m = if start && self.lx.may_start(b, i, hi) {
                     self.lx.candidates.find(Input::new(text).range(i..hi).anchored(Anchored::Yes))
                 } else {
@@ -244,29 +247,19 @@ impl Scanner {
                 match m {
                     Some(m) if !(m.end() < hi && alnum_at(text, m.end())) => self.at_word(text, m, lo, hi, floor),
                     _ => {
-                        // Not a candidate: skip the rest of the word.
                         i += 1;
-                        while i < hi && b[i].is_ascii_alphabetic() {
-                            i += 1;
-                        }
                         continue;
                     }
                 }
-            } else {
-                i += 1;
-                continue;
             };
+            // Stops are ASCII bytes, so resuming at any position lands on a char boundary.
             match found {
                 Ok((q, resume)) => {
                     floor = q.span.end.max(resume);
                     out.push(q);
-                    i = resume;
+                    i = resume.max(i + 1);
                 }
                 Err(resume) => i = resume.max(i + 1),
-            }
-            // Resume on a char boundary (a skip may end inside a multibyte char only at `hi`).
-            while i < hi && !text.is_char_boundary(i) {
-                i += 1;
             }
         }
     }

@@ -1,0 +1,197 @@
+//! Where a scan over a segment must stop: word starts (and, for the numbers
+//! scanner, every ASCII digit), found 64 bytes at a time.
+//!
+//! Both the `numbers` and the `dates` scanners look only at ASCII letters and
+//! digits that begin a word. Walking the text byte by byte costs a mispredicted
+//! branch at every word end; classifying a block into bitmasks first and then
+//! jumping from set bit to set bit does not, and classifying eight bytes at a
+//! time in a machine word is a handful of instructions.
+
+/// Bitmasks of one block: bit `k` is byte `k` of the block.
+#[derive(Clone, Copy)]
+struct Classes {
+    alnum: u64,
+    digit: u64,
+}
+
+/// Every byte's high bit: SWAR flags live there.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// High bit set in each byte of `x` that is an ASCII byte in `lo..=hi`. The
+/// adds cannot carry across bytes: each byte is at most 0x7f before them.
+#[inline(always)]
+fn in_range(x: u64, low7: u64, lo: u8, hi: u8) -> u64 {
+    let ge_lo = low7.wrapping_add(ONES * u64::from(0x80 - lo));
+    let gt_hi = low7.wrapping_add(ONES * u64::from(0x7f - hi));
+    ge_lo & !gt_hi & !x & HIGH
+}
+
+/// The eight high bits of `flags` as the low eight bits (byte `k` → bit `k`).
+#[inline(always)]
+fn gather(flags: u64) -> u64 {
+    // Bit 8k lands on bit 56 + k; no two partial products share a bit, so nothing carries.
+    (flags >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// Classify eight bytes, eight at a time in one word (SWAR: portable, no `unsafe`).
+#[inline(always)]
+fn classify8(word: [u8; 8]) -> (u64, u64) {
+    let x = u64::from_le_bytes(word);
+    let low7 = x & !HIGH;
+    let digit = in_range(x, low7, b'0', b'9');
+    let letter = in_range(x, low7 | ONES * 0x20, b'a', b'z');
+    (gather(digit | letter), gather(digit))
+}
+
+/// Classify `chunk` (at most 64 bytes) as ASCII alphanumeric and ASCII digit.
+#[inline]
+fn classify(chunk: &[u8]) -> Classes {
+    let (mut alnum, mut digit) = (0u64, 0u64);
+    let mut words = chunk.chunks_exact(8);
+    for (k, w) in words.by_ref().enumerate() {
+        let (a, d) = classify8(w.try_into().expect("eight bytes"));
+        alnum |= a << (8 * k);
+        digit |= d << (8 * k);
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        // Pad the tail with NULs, which are neither.
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        let (a, d) = classify8(w);
+        let k = chunk.len() - rest.len();
+        alnum |= a << k;
+        digit |= d << k;
+    }
+    Classes { alnum, digit }
+}
+
+/// The stopping points of one segment `[lo, hi)`, in order: ASCII letters or
+/// digits whose previous byte is not an ASCII letter or digit (or that stand at
+/// `lo`), plus, with `every_digit`, all ASCII digits. A start after a non-ASCII
+/// byte may still continue a word in another script: the caller checks that.
+pub(crate) struct Starts<'a> {
+    b: &'a [u8],
+    lo: usize,
+    every_digit: bool,
+    /// The current block starts here …
+    base: usize,
+    /// … and these are its stopping points not yet passed.
+    mask: u64,
+}
+
+impl<'a> Starts<'a> {
+    pub(crate) fn new(b: &'a [u8], lo: usize, hi: usize, every_digit: bool) -> Self {
+        let b = &b[..hi];
+        let mut s = Starts { b, lo, every_digit, base: lo, mask: 0 };
+        s.mask = s.block(lo);
+        s
+    }
+
+    /// The stopping points of the block at `at`.
+    fn block(&self, at: usize) -> u64 {
+        if at >= self.b.len() {
+            return 0;
+        }
+        let c = classify(&self.b[at..self.b.len().min(at + 64)]);
+        let prev = at > self.lo && self.b[at - 1].is_ascii_alphanumeric();
+        let after_alnum = c.alnum << 1 | u64::from(prev);
+        let at_start = c.alnum & !after_alnum;
+        if self.every_digit {
+            at_start | c.digit
+        } else {
+            at_start
+        }
+    }
+
+    /// The first stopping point at or after `i`; `i` never decreases between calls.
+    #[inline]
+    pub(crate) fn next(&mut self, i: usize) -> Option<usize> {
+        if i >= self.base + 64 {
+            self.base = i;
+            self.mask = self.block(i);
+        } else if i > self.base {
+            self.mask &= u64::MAX << (i - self.base);
+        }
+        loop {
+            if self.mask != 0 {
+                return Some(self.base + self.mask.trailing_zeros() as usize);
+            }
+            self.base += 64;
+            if self.base >= self.b.len() {
+                return None;
+            }
+            self.mask = self.block(self.base);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Starts;
+
+    /// The stopping points by a plain byte walk, for comparison.
+    fn naive(b: &[u8], lo: usize, hi: usize, every_digit: bool) -> Vec<usize> {
+        (lo..hi)
+            .filter(|&i| {
+                let c = b[i];
+                let start = c.is_ascii_alphanumeric() && (i == lo || !b[i - 1].is_ascii_alphanumeric());
+                start || (every_digit && c.is_ascii_digit())
+            })
+            .collect()
+    }
+
+    fn all(b: &[u8], lo: usize, hi: usize, every_digit: bool) -> Vec<usize> {
+        let mut s = Starts::new(b, lo, hi, every_digit);
+        let mut out = Vec::new();
+        let mut i = lo;
+        while let Some(p) = s.next(i) {
+            out.push(p);
+            i = p + 1;
+        }
+        out
+    }
+
+    #[test]
+    fn classifies_every_byte_value() {
+        for c in 0..=255u8 {
+            for k in 0..8 {
+                let mut w = [b'.'; 8];
+                w[k] = c;
+                let (alnum, digit) = super::classify8(w);
+                let expect = |yes: bool| if yes { 1u64 << k } else { 0 };
+                assert_eq!(alnum, expect(c.is_ascii_alphanumeric()), "alnum flag of byte {c:#x} at {k}");
+                assert_eq!(digit, expect(c.is_ascii_digit()), "digit flag of byte {c:#x} at {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn matches_a_byte_walk() {
+        let mut text = String::new();
+        for k in 0..40 {
+            text.push_str(&format!("Word{k} 12,345 x9 ‘ü’ Ünïcode_{}-{k}. ", "ab".repeat(k % 7)));
+        }
+        let b = text.as_bytes();
+        for (lo, hi) in [(0, b.len()), (1, b.len() - 1), (5, 70), (63, 200), (64, 64), (10, 11), (0, 0)] {
+            for every_digit in [false, true] {
+                assert_eq!(all(b, lo, hi, every_digit), naive(b, lo, hi, every_digit), "{lo}..{hi} {every_digit}");
+            }
+        }
+    }
+
+    #[test]
+    fn jumps_ahead_across_blocks() {
+        let text =
+            "one two three, 4 five six seven eight nine ten eleven twelve thirteen fourteen 15 sixteen ".repeat(4);
+        let b = text.as_bytes();
+        let expected = naive(b, 0, b.len(), true);
+        let mut s = Starts::new(b, 0, b.len(), true);
+        // Resume points as a scanner makes them: inside words, past whole blocks.
+        for i in [0, 1, 2, 30, 63, 64, 65, 130, 131, 200, 333, b.len() - 1, b.len()] {
+            let want = expected.iter().copied().find(|&p| p >= i);
+            assert_eq!(s.next(i), want, "first stopping point at or after {i}");
+        }
+    }
+}
