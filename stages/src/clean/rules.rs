@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use chrono::NaiveDate;
 use regex::{Regex, RegexSet, RegexSetBuilder};
 
@@ -28,6 +28,8 @@ pub struct Rules {
     pub rules: Vec<Rule>,
     /// Whole-line phrases, lowercased → rule.
     exact: HashMap<String, usize>,
+    /// Bytes of the longest whole-line phrase.
+    exact_max: usize,
     /// Prefix and contains phrases (ASCII case-insensitive), pattern id → (rule, is_prefix).
     phrases: Option<AhoCorasick>,
     phrase_rules: Vec<(usize, bool)>,
@@ -113,6 +115,8 @@ impl Rules {
         } else {
             Some(
                 AhoCorasickBuilder::new()
+                    // A few dozen short phrases: the full DFA is small and the fastest to run.
+                    .kind(Some(AhoCorasickKind::DFA))
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .build(&phrase_pats)
@@ -126,20 +130,27 @@ impl Rules {
             .dfa_size_limit(64 << 20)
             .build()
             .map_err(|e| format!("{origin}: regex set: {e}"))?;
-        Ok(Rules { rules, exact, phrases, phrase_rules, set, regexes, months })
+        let exact_max = exact.keys().map(String::len).max().unwrap_or(0);
+        Ok(Rules { rules, exact, exact_max, phrases, phrase_rules, set, regexes, months })
     }
 
     /// The first rule (in file order) matching a trimmed line.
     /// `lower` is a scratch buffer reused across lines.
     pub fn find<'t>(&self, line: &'t str, lower: &mut String) -> Option<Hit<'t>> {
-        lower.clear();
-        if line.is_ascii() {
-            lower.push_str(line);
-            lower.make_ascii_lowercase();
-        } else {
-            lower.extend(line.chars().flat_map(char::to_lowercase));
+        let mut best = None;
+        // Lowercase has at least a third of a char's bytes (the Kelvin sign K
+        // becomes k), so a longer line is no whole-line phrase: most lines are
+        // neither lowercased nor hashed.
+        if line.len() <= 3 * self.exact_max {
+            lower.clear();
+            if line.is_ascii() {
+                lower.push_str(line);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.extend(line.chars().flat_map(char::to_lowercase));
+            }
+            best = self.exact.get(lower.as_str()).copied();
         }
-        let mut best = self.exact.get(lower.as_str()).copied();
         if let Some(ac) = &self.phrases {
             for m in ac.find_overlapping_iter(line) {
                 let (rule, prefix) = self.phrase_rules[m.pattern().as_usize()];
@@ -236,6 +247,21 @@ mod tests {
             let err = Rules::parse("f.tsv", text).err().unwrap_or_default();
             assert!(err.starts_with(&format!("f.tsv:{line}:")) && err.contains(needle), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn lowercase_keeps_a_third_of_the_bytes() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let lower: usize = c.to_lowercase().map(char::len_utf8).sum();
+            assert!(3 * lower >= c.len_utf8(), "{c:?} lowercases to {lower} bytes");
+        }
+        let r = Rules::parse("f", "a\tline\tkkk\n").unwrap();
+        let mut buf = String::new();
+        assert_eq!(
+            r.find("\u{212A}\u{212A}\u{212A}", &mut buf).map(|h| h.rule),
+            Some(0),
+            "Kelvin signs lowercase to kkk"
+        );
     }
 
     #[test]

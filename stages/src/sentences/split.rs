@@ -51,7 +51,7 @@ pub fn split(text: &str, skipped: &[Span], ab: &Abbreviations, out: &mut Vec<Sen
     // End of the previous line's content: skipped spans after it lie between lines.
     let mut gap_start = 0;
     while pos < b.len() {
-        let e = b[pos..].iter().position(|&c| c == b'\n' || c == b'\r').map_or(b.len(), |i| pos + i);
+        let e = memchr::memchr2(b'\n', b'\r', &b[pos..]).map_or(b.len(), |i| pos + i);
         let next = if e + 1 < b.len() && b[e] == b'\r' && b[e + 1] == b'\n' { e + 2 } else { e + 1 };
         let (cs, ce) = trim(text, pos, e);
         if cs == ce {
@@ -256,11 +256,12 @@ impl Splitter<'_> {
                     self.push(start, r, kind);
                     start = s;
                     // A marker at the new start is not itself a candidate ("2. The").
+                    let chain = self.marker_chain(s, be);
                     let at_marker = forced
                         .filter(|&(f, _)| f == s)
                         .map(|(_, m)| m)
-                        .or_else(|| self.marker_chain(s, be).and(enum_marker(&self.text[s..be])).map(|m| m.2));
-                    forced = self.marker_chain(s, be);
+                        .or_else(|| chain.and(enum_marker(&self.text[s..be])).map(|m| m.2));
+                    forced = chain;
                     i = s + at_marker.unwrap_or(0);
                 }
                 None => i = q,
@@ -531,6 +532,18 @@ fn find_str(b: &[u8], from: usize, end: usize, needle: &[u8]) -> Option<usize> {
 /// already decided that they do not end the sentence). Is there a boundary
 /// before `s`?
 fn uax_boundary(text: &str, p: usize, q: usize, s: usize, be: usize) -> bool {
+    // The common case, `. The` or `? It`: a run of ASCII terminators, a space
+    // and an uppercase letter is a boundary whatever came before (SB11; SB7
+    // and SB8 need no space or a lowercase letter), so the UAX pass is skipped.
+    let b = text.as_bytes();
+    if b[s].is_ascii_uppercase() && b[p..q].iter().all(|c| matches!(c, b'.' | b'!' | b'?')) {
+        return true;
+    }
+    uax_window_boundary(text, p, q, s, be)
+}
+
+/// [`uax_boundary`] by running UAX #29 over the window.
+fn uax_window_boundary(text: &str, p: usize, q: usize, s: usize, be: usize) -> bool {
     let mut w0 = p.saturating_sub(1);
     while !text.is_char_boundary(w0) {
         w0 -= 1;
@@ -603,7 +616,8 @@ fn enum_marker(text: &str) -> Option<(u32, u8, usize)> {
     let b = text.as_bytes();
     let paren = b.first() == Some(&b'(');
     let body = &b[paren as usize..];
-    let n = body.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+    // Five bytes tell a marker (at most four) from a word.
+    let n = body.iter().take(5).take_while(|c| c.is_ascii_alphanumeric()).count();
     if n == 0 || n > 4 {
         return None;
     }
@@ -636,6 +650,10 @@ fn enum_marker(text: &str) -> Option<(u32, u8, usize)> {
 
 fn roman(tok: &[u8]) -> Option<u32> {
     const ROMAN: [&str; 12] = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"];
+    // Most tokens are words: one byte rules them out before twelve compares.
+    if !tok.iter().all(|c| matches!(c | 0x20, b'i' | b'v' | b'x')) {
+        return None;
+    }
     ROMAN.iter().position(|r| r.as_bytes().eq_ignore_ascii_case(tok)).map(|p| p as u32 + 1)
 }
 
@@ -680,6 +698,33 @@ pub(crate) fn is_list_marker(line: &str) -> bool {
                 return false;
             };
             then_space(tail)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path of `uax_boundary` agrees with UAX #29 over the window for
+    /// every kind of char before the run, every ASCII run and uppercase start.
+    #[test]
+    fn uax_fast_path_agrees_with_the_window() {
+        let before = ["", "a", "A", "7", ")", "\"", "”", "\n", " ", "я", "中", "\u{301}", "\u{ad}", ",", "U.S"];
+        let runs = [".", "!", "?", "..", "?!", "!.", "...", "?.."];
+        let after = ["T", "The", "A.", "I", "US", "Xx yy", "B 5", "Q\"", "Ok."];
+        for pre in before {
+            for run in runs {
+                for post in after {
+                    let text = format!("{pre}{run} {post}");
+                    let (p, q) = (pre.len(), pre.len() + run.len());
+                    let (s, be) = (q + 1, text.len());
+                    assert!(
+                        uax_window_boundary(&text, p, q, s, be),
+                        "UAX #29 sees no boundary in {text:?}, the fast path assumes one"
+                    );
+                }
+            }
         }
     }
 }
