@@ -41,13 +41,16 @@ pub fn bundled_corpus() -> PathBuf {
     }
 }
 
+/// Documents (or bad records) from the inputs, in order.
+pub type InputStream = Box<dyn Iterator<Item = InputItem> + Send>;
+
 /// Open every input path. An unreadable path becomes a bad record (so it is
 /// accounted for in the summary) unless no path can be read at all.
 pub fn open_inputs(
     paths: &[PathBuf],
     cfg: &claimex_pipeline::config::InputConfig,
-) -> Result<(Box<dyn Iterator<Item = InputItem> + Send>, Option<u64>), String> {
-    let mut streams: Vec<Box<dyn Iterator<Item = InputItem> + Send>> = Vec::new();
+) -> Result<(InputStream, Option<u64>), String> {
+    let mut streams: Vec<InputStream> = Vec::new();
     let mut total = Some(0u64);
     let mut errors = Vec::new();
     for p in paths {

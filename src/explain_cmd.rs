@@ -169,7 +169,7 @@ pub fn explain(pipeline: &Pipeline, doc: &Document) -> String {
             n += 1;
             let _ = writeln!(
                 out,
-                "  {} · {}{} · {} ({}){}{} · claimant {} · as_of {} · location {}{}",
+                "  {} · {}{} · {} ({}){}{} · claimant {} · as_of {} · location {} {}",
                 c.category.as_str(),
                 c.subject,
                 c.object.map(|o| format!(" · {}", o.as_str())).unwrap_or_default(),
@@ -180,7 +180,7 @@ pub fn explain(pipeline: &Pipeline, doc: &Document) -> String {
                 c.claimant.as_deref().unwrap_or("-"),
                 c.as_of.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
                 c.location.as_deref().unwrap_or("-"),
-                format!(" {}", why(&c.prov))
+                why(&c.prov)
             );
             let _ = writeln!(out, "      evidence {} {:?}", at(c.evidence), snippet(doc, c.evidence));
         }

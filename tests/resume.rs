@@ -62,15 +62,21 @@ fn journaled(journal: &Path) -> Option<u64> {
 }
 
 /// Start a run and wait until its journal records a finished batch.
+// The child is returned to the caller, which kills and waits for it.
+#[allow(clippy::zombie_processes)]
 fn start_and_wait_for_a_batch(dir: &Path, out: &str) -> (Child, u64) {
-    let child = claimex_cmd(&strs(&args(out)), dir).stderr(Stdio::piped()).spawn().expect("spawn claimex");
+    let mut child = claimex_cmd(&strs(&args(out)), dir).stderr(Stdio::piped()).spawn().expect("spawn claimex");
     let journal = dir.join(out).join("claims.progress.jsonl");
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         if let Some(n) = journaled(&journal).filter(|&n| n > 0) {
             return (child, n);
         }
-        assert!(Instant::now() < deadline, "no batch journaled in {}", journal.display());
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("no batch journaled in {}", journal.display());
+        }
         std::thread::sleep(Duration::from_millis(5));
     }
 }

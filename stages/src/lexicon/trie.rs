@@ -122,7 +122,7 @@ fn ascii_word_mask(x: u64) -> u64 {
     let at_least = |x: u64, lo: u8| x.wrapping_add(LOW * u64::from(0x80 - lo));
     let in_range = |x: u64, lo: u8, hi: u8| at_least(x, lo) & !at_least(x, hi + 1);
     // `| 0x20` lowercases letters and moves no other byte into a..z.
-    let m = (in_range(x, b'0', b'9') | in_range(x | LOW * 0x20, b'a', b'z')) & HIGH;
+    let m = (in_range(x, b'0', b'9') | in_range(x | (LOW * 0x20), b'a', b'z')) & HIGH;
     // Gather the eight high bits into the low byte.
     (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }

@@ -40,7 +40,7 @@ fn classify8(word: [u8; 8]) -> (u64, u64) {
     let x = u64::from_le_bytes(word);
     let low7 = x & !HIGH;
     let digit = in_range(x, low7, b'0', b'9');
-    let letter = in_range(x, low7 | ONES * 0x20, b'a', b'z');
+    let letter = in_range(x, low7 | (ONES * 0x20), b'a', b'z');
     (gather(digit | letter), gather(digit))
 }
 
