@@ -87,15 +87,23 @@ pub fn read(
         .and_then(|tail| tail.find(',').map(|close| (first_break, first_break + ", including ".len() + close + 1)));
     // The nearest later figure that is not an age; the age test reads the
     // sentence's mentions, so it runs on the nearest candidates only.
-    let mut later: Vec<usize> = s
-        .quants
-        .iter()
-        .map(|o| o.span.start)
-        .filter(|&st| st >= q.span.end)
-        .filter(|&st| appositive.is_none_or(|(a, b)| !(q.span.end + a <= st && st < q.span.end + b)))
-        .collect();
-    later.sort_unstable();
-    let next_q = later.into_iter().find(|&st| !after_age_cue(view, si, st, settings)).unwrap_or(s.span.end);
+    let mut from = q.span.end;
+    let next_q = loop {
+        let Some(st) = s
+            .quants
+            .iter()
+            .map(|o| o.span.start)
+            .filter(|&st| st >= from)
+            .filter(|&st| appositive.is_none_or(|(a, b)| !(q.span.end + a <= st && st < q.span.end + b)))
+            .min()
+        else {
+            break s.span.end;
+        };
+        if !after_age_cue(view, si, st, settings) {
+            break st;
+        }
+        from = st + 1;
+    };
     let clause_end = match appositive {
         Some((_, b)) if q.span.end + b <= next_q => {
             let after = view.gap(q.span.end + b, next_q);
@@ -182,8 +190,12 @@ pub fn read(
         .copied()
         // Mentions starting earlier end before `start + longest`: once the
         // text from there to the figure is too long for any limit, so is every
-        // remaining gap (a list sentence stops here, not at its start).
+        // remaining gap (a list sentence stops here, not at its start). Only
+        // worth testing in sentences with many mentions.
         .take_while(|m| {
+            if s.mentions.len() <= 32 {
+                return true;
+            }
             let reach = view.doc.text.ceil_char_boundary(m.span.start + s.longest_mention).min(q.span.start);
             let gap = view.gap(reach, q.span.start);
             at_most_words(gap, EQUIPMENT_CUE_WORDS.max(CUE_BEFORE_WORDS)) && !gap.contains([';', '.'])
