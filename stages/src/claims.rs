@@ -635,3 +635,47 @@ const CONTINUATION_PARAGRAPHS: u32 = 3;
 pub fn personnel(c: Category) -> bool {
     c.is_personnel()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `overlapping` returns every mention that overlaps the span.
+        #[test]
+        fn overlapping_misses_no_mention(
+            spans in prop::collection::vec((0..200usize, 1..30usize), 0..40),
+            start in 0..230usize,
+            len in 0..30usize,
+        ) {
+            let a: Arc<str> = Arc::from("x");
+            let mentions: Vec<Mention> = spans
+                .iter()
+                .map(|&(s, l)| Mention {
+                    span: Span::new(s, s + l),
+                    label: Arc::clone(&a),
+                    canonical: Arc::clone(&a),
+                    attrs: Arc::new(Default::default()),
+                    prov: Provenance::new(&a, &a),
+                })
+                .collect();
+            let mut refs: Vec<&Mention> = mentions.iter().collect();
+            refs.sort_by_key(|m| (m.span.start, m.span.end));
+            let sent = Sent {
+                span: Span::new(0, 300),
+                kind: SentenceKind::Text,
+                paragraph: 0,
+                longest_mention: refs.iter().map(|m| m.span.len()).max().unwrap_or(0),
+                mentions: refs,
+                quants: Vec::new(),
+                dates: Vec::new(),
+            };
+            let span = Span::new(start, start + len);
+            let found = sent.overlapping(span);
+            for m in sent.mentions.iter().filter(|m| m.span.overlaps(span)) {
+                prop_assert!(found.iter().any(|f| std::ptr::eq(*f, *m)), "{:?} overlaps {:?}", m.span, span);
+            }
+        }
+    }
+}
