@@ -12,21 +12,10 @@ fn bench(c: &mut Criterion) {
     let news = corpus::news();
     let bytes: usize = news.iter().map(|a| a.text.len()).sum();
     let pipeline = corpus::default_pipeline();
-    let stages = pipeline.stages();
-    let at = stages.iter().position(|s| s.kind() == "claims").expect("the default pipeline has a claims stage");
-    let (before, claims) = (&stages[..at], &stages[at]);
-    let mut docs = corpus::documents(&news);
-    for d in &mut docs {
-        for s in before {
-            s.process(d).unwrap();
-        }
-    }
+    let (mut docs, at) = corpus::annotated_before(&pipeline, "claims", &news);
+    let claims = pipeline.stages()[at].as_ref();
     let run = |docs: &mut Vec<Document>| {
-        for d in docs.iter_mut() {
-            // The stage sets the layer; a stale one must not leak into the next round.
-            d.layers.claims = None;
-            claims.process(d).unwrap();
-        }
+        corpus::run_stage(claims, docs, |d| d.layers.claims = None, |d| d.layers.claims.as_ref().map_or(0, Vec::len))
     };
     run(&mut docs);
     let n = corpus::checked_claims("claims", &docs, bytes);
@@ -35,7 +24,9 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(bytes as u64));
     g.bench_function("news", |b| b.iter(|| run(&mut docs)));
     g.finish();
-    corpus::report_cpu_throughput("claims", bytes, 5.0, || run(&mut docs));
+    corpus::report_cpu_throughput("claims", bytes, 5.0, || {
+        run(&mut docs);
+    });
 }
 
 criterion_group!(benches, bench);

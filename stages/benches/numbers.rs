@@ -21,14 +21,9 @@ fn bench(c: &mut Criterion) {
 
     let pipeline = corpus::default_pipeline();
     let (mut docs, at) = corpus::annotated_before(&pipeline, "numbers", &news);
-    let stages = pipeline.stages();
+    let stage = pipeline.stages()[at].as_ref();
     let run = |docs: &mut Vec<Document>| {
-        let mut n = 0;
-        for d in docs.iter_mut() {
-            stages[at].process(d).unwrap();
-            n += d.layers.numbers.as_ref().map_or(0, Vec::len);
-        }
-        n
+        corpus::run_stage(stage, docs, |d| d.layers.numbers = None, |d| d.layers.numbers.as_ref().map_or(0, Vec::len))
     };
     let in_stage = run(&mut docs);
     // Content sentences only: page furniture is skipped, so fewer than in whole texts.

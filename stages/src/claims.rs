@@ -132,7 +132,8 @@ pub struct Settings {
     pub statement_nouns: Vec<String>,
     pub whole_war_cues: Vec<String>,
     pub pronouns: Vec<String>,
-    /// The unverified cues, matched ASCII-case-insensitively with either apostrophe.
+    /// The unverified cues, matched ASCII-case-insensitively in the folded
+    /// clause (so every apostrophe variant is `'`, as in lexicon matching).
     pub unverified_cues: AhoCorasick,
     pub official_nouns: Vec<String>,
     pub attack_nouns: Vec<String>,
@@ -203,8 +204,10 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
             statement_nouns: lower(p.statement_nouns),
             whole_war_cues: lower(p.whole_war_cues),
             pronouns: lower(p.pronouns),
-            unverified_cues: either_apostrophe(&lower(p.unverified_cues))
-                .map_err(|e| params.error("unverified_cues", e))?,
+            unverified_cues: AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(lower(p.unverified_cues))
+                .map_err(|e| params.error("unverified_cues", e.to_string()))?,
             official_nouns: lower(p.official_nouns),
             attack_nouns: lower(p.attack_nouns),
             continuation_cues: lower(p.continuation_cues),
@@ -212,26 +215,6 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
             focal_min_mentions: p.focal_min_mentions,
         },
     }))
-}
-
-/// An automaton of `cues`, ASCII case folded, each `'` also matching `’`.
-fn either_apostrophe(cues: &[String]) -> Result<AhoCorasick, String> {
-    let mut patterns = Vec::new();
-    for cue in cues {
-        let mut variants = vec![String::new()];
-        for c in cue.chars() {
-            if c == '\'' {
-                if variants.len() >= 64 {
-                    return Err(format!("`{cue}`: too many apostrophes"));
-                }
-                variants = variants.into_iter().flat_map(|v| [v.clone() + "'", v + "’"]).collect();
-            } else {
-                variants.iter_mut().for_each(|v| v.push(c));
-            }
-        }
-        patterns.extend(variants);
-    }
-    AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns).map_err(|e| e.to_string())
 }
 
 /// Longest sentence read as one: figure reading looks at the sentence around

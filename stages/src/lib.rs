@@ -16,6 +16,7 @@ pub mod dates;
 pub mod lexicon;
 pub mod numbers;
 pub mod sentences;
+mod swar;
 
 use claimex_pipeline::{DataRoot, Registry, StageKind};
 

@@ -29,7 +29,6 @@
 
 mod lexicon;
 mod scan;
-pub(crate) mod starts;
 
 use std::sync::{Arc, OnceLock};
 

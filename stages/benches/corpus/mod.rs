@@ -165,3 +165,21 @@ pub fn annotated_before(pipeline: &Pipeline, kind: &str, news: &[Article]) -> (V
     }
     (docs, at)
 }
+
+/// Run `stage` once over `docs` as a run would, after `reset` clears the layer
+/// it writes (a stale one must not grow or leak between rounds); the sum of
+/// `count` over the documents.
+pub fn run_stage(
+    stage: &dyn claimex_pipeline::Stage,
+    docs: &mut [Document],
+    reset: fn(&mut Document),
+    count: fn(&Document) -> usize,
+) -> usize {
+    docs.iter_mut()
+        .map(|d| {
+            reset(d);
+            stage.process(d).unwrap();
+            count(d)
+        })
+        .sum()
+}

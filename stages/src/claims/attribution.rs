@@ -14,6 +14,7 @@ use claimex_pipeline::{Mention, SentenceKind, Span};
 
 use super::text::{at_most_words, first_word, has_clause_break, is_capitalised, last_word, lower_words, words};
 use super::{day_date, Settings, View};
+use crate::lexicon::fold::{fold, FoldOptions};
 
 /// The source and date a sentence's figures are stated with.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -283,7 +284,8 @@ fn disclaims(view: &View<'_>, si: usize, cue: &Mention, settings: &Settings) -> 
     let s = &view.sents[si];
     let after = view.gap(cue.span.end, s.span.end);
     let clause = &after[..after.find([',', ';', '.']).unwrap_or(after.len())];
-    settings.unverified_cues.is_match(clause)
+    let folded = fold(clause, FoldOptions { lowercase: false, diacritics: false });
+    settings.unverified_cues.is_match(folded.text.as_ref())
 }
 
 /// "Russia has lost over 20,000 soldiers – Ukraine's commander-in-chief": a

@@ -4,6 +4,7 @@
 //! apart, which keeps the detector cheap and free of word lists.
 
 use super::{Kind, Line, Mark};
+use crate::swar;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Script {
@@ -66,11 +67,9 @@ fn counts(s: &str) -> [usize; SCRIPTS] {
 
 /// The first byte at or after `i` that is not ASCII.
 fn next_non_ascii(b: &[u8], mut i: usize) -> Option<usize> {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    while i + 8 <= b.len() {
-        let word = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
-        if word & HIGH != 0 {
-            return Some(i + (word & HIGH).trailing_zeros() as usize / 8);
+    while let Some(word) = swar::load(b, i) {
+        if word & swar::HIGH != 0 {
+            return Some(i + (word & swar::HIGH).trailing_zeros() as usize / 8);
         }
         i += 8;
     }

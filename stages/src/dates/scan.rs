@@ -13,7 +13,7 @@ use claimex_pipeline::DateGranularity as G;
 
 use super::lexicon::{Lexicons, Rel, Trigger, Unit};
 use super::resolve::Expr;
-use crate::numbers::starts::Starts;
+use crate::swar::Starts;
 
 /// How all-numeric dates with a two-part day/month are read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]

@@ -15,6 +15,8 @@ use std::borrow::Cow;
 
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
+use crate::swar;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FoldOptions {
     /// Unicode lowercase of non-ASCII letters.
@@ -143,13 +145,10 @@ fn is_special(b: u8) -> bool {
 /// bit set or is below 0x0D (a word test that may report a byte falsely,
 /// never miss one; line breaks also pass it, and the exact test follows).
 fn next_special(bytes: &[u8], from: usize) -> Option<usize> {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW: u64 = 0x0101_0101_0101_0101;
     let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        if (x | x.wrapping_sub(LOW * 0x0D) & !x) & HIGH != 0 {
-            if let Some(k) = chunk.iter().position(|&b| is_special(b)) {
+    while let Some(x) = swar::load(bytes, i) {
+        if swar::non_ascii_or_below(x, 0x0D) != 0 {
+            if let Some(k) = bytes[i..i + 8].iter().position(|&b| is_special(b)) {
                 return Some(i + k);
             }
         }

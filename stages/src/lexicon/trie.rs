@@ -19,6 +19,7 @@
 //! comparison), never lose or invent a match.
 
 use super::group::is_word_char;
+use crate::swar;
 
 /// ASCII bytes that are word chars.
 const ASCII_WORD: [bool; 128] = {
@@ -94,8 +95,8 @@ pub(crate) fn word_bits(text: &str, bits: &mut Vec<u64>) {
     while i < b.len() {
         if let Some(chunk) = b.get(i..i + 8) {
             let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            if x & HIGH == 0 {
-                set(i, ascii_word_mask(x));
+            if x & swar::HIGH == 0 {
+                set(i, swar::alnum_digit(x).0);
                 i += 8;
                 continue;
             }
@@ -106,25 +107,6 @@ pub(crate) fn word_bits(text: &str, bits: &mut Vec<u64>) {
         }
         i = end;
     }
-}
-
-/// The high bit of every byte.
-const HIGH: u64 = 0x8080_8080_8080_8080;
-/// The low bit of every byte (times `n`: `n` in every byte).
-const LOW: u64 = 0x0101_0101_0101_0101;
-
-/// Bit `k` set where byte `k` of eight ASCII bytes (high bits clear) is a
-/// letter or digit, computed on all eight at once: adding `0x80 - lo` to a
-/// byte sets its high bit exactly when it is at least `lo`, and no sum
-/// carries into the next byte.
-#[inline(always)]
-fn ascii_word_mask(x: u64) -> u64 {
-    let at_least = |x: u64, lo: u8| x.wrapping_add(LOW * u64::from(0x80 - lo));
-    let in_range = |x: u64, lo: u8, hi: u8| at_least(x, lo) & !at_least(x, hi + 1);
-    // `| 0x20` lowercases letters and moves no other byte into a..z.
-    let m = (in_range(x, b'0', b'9') | in_range(x | (LOW * 0x20), b'a', b'z')) & HIGH;
-    // Gather the eight high bits into the low byte.
-    (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
 /// Whether byte `i` belongs to a word char.
@@ -461,22 +443,6 @@ mod tests {
         let text = "Kyiv, Kyivstar, UKRAINE's Armed Forces of Ukraine; ЗСУ зсу зсуx U.S. x-y";
         let got: Vec<&str> = matches(&p, true, text).iter().map(|&(s, e, _)| &text[s..e]).collect();
         assert_eq!(got, ["Kyiv", "UKRAINE", "Armed Forces of Ukraine", "Ukraine", "зсу", "U.S.", "-"]);
-    }
-
-    #[test]
-    fn ascii_word_mask_agrees_with_the_table() {
-        for b in 0..128u8 {
-            for k in 0..8 {
-                // `b` at byte `k` among neighbours that are words and not.
-                for fill in [b'a', b' ', b'Z', b'0', 0x7f, 0] {
-                    let mut chunk = [fill; 8];
-                    chunk[k] = b;
-                    let want =
-                        chunk.iter().enumerate().map(|(j, &c)| u64::from(ASCII_WORD[c as usize]) << j).sum::<u64>();
-                    assert_eq!(ascii_word_mask(u64::from_le_bytes(chunk)), want, "{chunk:?}");
-                }
-            }
-        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use aho_corasick::{Anchored, Input};
 use claimex_pipeline::{Bound, NumRange, Provenance, Quantity, Span, Unit, UnitKind};
 
 use super::lexicon::{alnum_at, alnum_before, DateWord, Lexicons, RangeMid, UnitDef, WordKind};
-use super::starts::Starts;
+use crate::swar::Starts;
 
 /// The provenance rule names, built once.
 struct Rules {

@@ -1,5 +1,7 @@
-//! Where a scan over a segment must stop: word starts (and, for the numbers
-//! scanner, every ASCII digit), found 64 bytes at a time.
+//! Eight bytes at a time in one machine word (SWAR: portable, no `unsafe`):
+//! the byte tests several stages' scans make, and [`Starts`], where a scan over
+//! a segment must stop: word starts (and, for the numbers scanner, every ASCII
+//! digit), found 64 bytes at a time. A flag is the high bit of its byte.
 //!
 //! Both the `numbers` and the `dates` scanners look only at ASCII letters and
 //! digits that begin a word. Walking the text byte by byte costs a mispredicted
@@ -15,8 +17,21 @@ struct Classes {
 }
 
 /// Every byte's high bit: SWAR flags live there.
-const HIGH: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
 const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The eight bytes at `i` as one little-endian word (byte `k` in bits `8k..`).
+#[inline(always)]
+pub(crate) fn load(b: &[u8], i: usize) -> Option<u64> {
+    b.get(i..i + 8).map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")))
+}
+
+/// Flags on the bytes of `x` that are not ASCII or are below `n` (`n <= 0x80`).
+/// A borrow may flag a byte after a flagged one too; no such byte is missed.
+#[inline(always)]
+pub(crate) fn non_ascii_or_below(x: u64, n: u8) -> u64 {
+    (x | x.wrapping_sub(ONES * u64::from(n)) & !x) & HIGH
+}
 
 /// High bit set in each byte of `x` that is an ASCII byte in `lo..=hi`. The
 /// adds cannot carry across bytes: each byte is at most 0x7f before them.
@@ -29,15 +44,15 @@ fn in_range(x: u64, low7: u64, lo: u8, hi: u8) -> u64 {
 
 /// The eight high bits of `flags` as the low eight bits (byte `k` → bit `k`).
 #[inline(always)]
-fn gather(flags: u64) -> u64 {
+pub(crate) fn gather(flags: u64) -> u64 {
     // Bit 8k lands on bit 56 + k; no two partial products share a bit, so nothing carries.
     (flags >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
-/// Classify eight bytes, eight at a time in one word (SWAR: portable, no `unsafe`).
+/// Bit `k` set where byte `k` of `x` is an ASCII letter or digit, and where
+/// it is an ASCII digit.
 #[inline(always)]
-fn classify8(word: [u8; 8]) -> (u64, u64) {
-    let x = u64::from_le_bytes(word);
+pub(crate) fn alnum_digit(x: u64) -> (u64, u64) {
     let low7 = x & !HIGH;
     let digit = in_range(x, low7, b'0', b'9');
     let letter = in_range(x, low7 | (ONES * 0x20), b'a', b'z');
@@ -50,7 +65,7 @@ fn classify(chunk: &[u8]) -> Classes {
     let (mut alnum, mut digit) = (0u64, 0u64);
     let mut words = chunk.chunks_exact(8);
     for (k, w) in words.by_ref().enumerate() {
-        let (a, d) = classify8(w.try_into().expect("eight bytes"));
+        let (a, d) = alnum_digit(u64::from_le_bytes(w.try_into().expect("eight bytes")));
         alnum |= a << (8 * k);
         digit |= d << (8 * k);
     }
@@ -59,7 +74,7 @@ fn classify(chunk: &[u8]) -> Classes {
         // Pad the tail with NULs, which are neither.
         let mut w = [0u8; 8];
         w[..rest.len()].copy_from_slice(rest);
-        let (a, d) = classify8(w);
+        let (a, d) = alnum_digit(u64::from_le_bytes(w));
         let k = chunk.len() - rest.len();
         alnum |= a << k;
         digit |= d << k;
@@ -129,7 +144,7 @@ impl<'a> Starts<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::Starts;
+    use super::{alnum_digit, non_ascii_or_below, Starts, HIGH};
 
     /// The stopping points by a plain byte walk, for comparison.
     fn naive(b: &[u8], lo: usize, hi: usize, every_digit: bool) -> Vec<usize> {
@@ -159,10 +174,45 @@ mod tests {
             for k in 0..8 {
                 let mut w = [b'.'; 8];
                 w[k] = c;
-                let (alnum, digit) = super::classify8(w);
+                let (alnum, digit) = alnum_digit(u64::from_le_bytes(w));
                 let expect = |yes: bool| if yes { 1u64 << k } else { 0 };
                 assert_eq!(alnum, expect(c.is_ascii_alphanumeric()), "alnum flag of byte {c:#x} at {k}");
                 assert_eq!(digit, expect(c.is_ascii_digit()), "digit flag of byte {c:#x} at {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn alnum_flags_whatever_the_neighbours() {
+        for b in 0..128u8 {
+            for k in 0..8 {
+                // `b` at byte `k` among neighbours that are words and not.
+                for fill in [b'a', b' ', b'Z', b'0', 0x7f, 0] {
+                    let mut chunk = [fill; 8];
+                    chunk[k] = b;
+                    let want =
+                        chunk.iter().enumerate().map(|(j, &c)| u64::from(c.is_ascii_alphanumeric()) << j).sum::<u64>();
+                    assert_eq!(alnum_digit(u64::from_le_bytes(chunk)).0, want, "{chunk:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn non_ascii_or_below_misses_no_byte() {
+        for c in 0..=255u8 {
+            for k in 0..8 {
+                for fill in [b'a', b' ', 0x0d] {
+                    let mut w = [fill; 8];
+                    w[k] = c;
+                    let flags = non_ascii_or_below(u64::from_le_bytes(w), 0x0d);
+                    if !(0x0d..0x80).contains(&c) {
+                        assert_ne!(flags >> (8 * k) & HIGH & 0xff, 0, "byte {c:#x} at {k} among {fill:#x}");
+                    }
+                    if w.iter().all(|&b| (0x0d..0x80).contains(&b)) {
+                        assert_eq!(flags, 0, "{w:?} has no byte to flag");
+                    }
+                }
             }
         }
     }
