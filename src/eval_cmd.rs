@@ -177,7 +177,7 @@ fn run_pipeline(config: claimex_pipeline::Config, docs: &[Document]) -> Result<C
         .map(|d| {
             let mut doc = d.clone();
             pipeline
-                .process(&mut doc)
+                .process_for(&mut doc, claimex_pipeline::Needs::Claims)
                 .map(|()| output::claim_records(&doc, true))
                 .map_err(|f| format!("{}: stage `{}` failed: {}", d.id, f.stage, f.message))
         })

@@ -66,6 +66,38 @@ fn output_is_byte_identical_whatever_the_thread_count() {
 }
 
 #[test]
+fn claims_only_runs_skip_settled_documents_and_write_the_same_claims() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    make_corpus(&corpus, 5);
+    // Three articles that cannot hold a claim: no figure, money and
+    // percentages, and a figure whose sentence has no loss word.
+    std::fs::write(corpus.join("x1.txt"), "Talks resumed in Geneva on Monday, officials said.").unwrap();
+    std::fs::write(corpus.join("x2.txt"), "The company lost $5 million, or 12% of its value.").unwrap();
+    std::fs::write(corpus.join("x3.txt"), "About 300 people attended. Nobody was hurt or killed.").unwrap();
+    let corpus = corpus.to_str().unwrap();
+    let o = claimex(&["run", corpus, "-o", "quick/claims.jsonl", "--quiet"], tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = claimex(&["run", corpus, "-o", "full/claims.jsonl", "--annotations", "full/ann.jsonl"], tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("3 settled by triage"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let quick = std::fs::read(tmp.path().join("quick/claims.jsonl")).unwrap();
+    let full = std::fs::read(tmp.path().join("full/claims.jsonl")).unwrap();
+    assert!(!quick.is_empty() && quick == full, "claims differ with and without --annotations");
+    // Settled documents still get every layer in the annotations.
+    let ann = std::fs::read_to_string(tmp.path().join("full/ann.jsonl")).unwrap();
+    let x2 = ann.lines().find(|l| l.contains("\"id\":\"x2\"")).expect("x2 annotated");
+    assert!(x2.contains("\"canonical\":\"casualties\""), "x2's mentions are annotated: {x2}");
+    let record = read_json(&tmp.path().join("quick/claims.run.json"));
+    assert_eq!(record["summary"]["settled"], 3, "{}", record["summary"]);
+    assert_eq!(record["summary"]["processed"], 8);
+}
+
+#[test]
 fn run_without_input_processes_the_bundled_corpus() {
     // Run from a directory without a corpus: the bundled one is found in the source tree.
     let tmp = tempfile::tempdir().unwrap();

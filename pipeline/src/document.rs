@@ -434,6 +434,10 @@ pub struct Document {
     pub origin: Origin,
     /// Set when the input bytes were not valid UTF-8 and were decoded lossily.
     pub lossy: bool,
+    /// Set by a stage that has found the document cannot hold a claim (a
+    /// `triage` stage): when only claims are wanted, the stages after it are
+    /// skipped ([`crate::Needs::Claims`]).
+    pub settled: bool,
     pub layers: Layers,
 }
 

@@ -14,7 +14,7 @@ pub use document::*;
 pub use input::{BadRecord, InputError, InputItem, Inputs};
 pub use stage::{BuildContext, DataFile, DataFileInfo, DataRoot, Layer, Registry, Stage, StageError, StageKind};
 pub mod pipeline;
-pub use pipeline::{DocFailure, Pipeline, StageTime};
+pub use pipeline::{DocFailure, Needs, Pipeline, StageTime};
 pub mod record;
 pub use record::{ClaimRecord, SCHEMA_VERSION};
 pub mod output;

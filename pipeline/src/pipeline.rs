@@ -29,6 +29,15 @@ pub struct StageTime {
     pub seconds: f64,
 }
 
+/// What a caller reads from a processed document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    /// Every layer (annotations output, `explain`): every stage runs.
+    Everything,
+    /// Claims only: documents settled early skip the stages left.
+    Claims,
+}
+
 pub struct Pipeline {
     stages: Vec<Box<dyn Stage>>,
     /// Nanoseconds spent in each stage, summed over threads: the run's profile.
@@ -86,11 +95,22 @@ impl Pipeline {
     /// Run every stage over one document. A stage error or panic stops this
     /// document only and is returned for the errors file.
     pub fn process(&self, doc: &mut Document) -> Result<(), DocFailure> {
+        self.process_for(doc, Needs::Everything)
+    }
+
+    /// Run the stages `needs` calls for: with [`Needs::Claims`], a document
+    /// a stage has `settled` (it cannot hold a claim) skips the stages after
+    /// that one and gets an empty claims layer.
+    pub fn process_for(&self, doc: &mut Document, needs: Needs) -> Result<(), DocFailure> {
         for (stage, nanos) in self.stages.iter().zip(&self.stage_nanos) {
             let start = Instant::now();
             let result = catch_unwind(AssertUnwindSafe(|| stage.process(doc)));
             nanos.0.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
             match result {
+                Ok(Ok(())) if needs == Needs::Claims && doc.settled => {
+                    doc.layers.claims.get_or_insert_with(Vec::new);
+                    break;
+                }
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => return Err(DocFailure { stage: stage.name().to_string(), message: e.message }),
                 Err(panic) => {

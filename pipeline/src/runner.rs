@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::document::Document;
 use crate::input::InputItem;
 use crate::output::{self, AtomicFile, Format};
-use crate::pipeline::{Pipeline, StageTime};
+use crate::pipeline::{Needs, Pipeline, StageTime};
 
 mod journal;
 
@@ -97,6 +97,9 @@ pub struct Summary {
     pub lossy: u64,
     /// Processed documents with empty text.
     pub empty: u64,
+    /// Processed documents a `triage` stage settled as holding no claim (the
+    /// stages after it were skipped unless annotations were written).
+    pub settled: u64,
     pub claims: u64,
     pub bytes: u64,
     pub elapsed_secs: f64,
@@ -123,7 +126,8 @@ impl Summary {
     /// Human-readable summary for stderr.
     pub fn render(&self) -> String {
         let mut s = format!(
-            "read {} documents: {} processed, {} failed, {} unreadable ({} lossy UTF-8, {} empty)\n\
+            "read {} documents: {} processed, {} failed, {} unreadable ({} lossy UTF-8, {} empty, \
+             {} settled by triage)\n\
              {} claims; {:.1} MB in {:.2}s ({:.1} MB/s, {:.0} docs/s, {} threads)\n",
             self.read,
             self.processed,
@@ -131,6 +135,7 @@ impl Summary {
             self.input_errors,
             self.lossy,
             self.empty,
+            self.settled,
             self.claims,
             self.bytes as f64 / 1e6,
             self.elapsed_secs,
@@ -187,6 +192,7 @@ struct DocOutput {
     bytes: u64,
     lossy: bool,
     empty: bool,
+    settled: bool,
     failure: Option<FailureRecord>,
     /// A caveat recorded in the errors file for a processed document.
     warning: Option<FailureRecord>,
@@ -200,6 +206,7 @@ fn process_one(pipeline: &Pipeline, item: InputItem, opts: &RunOptions) -> DocOu
         bytes: 0,
         lossy: false,
         empty: false,
+        settled: false,
         failure: None,
         warning: None,
     };
@@ -226,7 +233,8 @@ fn process_one(pipeline: &Pipeline, item: InputItem, opts: &RunOptions) -> DocOu
             message: "not valid UTF-8: decoded with U+FFFD replacement characters and processed (flagged lossy)".into(),
         });
     }
-    if let Err(f) = pipeline.process(&mut doc) {
+    let needs = if opts.annotations.is_some() { Needs::Everything } else { Needs::Claims };
+    if let Err(f) = pipeline.process_for(&mut doc, needs) {
         out.failure = Some(FailureRecord {
             doc_id: Some(doc.id.clone()),
             origin: doc.origin.to_string(),
@@ -237,6 +245,7 @@ fn process_one(pipeline: &Pipeline, item: InputItem, opts: &RunOptions) -> DocOu
     }
     let records = output::claim_records(&doc, opts.include_vague);
     out.n_claims = records.len() as u64;
+    out.settled = doc.settled;
     output::render_claims(&records, opts.format, &mut out.claims);
     if opts.annotations.is_some() {
         output::render_annotations(&doc, &mut out.annotations);
@@ -579,6 +588,7 @@ fn write_batch(
                 summary.claims += o.n_claims;
                 summary.lossy += o.lossy as u64;
                 summary.empty += o.empty as u64;
+                summary.settled += o.settled as u64;
                 claims_out.write_all(&o.claims).map_err(|e| io_err("cannot write", opts.output.as_deref(), e))?;
                 if let Some(a) = ann_out.as_deref_mut() {
                     a.write_all(&o.annotations).map_err(|e| io_err("cannot write", Some(a.path()), e))?;

@@ -16,6 +16,8 @@ mod attribution;
 mod figure;
 mod text;
 
+pub use figure::candidate;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -24,7 +26,7 @@ use chrono::NaiveDate;
 use claimex_pipeline::lexicon::Lexicon;
 use claimex_pipeline::{
     Bound, BuildContext, Category, Claim, ConfigError, DateGranularity, DateMention, Document, Group, Layer, Mention,
-    Object, Provenance, Quantity, SentenceKind, Span, Stage, StageError, StageParams, UnitKind,
+    Object, Provenance, Quantity, SentenceKind, Span, Stage, StageError, StageParams,
 };
 use serde::Deserialize;
 
@@ -432,8 +434,7 @@ impl Stage for Claims {
                 let continues = text::any_word_in(view.text(sent.span), &self.settings.continuation_cues);
                 let equivalents = Equivalents::of(&sent.quants);
                 for q in &sent.quants {
-                    if equivalents.contains(q.number_span) || q.unit.as_ref().is_some_and(|u| u.kind != UnitKind::Area)
-                    {
+                    if equivalents.contains(q.number_span) || !figure::candidate(q) {
                         continue;
                     }
                     let close = recent.as_ref().filter(|(at, _, _)| {

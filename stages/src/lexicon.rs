@@ -101,6 +101,23 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
     Ok(Box::new(LexiconStage::compile(params, ctx)?))
 }
 
+/// Load and validate the lexicon files a stage's `key` lists; errors name the
+/// stage, the key and the file's line.
+pub(crate) fn load(
+    params: &StageParams,
+    ctx: &BuildContext,
+    key: &str,
+    files: &[String],
+) -> Result<Vec<Lexicon>, ConfigError> {
+    files
+        .iter()
+        .map(|path| {
+            let file = ctx.load(path).map_err(|e| params.error(key, e))?;
+            Lexicon::parse(path, &file.text).map_err(|e| params.error(key, e.to_string()))
+        })
+        .collect()
+}
+
 impl LexiconStage {
     /// Load, validate and compile the stage's lexicons.
     pub fn compile(params: &StageParams, ctx: &BuildContext) -> Result<LexiconStage, ConfigError> {
@@ -111,14 +128,7 @@ impl LexiconStage {
         if p.label.trim().is_empty() {
             return Err(params.error("label", "empty label"));
         }
-        let lexicons = p
-            .files
-            .iter()
-            .map(|path| {
-                let file = ctx.load(path).map_err(|e| params.error("files", e))?;
-                Lexicon::parse(path, &file.text).map_err(|e| params.error("files", e.to_string()))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let lexicons = load(params, ctx, "files", &p.files)?;
         LexiconStage::join(ctx.shared::<LexiconGroup>(), &params.name, &p, lexicons)
             .map_err(|e| params.error("files", e))
     }

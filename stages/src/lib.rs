@@ -5,8 +5,9 @@
 //! |---|---|---|
 //! | `clean` | regions | marks page furniture and metadata lines |
 //! | `sentences` | sentences | sentence and list-item boundaries |
-//! | `lexicon` | mentions | dictionary matches from a lexicon file |
 //! | `numbers` | numbers | cardinal quantities with bound, unit, range |
+//! | `triage` | – | settles documents that cannot hold a claim |
+//! | `lexicon` | mentions | dictionary matches from a lexicon file |
 //! | `dates` | dates | date expressions resolved against publication |
 //! | `claims` | claims | assembles attributed, dated, located claims |
 
@@ -17,6 +18,7 @@ pub mod lexicon;
 pub mod numbers;
 pub mod sentences;
 mod swar;
+pub mod triage;
 
 use claimex_pipeline::{DataRoot, Registry, StageKind};
 
@@ -44,6 +46,11 @@ pub fn registry() -> Registry {
         build: lexicon::build,
     });
     r.register(StageKind { kind: "numbers", summary: "find and normalise cardinal quantities", build: numbers::build });
+    r.register(StageKind {
+        kind: "triage",
+        summary: "settle documents that cannot hold a claim (no figure with a cue)",
+        build: triage::build,
+    });
     r.register(StageKind {
         kind: "dates",
         summary: "find dates and resolve them against publication",

@@ -2,7 +2,7 @@
 //! through the whole default pipeline (embedded config and lexicons).
 
 use chrono::NaiveDate;
-use claimex_pipeline::{Claim, Config, Document, Pipeline};
+use claimex_pipeline::{Claim, Config, Document, Needs, Pipeline};
 
 fn pipeline() -> Pipeline {
     let config = Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None).unwrap();
@@ -12,7 +12,12 @@ fn pipeline() -> Pipeline {
 fn claims(p: &Pipeline, text: &str, published: &str) -> Vec<Claim> {
     let mut doc = Document::new("t", text);
     doc.meta.published = NaiveDate::parse_from_str(published, "%Y-%m-%d").ok();
+    let mut quick = doc.clone();
     p.process(&mut doc).unwrap();
+    // Every case holds a claim or must not: the claims-only run (which skips
+    // the later stages for documents `triage` settles) agrees.
+    p.process_for(&mut quick, Needs::Claims).unwrap();
+    assert_eq!(doc.layers.claims, quick.layers.claims, "claims-only run differs on {text:?}");
     doc.layers.claims.unwrap()
 }
 

@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use claimex_pipeline::output;
-use claimex_pipeline::{Config, Document, Pipeline};
+use claimex_pipeline::{Config, Document, Needs, Pipeline};
 use claimex_stages::{embedded, embedded_root, registry};
 use proptest::prelude::*;
 
@@ -92,6 +92,15 @@ proptest! {
         if let Err(e) = invariants::check_spans(&doc) {
             return Err(TestCaseError::fail(format!("{e} in {text:?}")));
         }
+    }
+
+    #[test]
+    fn triage_never_settles_a_document_that_holds_a_claim(text in text()) {
+        let full = processed(&text);
+        let mut quick = document(&text);
+        default_pipeline().process_for(&mut quick, Needs::Claims).map_err(|f| TestCaseError::fail(f.message))?;
+        prop_assert!(!full.settled || full.layers.claims.as_ref().is_none_or(|c| c.is_empty()), "settled, but holds claims: {:?}", text);
+        prop_assert_eq!(&full.layers.claims, &quick.layers.claims, "claims differ when the later stages are skipped: {:?}", text);
     }
 
     #[test]

@@ -62,6 +62,15 @@ fn inside_other_name(view: &View<'_>, si: usize, m: &Mention, settings: &Setting
     })
 }
 
+/// Whether a quantity can be a claim's figure at all: a count (no unit, or an
+/// area), at least one, and whole unless it has a unit. The `triage` stage
+/// settles documents with this test, so the two can never disagree.
+pub fn candidate(q: &Quantity) -> bool {
+    q.unit.as_ref().is_none_or(|u| u.kind == UnitKind::Area)
+        && q.value >= 1.0
+        && (q.value.fract() == 0.0 || q.unit.is_some())
+}
+
 /// Read the figure `q` of sentence `si`; `None` when it is not a claim.
 pub fn read(
     view: &View<'_>,
@@ -73,7 +82,7 @@ pub fn read(
 ) -> Option<Figure> {
     let l = &settings.labels;
     let s = &view.sents[si];
-    if q.value < 1.0 || q.value.fract() != 0.0 && q.unit.is_none() {
+    if !candidate(q) {
         return None;
     }
     // The clause after the figure: up to a clause break or the next figure,
