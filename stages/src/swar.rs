@@ -36,7 +36,7 @@ pub(crate) fn non_ascii_or_below(x: u64, n: u8) -> u64 {
 /// High bit set in each byte of `x` that is an ASCII byte in `lo..=hi`. The
 /// adds cannot carry across bytes: each byte is at most 0x7f before them.
 #[inline(always)]
-fn in_range(x: u64, low7: u64, lo: u8, hi: u8) -> u64 {
+pub(crate) fn in_range(x: u64, low7: u64, lo: u8, hi: u8) -> u64 {
     let ge_lo = low7.wrapping_add(ONES * u64::from(0x80 - lo));
     let gt_hi = low7.wrapping_add(ONES * u64::from(0x7f - hi));
     ge_lo & !gt_hi & !x & HIGH

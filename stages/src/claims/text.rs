@@ -53,9 +53,20 @@ pub fn lower_words(s: &str) -> impl DoubleEndedIterator<Item = String> + '_ {
     words(s).map(str::to_lowercase)
 }
 
-/// True when one of the words of `s`, lowercased, is in `words` (lowercase).
-pub fn any_word_in(s: &str, words: &[String]) -> bool {
-    !words.is_empty() && lower_words(s).any(|w| words.contains(&w))
+/// True when one of the words of `s`, lowercased, is in `cues` (lowercase).
+/// Runs on every sentence with a figure: ASCII words (nearly all) are
+/// compared without lowercasing them into new strings.
+pub fn any_word_in(s: &str, cues: &[String]) -> bool {
+    !cues.is_empty() && words(s).any(|w| cues.iter().any(|c| lowercases_to(w, c)))
+}
+
+/// Whether `w` lowercased (as `str::to_lowercase`) is `lower`.
+fn lowercases_to(w: &str, lower: &str) -> bool {
+    if w.is_ascii() {
+        w.len() == lower.len() && w.bytes().zip(lower.bytes()).all(|(a, b)| a.to_ascii_lowercase() == b)
+    } else {
+        w.to_lowercase() == lower
+    }
 }
 
 /// The first word of `s`, lowercased.
@@ -71,6 +82,16 @@ pub fn is_capitalised(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_cue_words_in_any_case() {
+        let cues = ["also".to_string(), "ещё".to_string()];
+        assert!(any_word_in("12 officers were ALSO killed", &cues));
+        assert!(any_word_in("Также ЕЩЁ 12", &cues));
+        assert!(any_word_in("an also-ran", &cues), "a hyphen splits words");
+        assert!(!any_word_in("alsoo, als, lso", &cues));
+        assert!(!any_word_in("also", &[]));
+    }
 
     #[test]
     fn counts_words_of_any_script() {

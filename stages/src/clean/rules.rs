@@ -3,11 +3,11 @@
 //! file's header.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use chrono::NaiveDate;
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 /// One rule: the region kind it assigns and where it was written.
 #[derive(Clone, Debug)]
@@ -34,9 +34,37 @@ pub struct Rules {
     phrases: Option<AhoCorasick>,
     phrase_rules: Vec<(usize, bool)>,
     set: RegexSet,
-    /// Regex i of `set` → (rule, compiled regex for captures).
-    regexes: Vec<(usize, Regex)>,
+    /// Regex i of `set` → (rule, regex for its captures). Compiled on the
+    /// first line it matches: most never do, and compiling the Unicode
+    /// classes of all of them took most of a run's start-up.
+    regexes: Vec<(usize, LazyRegex)>,
     months: Vec<(String, u32)>,
+}
+
+/// The compiled-size limit of the rule automata (the default 10 MB is too
+/// small for a few Unicode-class rules together).
+const REGEX_SIZE_LIMIT: usize = 64 << 20;
+
+/// A regex rule compiled when first needed.
+struct LazyRegex {
+    pattern: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            RegexBuilder::new(&self.pattern)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .build()
+                .expect("a pattern of the rule set (compiled with the same limit) compiles alone")
+        })
+    }
+}
+
+/// Parse a pattern (no compiling): the errors a rule writer makes.
+fn check_syntax(pattern: &str) -> Result<(), String> {
+    regex_syntax::Parser::new().parse(pattern).map(drop).map_err(|e| e.to_string())
 }
 
 impl Rules {
@@ -68,7 +96,7 @@ impl Rules {
                         return Err(err(format!("macro name must be alphanumeric, found {how:?}")));
                     }
                     let expanded = expand(pattern, &macros).map_err(err)?;
-                    Regex::new(&expanded).map_err(|e| err(format!("macro `{how}` is not a valid regex: {e}")))?;
+                    check_syntax(&expanded).map_err(|e| err(format!("macro `{how}` is not a valid regex: {e}")))?;
                     macros.push((how.to_string(), expanded));
                     continue;
                 }
@@ -102,9 +130,9 @@ impl Rules {
                 }
                 "regex" => {
                     let expanded = format!("^(?:{})$", expand(pattern, &macros).map_err(err)?);
-                    let re = Regex::new(&expanded).map_err(|e| err(format!("invalid regex: {e}")))?;
+                    check_syntax(&expanded).map_err(|e| err(format!("invalid regex: {e}")))?;
+                    regexes.push((rule, LazyRegex { pattern: expanded.clone(), compiled: OnceLock::new() }));
                     regex_pats.push(expanded);
-                    regexes.push((rule, re));
                 }
                 other => return Err(err(format!("unknown match {other:?}: expected line, prefix, contains or regex"))),
             }
@@ -124,7 +152,7 @@ impl Rules {
             )
         };
         let set = RegexSetBuilder::new(&regex_pats)
-            .size_limit(64 << 20)
+            .size_limit(REGEX_SIZE_LIMIT)
             // A cache large enough that the lazy DFA does not give up on the
             // Unicode classes (it falls back to the much slower PikeVM).
             .dfa_size_limit(64 << 20)
@@ -164,7 +192,7 @@ impl Rules {
         if let Some(i) = self.set.matches(line).iter().next() {
             let (rule, re) = &self.regexes[i];
             if hit.as_ref().is_none_or(|h| *rule < h.rule) {
-                let caps = re.captures(line);
+                let caps = re.get().captures(line);
                 let group = |name| caps.as_ref().and_then(|c| c.name(name)).map(|m| m.as_str());
                 hit = Some(Hit { rule: *rule, byline: group("byline"), date: group("date") });
             }

@@ -14,6 +14,7 @@ use claimex_pipeline::{Sentence, SentenceKind, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::abbrev::{AbbrevClass, Abbreviations};
+use crate::swar;
 
 /// Quotes longer than this are not protected (an unbalanced `"` must not
 /// swallow a paragraph).
@@ -39,6 +40,32 @@ static INTERESTING: [bool; 256] = {
     t[0xEF] = true;
     t
 };
+
+/// The first byte in `i..limit` that [`INTERESTING`] flags, or `limit`.
+/// Eight bytes are tested at once for a superset (ASCII `!` to `.`, `?`, `[`,
+/// any non-ASCII byte); only the flagged bytes are looked up in the table.
+fn next_interesting(b: &[u8], mut i: usize, limit: usize) -> usize {
+    while i + 8 <= limit {
+        let x = swar::load(b, i).expect("eight bytes before the limit");
+        let low7 = x & !swar::HIGH;
+        let mut flags = swar::in_range(x, low7, b'!', b'.')
+            | swar::in_range(x, low7, b'?', b'?')
+            | swar::in_range(x, low7, b'[', b'[')
+            | x & swar::HIGH;
+        while flags != 0 {
+            let k = flags.trailing_zeros() as usize / 8;
+            if INTERESTING[b[i + k] as usize] {
+                return i + k;
+            }
+            flags &= flags - 1;
+        }
+        i += 8;
+    }
+    while i < limit && !INTERESTING[b[i] as usize] {
+        i += 1;
+    }
+    i
+}
 
 /// Split `text` into sentences, leaving out `skipped` spans (sorted, disjoint).
 pub fn split(text: &str, skipped: &[Span], ab: &Abbreviations, out: &mut Vec<Sentence>) {
@@ -222,9 +249,7 @@ impl Splitter<'_> {
             }
             // Fast skip to the next candidate byte (or the forced boundary).
             let limit = forced.map_or(be, |(f, _)| f);
-            while i < limit && !INTERESTING[b[i] as usize] {
-                i += 1;
-            }
+            i = next_interesting(b, i, limit);
             if i >= limit {
                 continue;
             }
@@ -705,6 +730,29 @@ pub(crate) fn is_list_marker(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The eight-at-a-time skip stops where a byte-by-byte walk does: every
+    /// byte value, at every offset in a block, with every limit.
+    #[test]
+    fn next_interesting_agrees_with_the_table() {
+        let slow = |b: &[u8], mut i: usize, limit: usize| {
+            while i < limit && !INTERESTING[b[i] as usize] {
+                i += 1;
+            }
+            i
+        };
+        for v in 0..=255u8 {
+            for at in 0..20 {
+                let mut b = vec![b'a'; 24];
+                b[at] = v;
+                for from in 0..=at {
+                    for limit in from..=b.len() {
+                        assert_eq!(next_interesting(&b, from, limit), slow(&b, from, limit), "byte {v:#x} at {at}");
+                    }
+                }
+            }
+        }
+    }
 
     /// The fast path of `uax_boundary` agrees with UAX #29 over the window for
     /// every kind of char before the run, every ASCII run and uppercase start.
