@@ -139,7 +139,7 @@ pub struct Settings {
     pub unverified_cues: AhoCorasick,
     pub official_nouns: Vec<String>,
     pub attack_nouns: Vec<String>,
-    pub continuation_cues: Vec<String>,
+    pub continuation_cues: text::WordSet,
     pub place_nouns: Vec<String>,
     pub focal_min_mentions: usize,
 }
@@ -212,7 +212,8 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
                 .map_err(|e| params.error("unverified_cues", e.to_string()))?,
             official_nouns: lower(p.official_nouns),
             attack_nouns: lower(p.attack_nouns),
-            continuation_cues: lower(p.continuation_cues),
+            continuation_cues: text::WordSet::new(p.continuation_cues)
+                .map_err(|e| params.error("continuation_cues", e))?,
             place_nouns: lower(p.place_nouns),
             focal_min_mentions: p.focal_min_mentions,
         },
@@ -431,7 +432,7 @@ impl Stage for Claims {
                     continue;
                 }
                 // Read once per sentence (pieces are bounded), not per figure.
-                let continues = text::any_word_in(view.text(sent.span), &self.settings.continuation_cues);
+                let continues = self.settings.continuation_cues.any_in(view.text(sent.span));
                 let equivalents = Equivalents::of(&sent.quants);
                 for q in &sent.quants {
                     if equivalents.contains(q.number_span) || !figure::candidate(q) {

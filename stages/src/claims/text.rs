@@ -1,5 +1,7 @@
 //! Small text measures claim assembly uses on the gaps between annotations.
 
+use aho_corasick::AhoCorasick;
+
 /// Number of words (runs of alphanumeric chars) in `s`.
 #[cfg(test)]
 pub fn word_count(s: &str) -> usize {
@@ -53,19 +55,57 @@ pub fn lower_words(s: &str) -> impl DoubleEndedIterator<Item = String> + '_ {
     words(s).map(str::to_lowercase)
 }
 
-/// True when one of the words of `s`, lowercased, is in `cues` (lowercase).
-/// Runs on every sentence with a figure: ASCII words (nearly all) are
-/// compared without lowercasing them into new strings.
-pub fn any_word_in(s: &str, cues: &[String]) -> bool {
-    !cues.is_empty() && words(s).any(|w| cues.iter().any(|c| lowercases_to(w, c)))
+/// Single words looked for in sentences, whatever their case: one of the
+/// [`words`] of a text, lowercased, is in the set. Asked of every sentence
+/// with a figure, so the ASCII entries (all of the defaults) are searched
+/// with one automaton instead of splitting and lowercasing word by word.
+pub struct WordSet {
+    /// The ASCII entries, found ASCII-case-insensitively.
+    ascii: AhoCorasick,
+    ascii_count: usize,
+    /// The other entries, lowercase, compared word by word.
+    other: Vec<String>,
 }
 
-/// Whether `w` lowercased (as `str::to_lowercase`) is `lower`.
-fn lowercases_to(w: &str, lower: &str) -> bool {
-    if w.is_ascii() {
-        w.len() == lower.len() && w.bytes().zip(lower.bytes()).all(|(a, b)| a.to_ascii_lowercase() == b)
-    } else {
-        w.to_lowercase() == lower
+/// The Kelvin sign: the one non-ASCII char whose lowercase is ASCII (`k`).
+const KELVIN: &str = "\u{212A}";
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\'' || c == '’'
+}
+
+impl WordSet {
+    /// The set of `entries`, lowercased; an entry [`words`] can never yield
+    /// (empty, or holding a space or other separator) never matches.
+    pub fn new(entries: impl IntoIterator<Item = String>) -> Result<WordSet, String> {
+        let (ascii, other): (Vec<String>, Vec<String>) = entries
+            .into_iter()
+            .map(|w| w.to_lowercase())
+            .filter(|w| !w.is_empty() && w.chars().all(is_word_char))
+            .partition(|w| w.is_ascii());
+        let ascii_count = ascii.len();
+        let ascii = AhoCorasick::builder().ascii_case_insensitive(true).build(&ascii).map_err(|e| e.to_string())?;
+        Ok(WordSet { ascii, ascii_count, other })
+    }
+
+    /// True when a word of `s` is in the set.
+    pub fn any_in(&self, s: &str) -> bool {
+        let lowered = |w: &str| w.to_lowercase();
+        if s.contains(KELVIN) {
+            let ascii = |w: &str| self.ascii.find(w).is_some_and(|m| m.start() == 0 && m.end() == w.len());
+            return words(s).any(|w| {
+                let l = lowered(w);
+                ascii(&l) || self.other.contains(&l)
+            });
+        }
+        // An ASCII word lowercases to an ASCII entry exactly when it equals it
+        // ignoring ASCII case, and no other word lowercases to ASCII.
+        let ascii_hit = self.ascii_count > 0
+            && self.ascii.find_overlapping_iter(s).any(|m| {
+                !s[..m.start()].chars().next_back().is_some_and(is_word_char)
+                    && !s[m.end()..].chars().next().is_some_and(is_word_char)
+            });
+        ascii_hit || !self.other.is_empty() && !s.is_ascii() && words(s).any(|w| self.other.contains(&lowered(w)))
     }
 }
 
@@ -85,12 +125,33 @@ mod tests {
 
     #[test]
     fn finds_cue_words_in_any_case() {
-        let cues = ["also".to_string(), "ещё".to_string()];
-        assert!(any_word_in("12 officers were ALSO killed", &cues));
-        assert!(any_word_in("Также ЕЩЁ 12", &cues));
-        assert!(any_word_in("an also-ran", &cues), "a hyphen splits words");
-        assert!(!any_word_in("alsoo, als, lso", &cues));
-        assert!(!any_word_in("also", &[]));
+        let cues = WordSet::new(["Also".to_string(), "ещё".to_string(), "two words".to_string()]).unwrap();
+        assert!(cues.any_in("12 officers were ALSO killed"));
+        assert!(cues.any_in("Также ЕЩЁ 12"));
+        assert!(cues.any_in("12 officers — also killed"), "non-ASCII text, ASCII cue");
+        assert!(cues.any_in("an also-ran"), "a hyphen splits words");
+        assert!(!cues.any_in("alsoo, als, lso, also's, 'also"), "apostrophes are part of words");
+        assert!(!cues.any_in("two words"), "an entry of two words can never be a word");
+        assert!(!WordSet::new(Vec::new()).unwrap().any_in("also"));
+        let kelvin = WordSet::new(["killed".to_string()]).unwrap();
+        assert!(kelvin.any_in("\u{212A}illed"), "the Kelvin sign lowercases to k");
+    }
+
+    /// The automaton on ASCII text agrees with splitting and lowercasing
+    /// every word, wherever the cue stands and whatever surrounds it.
+    #[test]
+    fn ascii_search_agrees_with_the_word_split() {
+        let cues = WordSet::new(["also".to_string(), "a".to_string()]).unwrap();
+        let around = ["", " ", "x", "'", "-", "9", ".", "’", "é", "—", "\u{301}", "я"];
+        for pre in around {
+            for post in around {
+                for cue in ["also", "ALSO", "a", "A", "als"] {
+                    let s = format!("{pre}{cue}{post}");
+                    let slow = words(&s).any(|w| ["also", "a"].contains(&w.to_lowercase().as_str()));
+                    assert_eq!(cues.any_in(&s), slow, "{s:?}");
+                }
+            }
+        }
     }
 
     #[test]
