@@ -277,37 +277,6 @@ pub(crate) fn prefix_key(b: &[u8], pos: usize, hi: usize) -> usize {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::prefix_key;
-
-    /// The branch-free key agrees with lowercasing byte by byte, for every
-    /// byte value in every position and every end of range.
-    #[test]
-    fn prefix_key_agrees_with_ascii_lowercasing() {
-        let slow = |b: &[u8], pos: usize, hi: usize| {
-            let code = |i: usize| {
-                let c = if i < hi { b[i].to_ascii_lowercase() } else { 0 };
-                if c.is_ascii_lowercase() {
-                    usize::from(c - b'a' + 1)
-                } else {
-                    0
-                }
-            };
-            code(pos) << 10 | code(pos + 1) << 5 | code(pos + 2)
-        };
-        for v in 0..=255u8 {
-            for at in 0..3 {
-                let mut b = *b"xQz!";
-                b[at] = v;
-                for hi in 0..=4 {
-                    assert_eq!(prefix_key(&b, 0, hi), slow(&b, 0, hi), "byte {v:#x} at {at}, end {hi}");
-                }
-            }
-        }
-    }
-}
-
 impl Lexicons {
     /// True when a candidate phrase may start at `pos` (exact on the first three letters).
     #[inline]
@@ -490,5 +459,36 @@ impl Lexicons {
         lx.one_after.finish();
         lx.one_before.finish();
         Ok(lx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_key;
+
+    /// The branch-free key agrees with lowercasing byte by byte, for every
+    /// byte value in every position and every end of range.
+    #[test]
+    fn prefix_key_agrees_with_ascii_lowercasing() {
+        let slow = |b: &[u8], pos: usize, hi: usize| {
+            let code = |i: usize| {
+                let c = if i < hi { b[i].to_ascii_lowercase() } else { 0 };
+                if c.is_ascii_lowercase() {
+                    usize::from(c - b'a' + 1)
+                } else {
+                    0
+                }
+            };
+            code(pos) << 10 | code(pos + 1) << 5 | code(pos + 2)
+        };
+        for v in 0..=255u8 {
+            for at in 0..3 {
+                let mut b = *b"xQz!";
+                b[at] = v;
+                for hi in 0..=4 {
+                    assert_eq!(prefix_key(&b, 0, hi), slow(&b, 0, hi), "byte {v:#x} at {at}, end {hi}");
+                }
+            }
+        }
     }
 }
