@@ -169,6 +169,10 @@ impl Drop for AtomicFile {
 
 /// The claim records of one processed document.
 pub fn claim_records(doc: &Document, include_vague: bool) -> Vec<ClaimRecord> {
+    // Most documents hold no claim: no char index for them (it reads the text).
+    if doc.layers.claims.as_ref().is_none_or(|c| c.is_empty()) {
+        return Vec::new();
+    }
     let index = CharIndex::new(&doc.text);
     doc.layers
         .claims
