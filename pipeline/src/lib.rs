@@ -12,7 +12,10 @@ pub mod stage;
 pub use config::{Config, ConfigError, StageParams};
 pub use document::*;
 pub use input::{BadRecord, InputError, InputItem, Inputs};
-pub use stage::{BuildContext, DataFile, DataFileInfo, DataRoot, Layer, Registry, Stage, StageError, StageKind};
+pub use stage::{
+    BuildContext, CheckError, DataFile, DataFileInfo, DataRoot, Layer, PipelineCheck, Registry, Stage, StageError,
+    StageKind,
+};
 pub mod pipeline;
 pub use pipeline::{DocFailure, Needs, Pipeline, StageTime};
 pub mod record;

@@ -75,6 +75,9 @@ impl Pipeline {
             produced.extend_from_slice(stage.produces());
             stages.push(stage);
         }
+        for check in registry.checks() {
+            check(&stages).map_err(|e| config.stages[e.stage].error(e.key, e.message))?;
+        }
         let stage_nanos = stages.iter().map(|_| Counter::default()).collect();
         Ok(Pipeline { stages, stage_nanos, config, data_files: ctx.loaded() })
     }

@@ -78,6 +78,26 @@ pub trait Stage: Send + Sync {
     fn produces(&self) -> &'static [Layer];
     /// Annotate one document. Must not modify `doc.text`.
     fn process(&self, doc: &mut Document) -> Result<(), StageError>;
+
+    /// The stage as `Any`, for [`PipelineCheck`]s that read the settings of
+    /// stages of their kind; `None` for stages no check reads.
+    fn as_any(&self) -> Option<&dyn Any> {
+        None
+    }
+}
+
+/// A rule one stage kind needs the other stages of a pipeline to keep (the
+/// `triage` cues must cover every lexicon of the loss label), checked once
+/// every stage is built; the error names a stage (by index) and its key.
+pub type PipelineCheck = fn(&[Box<dyn Stage>]) -> Result<(), CheckError>;
+
+/// A broken [`PipelineCheck`] rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckError {
+    /// Index of the stage whose setting must change.
+    pub stage: usize,
+    pub key: &'static str,
+    pub message: String,
 }
 
 /// Builds a stage from its config entry.
@@ -96,6 +116,7 @@ pub struct StageKind {
 #[derive(Default, Clone)]
 pub struct Registry {
     kinds: Vec<StageKind>,
+    checks: Vec<PipelineCheck>,
 }
 
 impl Registry {
@@ -108,6 +129,16 @@ impl Registry {
         self.kinds.retain(|k| k.kind != kind.kind);
         self.kinds.push(kind);
         self
+    }
+
+    /// Add a rule across stages, checked by [`crate::Pipeline::build`].
+    pub fn check(&mut self, check: PipelineCheck) -> &mut Self {
+        self.checks.push(check);
+        self
+    }
+
+    pub fn checks(&self) -> &[PipelineCheck] {
+        &self.checks
     }
 
     pub fn get(&self, kind: &str) -> Option<&StageKind> {

@@ -39,7 +39,7 @@ pub mod fold;
 pub mod group;
 pub mod trie;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use claimex_pipeline::lexicon::{CaseMode, LexExample, Lexicon};
@@ -95,6 +95,10 @@ pub struct LexiconStage {
     entries: usize,
     exclusive: bool,
     files: Vec<LoadedFile>,
+    /// The settings it was built with, and the labels its entries carry, for
+    /// the checks other stages make ([`crate::triage::check`]).
+    params: LexiconParams,
+    labels: BTreeSet<Arc<str>>,
 }
 
 pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
@@ -228,9 +232,30 @@ impl LexiconStage {
             .collect();
         let name: Arc<str> = Arc::from(name);
         let count = entries.len();
+        let matcher_labels: Vec<Arc<str>> = entries.iter().map(|e| Arc::clone(&e.label)).collect();
         let matcher = Matcher { name: Arc::clone(&name), patterns, groups, entries, opts, whole_word: p.whole_word };
         let index = group.join(matcher);
-        Ok(LexiconStage { name, group, index, entries: count, exclusive: p.exclusive, files })
+        let labels = matcher_labels.into_iter().collect();
+        Ok(LexiconStage {
+            name,
+            group,
+            index,
+            entries: count,
+            exclusive: p.exclusive,
+            files,
+            params: p.clone(),
+            labels,
+        })
+    }
+
+    /// The settings the stage was built with.
+    pub fn params(&self) -> &LexiconParams {
+        &self.params
+    }
+
+    /// Whether some entry of the stage carries `label`.
+    pub fn has_label(&self, label: &str) -> bool {
+        self.labels.contains(label)
     }
 
     /// The stage's files with their counts and examples.
@@ -329,6 +354,9 @@ impl Stage for LexiconStage {
     }
     fn produces(&self) -> &'static [Layer] {
         &[Layer::Mentions]
+    }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
     }
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         let mut found = self.try_find(&doc.text).map_err(StageError::new)?;

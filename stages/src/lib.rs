@@ -51,6 +51,7 @@ pub fn registry() -> Registry {
         summary: "settle documents that cannot hold a claim (no figure with a cue)",
         build: triage::build,
     });
+    r.check(triage::check);
     r.register(StageKind {
         kind: "dates",
         summary: "find dates and resolve them against publication",

@@ -12,17 +12,21 @@
 //! ```toml
 //! [[stage]]
 //! kind = "triage"
-//! cues = ["lexicons/losses.tsv"]   # the cue stage's files
-//! # case_sensitive = false, whole_word = true, fold_diacritics = false, min_length = 0:
-//! # set them as in the cue stage, or triage may settle a document that has a cue
+//! cues = ["lexicons/losses.tsv"]   # the files of the lexicon stages with `label` entries
+//! # label = "LOSS", case_sensitive = false, whole_word = true, fold_diacritics = false,
+//! # min_length = 0: the matching keys must be those of the cue stages
 //! ```
+//!
+//! The pipeline refuses a config where a lexicon stage has entries of the
+//! label from a file missing from `cues`, or matches with other keys
+//! ([`check`]): triage would then miss cues that stage finds.
 //!
 //! Only the sentences holding a candidate figure are scanned, each on its own.
 //! That finds a cue whenever the cue stage finds one inside such a sentence: a
 //! match inside the sentence is also a candidate in the sentence alone, and is
 //! only passed over there for another cue of the same sentence.
 
-use claimex_pipeline::{BuildContext, ConfigError, Document, Layer, Stage, StageError, StageParams};
+use claimex_pipeline::{BuildContext, CheckError, ConfigError, Document, Layer, Stage, StageError, StageParams};
 use serde::Deserialize;
 
 use crate::claims::candidate;
@@ -33,6 +37,9 @@ use crate::lexicon::{LexiconParams, LexiconStage};
 struct Params {
     /// Lexicon files of the cue words (the `LOSS` stage's).
     cues: Vec<String>,
+    /// The label claims read categories from.
+    #[serde(default = "loss_label")]
+    label: String,
     #[serde(default)]
     case_sensitive: bool,
     #[serde(default = "yes")]
@@ -47,8 +54,13 @@ fn yes() -> bool {
     true
 }
 
+fn loss_label() -> String {
+    "LOSS".into()
+}
+
 pub struct Triage {
     name: String,
+    params: Params,
     /// The cue lexicons as a stage of their own (not in the pipeline's lexicon
     /// group, whose first scan would tag every lexicon at once).
     cues: LexiconStage,
@@ -68,14 +80,18 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
         ..LexiconParams::new(p.cues.clone(), "CUE")
     };
     let cues = LexiconStage::from_lexicons(&params.name, &settings, lexicons).map_err(|e| params.error("cues", e))?;
-    Ok(Box::new(Triage { name: params.name.clone(), cues }))
+    Ok(Box::new(Triage { name: params.name.clone(), params: p, cues }))
 }
 
 impl Triage {
     /// Whether some sentence holds a candidate figure and a cue.
     fn may_hold_claim(&self, doc: &Document) -> bool {
-        let figures: Vec<usize> =
+        let mut figures: Vec<usize> =
             doc.layers.numbers.iter().flatten().filter(|q| candidate(q)).map(|q| q.span.start).collect();
+        // `numbers` writes them in order; a stage of another kind may not.
+        if !figures.is_sorted() {
+            figures.sort_unstable();
+        }
         if figures.is_empty() {
             return false;
         }
@@ -99,10 +115,56 @@ impl Stage for Triage {
     fn produces(&self) -> &'static [Layer] {
         &[]
     }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         if !self.may_hold_claim(doc) {
             doc.settled = true;
         }
         Ok(())
     }
+}
+
+/// Every lexicon stage with entries of a triage stage's label must match
+/// through its cues: all of its files listed, with the same matching keys.
+/// Registered as a [`claimex_pipeline::PipelineCheck`].
+pub fn check(stages: &[Box<dyn Stage>]) -> Result<(), CheckError> {
+    fn of<T: 'static>(s: &dyn Stage) -> Option<&T> {
+        s.as_any().and_then(|a| a.downcast_ref::<T>())
+    }
+    for (ti, t) in stages.iter().enumerate() {
+        let Some(t) = of::<Triage>(t.as_ref()) else { continue };
+        let tp = &t.params;
+        let same = |a: &str, b: &str| a.trim_start_matches("./") == b.trim_start_matches("./");
+        for l in stages.iter().filter_map(|s| of::<LexiconStage>(s.as_ref())) {
+            if !l.has_label(&tp.label) {
+                continue;
+            }
+            let lp = l.params();
+            let missing: Vec<&str> =
+                lp.files.iter().filter(|f| !tp.cues.iter().any(|c| same(c, f))).map(String::as_str).collect();
+            let fail = |message: String| Err(CheckError { stage: ti, key: "cues", message });
+            if !missing.is_empty() {
+                return fail(format!(
+                    "lexicon stage `{}` has `{}` entries, and its {} not among the cues: add {} to `cues`,                      or claims-only runs may settle documents that hold claims",
+                    Stage::name(l),
+                    tp.label,
+                    if missing.len() == 1 { "file is" } else { "files are" },
+                    missing.join(", ")
+                ));
+            }
+            let keys = |c: bool, w: bool, d: bool, m: usize| (c, w, d, m);
+            if keys(lp.case_sensitive, lp.whole_word, lp.fold_diacritics, lp.min_length)
+                != keys(tp.case_sensitive, tp.whole_word, tp.fold_diacritics, tp.min_length)
+            {
+                return fail(format!(
+                    "lexicon stage `{}` has `{}` entries but matches with other keys: set case_sensitive,                      whole_word, fold_diacritics and min_length as in that stage",
+                    Stage::name(l),
+                    tp.label
+                ));
+            }
+        }
+    }
+    Ok(())
 }

@@ -92,3 +92,31 @@ fn the_cue_files_are_validated_with_their_location() {
     let err = Pipeline::build(config, &claimex_stages::registry(), claimex_stages::embedded_root()).err().unwrap();
     assert!(err.to_string().contains(Layer::Numbers.as_str()), "{err}");
 }
+
+/// A config with triage and the given lexicon stages (TOML `[[stage]]` bodies).
+fn build_with(lexicon_stages: &[&str]) -> Result<Pipeline, String> {
+    let mut text = String::from(
+        "[[stage]]\nkind = \"sentences\"\n\n[[stage]]\nkind = \"numbers\"\n\n\
+         [[stage]]\nkind = \"triage\"\ncues = [\"lexicons/losses.tsv\"]\n",
+    );
+    for body in lexicon_stages {
+        text.push_str(&format!("\n[[stage]]\nkind = \"lexicon\"\n{body}\n"));
+    }
+    let config = Config::parse("t.toml", &text, None).map_err(|e| e.to_string())?;
+    Pipeline::build(config, &claimex_stages::registry(), claimex_stages::embedded_root()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn every_lexicon_with_the_loss_label_must_be_among_the_cues() {
+    let losses = "name = \"losses\"\nlabel = \"LOSS\"\nfiles = [\"lexicons/losses.tsv\"]";
+    let actors = "name = \"actors\"\nlabel = \"ACTOR\"\nfiles = [\"lexicons/actors.tsv\"]";
+    assert!(build_with(&[losses, actors]).is_ok());
+    // A second stage adding LOSS entries from a file triage does not scan.
+    let more = "name = \"more\"\nlabel = \"LOSS\"\nfiles = [\"lexicons/equipment.tsv\"]";
+    let err = build_with(&[losses, more]).err().expect("refused");
+    assert!(err.contains("stage[2].cues") && err.contains("`more`") && err.contains("lexicons/equipment.tsv"), "{err}");
+    // The cue stage matching with other keys than triage.
+    let folded = "name = \"losses\"\nlabel = \"LOSS\"\nfiles = [\"lexicons/losses.tsv\"]\nfold_diacritics = true";
+    let err = build_with(&[folded]).err().expect("refused");
+    assert!(err.contains("stage[2].cues") && err.contains("fold_diacritics"), "{err}");
+}
