@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use claimex_pipeline::input::{self, InputItem};
 use claimex_pipeline::output::{self, Format};
-use claimex_pipeline::{Config, Document, Pipeline};
+use claimex_pipeline::{Config, Document, Needs, Pipeline};
 
 #[path = "../../stages/tests/support/invariants.rs"]
 mod invariants;
@@ -73,8 +73,16 @@ pub fn run_stages(doc: &mut Document, upto: Option<&str>) {
 /// Text target: the bytes as (lossily decoded) text through the stages up to `upto`.
 pub fn text_target(data: &[u8], upto: Option<&str>) {
     let mut doc = document(String::from_utf8_lossy(data).into_owned());
+    let mut quick = upto.is_none().then(|| doc.clone());
     run_stages(&mut doc, upto);
     render(&doc);
+    // A claims-only run skips the stages after `triage` for the documents it
+    // settles: it must find the same claims as the full run.
+    if let (Some(q), Some(full)) = (quick.as_mut(), doc.layers.claims.as_ref()) {
+        if pipeline().process_for(q, Needs::Claims).is_ok() {
+            assert_eq!(q.layers.claims.as_ref(), Some(full), "the claims-only run differs (settled: {})", q.settled);
+        }
+    }
 }
 
 /// Render the document's claims and annotations as the writers do.
