@@ -10,8 +10,7 @@ use claimex_pipeline::{Config, Origin, Pipeline};
 pub fn load_config(path: Option<&Path>) -> Result<Config, String> {
     match path {
         Some(p) => Config::from_file(p).map_err(|e| e.to_string()),
-        None => Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None)
-            .map_err(|e| e.to_string()),
+        None => Ok(claimex_stages::default_config()),
     }
 }
 

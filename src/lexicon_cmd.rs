@@ -33,11 +33,7 @@ fn load_config(path: Option<&Path>) -> Result<(Config, DataRoot), String> {
             let dir = config.base_dir.clone().unwrap_or_else(|| PathBuf::from("."));
             Ok((config, DataRoot::DirThenEmbedded(dir, claimex_stages::embedded::FILES)))
         }
-        None => {
-            let config = Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None)
-                .map_err(|e| e.to_string())?;
-            Ok((config, claimex_stages::embedded_root()))
-        }
+        None => Ok((claimex_stages::default_config(), claimex_stages::embedded_root())),
     }
 }
 

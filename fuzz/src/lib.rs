@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use claimex_pipeline::input::{self, InputItem};
 use claimex_pipeline::output::{self, Format};
-use claimex_pipeline::{Config, Document, Needs, Pipeline};
+use claimex_pipeline::{Document, Needs, Pipeline};
 
 #[path = "../../stages/tests/support/invariants.rs"]
 mod invariants;
@@ -16,12 +16,7 @@ mod invariants;
 /// The default pipeline (embedded config and lexicons), built once per process.
 pub fn pipeline() -> &'static Pipeline {
     static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
-    PIPELINE.get_or_init(|| {
-        let config = Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None)
-            .expect("default config parses");
-        Pipeline::build(config, &claimex_stages::registry(), claimex_stages::embedded_root())
-            .expect("default pipeline builds")
-    })
+    PIPELINE.get_or_init(claimex_stages::default_pipeline)
 }
 
 /// Generous CPU-time budget for one document: a hang or a blow-up fails it.

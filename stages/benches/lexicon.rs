@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use claimex_pipeline::lexicon::Lexicon;
-use claimex_pipeline::{BuildContext, Config, Document, Stage};
+use claimex_pipeline::{BuildContext, Document, Stage};
 use claimex_stages::lexicon::{default_lexicons, LexiconParams, LexiconStage};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -94,7 +94,7 @@ fn bench(c: &mut Criterion) {
     };
     wall_and_cpu("all default lexicon stages", bytes, all_stages);
     // Each stage built alone (a pipeline of one lexicon stage), so it scans for itself.
-    let config = Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None).unwrap();
+    let config = claimex_stages::default_config();
     let alone: Vec<LexiconStage> = config
         .stages
         .iter()

@@ -93,7 +93,6 @@ pub struct LexiconStage {
     group: Arc<LexiconGroup>,
     index: usize,
     entries: usize,
-    exclusive: bool,
     files: Vec<LoadedFile>,
     /// The settings it was built with, and the labels its entries carry, for
     /// the checks other stages make ([`crate::triage::check`]).
@@ -232,20 +231,10 @@ impl LexiconStage {
             .collect();
         let name: Arc<str> = Arc::from(name);
         let count = entries.len();
-        let matcher_labels: Vec<Arc<str>> = entries.iter().map(|e| Arc::clone(&e.label)).collect();
+        let labels = entries.iter().map(|e| Arc::clone(&e.label)).collect();
         let matcher = Matcher { name: Arc::clone(&name), patterns, groups, entries, opts, whole_word: p.whole_word };
         let index = group.join(matcher);
-        let labels = matcher_labels.into_iter().collect();
-        Ok(LexiconStage {
-            name,
-            group,
-            index,
-            entries: count,
-            exclusive: p.exclusive,
-            files,
-            params: p.clone(),
-            labels,
-        })
+        Ok(LexiconStage { name, group, index, entries: count, files, params: p.clone(), labels })
     }
 
     /// The settings the stage was built with.
@@ -368,7 +357,7 @@ impl Stage for LexiconStage {
             });
         }
         let layer = doc.layers.mentions.get_or_insert_with(Vec::new);
-        if self.exclusive && !layer.is_empty() {
+        if self.params.exclusive && !layer.is_empty() {
             resolve_exclusive(layer, &mut found);
         }
         merge_into(layer, found);
@@ -435,8 +424,7 @@ pub fn config_lexicons(
 
 /// Compile the `lexicon` stages of the built-in default config.
 pub fn default_lexicons() -> Result<Vec<LexiconStage>, ConfigError> {
-    let config = claimex_pipeline::Config::parse("builtin:claimex.toml", crate::embedded::DEFAULT_CONFIG, None)?;
-    config_lexicons(&config, crate::embedded_root())
+    config_lexicons(&crate::default_config(), crate::embedded_root())
 }
 
 impl LexiconParams {

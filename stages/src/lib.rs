@@ -20,7 +20,7 @@ pub mod sentences;
 mod swar;
 pub mod triage;
 
-use claimex_pipeline::{DataRoot, Registry, StageKind};
+use claimex_pipeline::{Config, ConfigError, DataRoot, Pipeline, Registry, StageKind};
 
 /// The embedded default config and lexicon files.
 pub mod embedded {
@@ -59,6 +59,22 @@ pub fn registry() -> Registry {
     });
     r.register(StageKind { kind: "claims", summary: "assemble claims from the other layers", build: claims::build });
     r
+}
+
+/// The built-in default config (`claimex.toml`, embedded in the binary).
+pub fn default_config() -> Config {
+    Config::parse("builtin:claimex.toml", embedded::DEFAULT_CONFIG, None).expect("the embedded config parses (tested)")
+}
+
+/// A pipeline of `config` with the built-in stage kinds, its relative data
+/// files resolved against the embedded lexicons.
+pub fn builtin_pipeline(config: Config) -> Result<Pipeline, ConfigError> {
+    Pipeline::build(config, &registry(), embedded_root())
+}
+
+/// The default pipeline: the built-in config, stages and lexicons.
+pub fn default_pipeline() -> Pipeline {
+    builtin_pipeline(default_config()).expect("the default pipeline builds (tested)")
 }
 
 /// The data root for the embedded default config.

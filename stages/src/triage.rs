@@ -147,19 +147,20 @@ pub fn check(stages: &[Box<dyn Stage>]) -> Result<(), CheckError> {
             let fail = |message: String| Err(CheckError { stage: ti, key: "cues", message });
             if !missing.is_empty() {
                 return fail(format!(
-                    "lexicon stage `{}` has `{}` entries, and its {} not among the cues: add {} to `cues`,                      or claims-only runs may settle documents that hold claims",
+                    "lexicon stage `{}` has `{}` entries, and its {} not among the cues: add {} to `cues`, \
+                     or claims-only runs may settle documents that hold claims",
                     Stage::name(l),
                     tp.label,
                     if missing.len() == 1 { "file is" } else { "files are" },
                     missing.join(", ")
                 ));
             }
-            let keys = |c: bool, w: bool, d: bool, m: usize| (c, w, d, m);
-            if keys(lp.case_sensitive, lp.whole_word, lp.fold_diacritics, lp.min_length)
-                != keys(tp.case_sensitive, tp.whole_word, tp.fold_diacritics, tp.min_length)
+            if (lp.case_sensitive, lp.whole_word, lp.fold_diacritics, lp.min_length)
+                != (tp.case_sensitive, tp.whole_word, tp.fold_diacritics, tp.min_length)
             {
                 return fail(format!(
-                    "lexicon stage `{}` has `{}` entries but matches with other keys: set case_sensitive,                      whole_word, fold_diacritics and min_length as in that stage",
+                    "lexicon stage `{}` has `{}` entries but matches with other keys: set case_sensitive, \
+                     whole_word, fold_diacritics and min_length as in that stage",
                     Stage::name(l),
                     tp.label
                 ));

@@ -2,12 +2,9 @@
 //! through the whole default pipeline (embedded config and lexicons).
 
 use chrono::NaiveDate;
-use claimex_pipeline::{Claim, Config, Document, Needs, Pipeline};
+use claimex_pipeline::{Claim, Document, Needs, Pipeline};
 
-fn pipeline() -> Pipeline {
-    let config = Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None).unwrap();
-    Pipeline::build(config, &claimex_stages::registry(), claimex_stages::embedded_root()).unwrap()
-}
+use claimex_stages::default_pipeline as pipeline;
 
 fn claims(p: &Pipeline, text: &str, published: &str) -> Vec<Claim> {
     let mut doc = Document::new("t", text);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use claimex_pipeline::lexicon::{CaseMode, LexEntry, Lexicon};
-use claimex_pipeline::{Config, Mention};
+use claimex_pipeline::Mention;
 use claimex_stages::lexicon::fold::{fold, fold_surface, FoldOptions};
 use claimex_stages::lexicon::{default_lexicons, LexiconParams, LexiconStage};
 
@@ -123,7 +123,7 @@ impl Reference {
 
 /// The default config's lexicon stages: (name, params, parsed files).
 fn default_params() -> Vec<(String, LexiconParams, Vec<Lexicon>)> {
-    let config = Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None).unwrap();
+    let config = claimex_stages::default_config();
     let file = |path: &str| claimex_stages::embedded::FILES.iter().find(|(n, _)| *n == path).unwrap().1;
     config
         .stages

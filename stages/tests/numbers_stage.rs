@@ -160,11 +160,6 @@ fn unknown_param_is_rejected() {
 
 #[test]
 fn default_config_builds_the_stage() {
-    let p = Pipeline::build(
-        Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None).unwrap(),
-        &registry(),
-        embedded_root(),
-    )
-    .expect("default config builds");
+    let p = claimex_stages::builtin_pipeline(claimex_stages::default_config()).expect("default config builds");
     assert!(p.data_files.iter().any(|f| f.path.ends_with("numbers/qualifiers.tsv")));
 }

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use claimex_pipeline::output;
 use claimex_pipeline::{Config, Document, Needs, Pipeline};
-use claimex_stages::{embedded, embedded_root, registry};
+use claimex_stages::{embedded_root, registry};
 use proptest::prelude::*;
 
 #[path = "support/invariants.rs"]
@@ -14,10 +14,7 @@ mod invariants;
 
 fn default_pipeline() -> &'static Pipeline {
     static P: OnceLock<Pipeline> = OnceLock::new();
-    P.get_or_init(|| {
-        let config = Config::parse("claimex.toml", embedded::DEFAULT_CONFIG, None).unwrap();
-        Pipeline::build(config, &registry(), embedded_root()).unwrap()
-    })
+    P.get_or_init(claimex_stages::default_pipeline)
 }
 
 fn numbers_pipeline() -> &'static Pipeline {

@@ -3,13 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use claimex_pipeline::{Config, Document, Pipeline};
-use claimex_stages::{embedded, embedded_root, registry};
+use claimex_pipeline::{Document, Pipeline};
 
-fn default_pipeline() -> Pipeline {
-    let config = Config::parse("claimex.toml", embedded::DEFAULT_CONFIG, None).unwrap();
-    Pipeline::build(config, &registry(), embedded_root()).unwrap()
-}
+use claimex_stages::default_pipeline;
 
 /// The fastest of three runs of the whole pipeline over `text`.
 fn time(p: &Pipeline, text: &str) -> Duration {

@@ -3,10 +3,7 @@
 
 use claimex_pipeline::{Config, Document, Layer, Needs, Pipeline};
 
-fn pipeline() -> Pipeline {
-    let config = Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None).unwrap();
-    Pipeline::build(config, &claimex_stages::registry(), claimex_stages::embedded_root()).unwrap()
-}
+use claimex_stages::{builtin_pipeline, default_pipeline as pipeline};
 
 fn run(p: &Pipeline, text: &str, needs: Needs) -> Document {
     let mut doc = Document::new("t", text);
@@ -81,7 +78,7 @@ fn the_cue_files_are_validated_with_their_location() {
         None,
     )
     .unwrap();
-    let err = Pipeline::build(config, &claimex_stages::registry(), claimex_stages::embedded_root()).err().unwrap();
+    let err = builtin_pipeline(config).err().unwrap();
     assert!(err.to_string().contains("cues"), "{err}");
     let config = Config::parse(
         "t.toml",
@@ -89,7 +86,7 @@ fn the_cue_files_are_validated_with_their_location() {
         None,
     )
     .unwrap();
-    let err = Pipeline::build(config, &claimex_stages::registry(), claimex_stages::embedded_root()).err().unwrap();
+    let err = builtin_pipeline(config).err().unwrap();
     assert!(err.to_string().contains(Layer::Numbers.as_str()), "{err}");
 }
 
@@ -103,7 +100,7 @@ fn build_with(lexicon_stages: &[&str]) -> Result<Pipeline, String> {
         text.push_str(&format!("\n[[stage]]\nkind = \"lexicon\"\n{body}\n"));
     }
     let config = Config::parse("t.toml", &text, None).map_err(|e| e.to_string())?;
-    Pipeline::build(config, &claimex_stages::registry(), claimex_stages::embedded_root()).map_err(|e| e.to_string())
+    builtin_pipeline(config).map_err(|e| e.to_string())
 }
 
 #[test]
@@ -115,8 +112,10 @@ fn every_lexicon_with_the_loss_label_must_be_among_the_cues() {
     let more = "name = \"more\"\nlabel = \"LOSS\"\nfiles = [\"lexicons/equipment.tsv\"]";
     let err = build_with(&[losses, more]).err().expect("refused");
     assert!(err.contains("stage[2].cues") && err.contains("`more`") && err.contains("lexicons/equipment.tsv"), "{err}");
+    assert!(!err.contains("  "), "one line, single-spaced: {err}");
     // The cue stage matching with other keys than triage.
     let folded = "name = \"losses\"\nlabel = \"LOSS\"\nfiles = [\"lexicons/losses.tsv\"]\nfold_diacritics = true";
     let err = build_with(&[folded]).err().expect("refused");
     assert!(err.contains("stage[2].cues") && err.contains("fold_diacritics"), "{err}");
+    assert!(!err.contains("  "), "one line, single-spaced: {err}");
 }

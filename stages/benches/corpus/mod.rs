@@ -60,11 +60,7 @@ pub fn documents(news: &[Article]) -> Vec<Document> {
 /// The pipeline `claimex run` builds without `-c`: the embedded default config
 /// and lexicons.
 pub fn default_pipeline() -> Pipeline {
-    let config =
-        claimex_pipeline::Config::parse("builtin:claimex.toml", claimex_stages::embedded::DEFAULT_CONFIG, None)
-            .expect("default config parses");
-    Pipeline::build(config, &claimex_stages::registry(), claimex_stages::embedded_root())
-        .expect("default pipeline builds")
+    claimex_stages::default_pipeline()
 }
 
 /// The claims found in `docs`, checked to be plausible for real war news:

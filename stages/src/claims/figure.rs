@@ -71,7 +71,7 @@ pub fn candidate(q: &Quantity) -> bool {
         && (q.value.fract() == 0.0 || q.unit.is_some())
 }
 
-/// Read the figure `q` of sentence `si`; `None` when it is not a claim.
+/// Read the figure `q` (a [`candidate`]) of sentence `si`; `None` when it is not a claim.
 pub fn read(
     view: &View<'_>,
     si: usize,
@@ -82,9 +82,7 @@ pub fn read(
 ) -> Option<Figure> {
     let l = &settings.labels;
     let s = &view.sents[si];
-    if !candidate(q) {
-        return None;
-    }
+    debug_assert!(candidate(q), "claims reads candidate figures only");
     // The clause after the figure: up to a clause break or the next figure,
     // reading past an appositive ("198 civilians, including three children, had
     // been killed").

@@ -62,9 +62,10 @@ pub fn lower_words(s: &str) -> impl DoubleEndedIterator<Item = String> + '_ {
 pub struct WordSet {
     /// The ASCII entries, found ASCII-case-insensitively.
     ascii: AhoCorasick,
-    ascii_count: usize,
-    /// The other entries, lowercase, compared word by word.
-    other: Vec<String>,
+    /// Every entry, lowercase, for the word-by-word path.
+    all: Vec<String>,
+    /// Whether some entry is not ASCII (the automaton cannot find it).
+    non_ascii: bool,
 }
 
 /// The Kelvin sign: the one non-ASCII char whose lowercase is ASCII (`k`).
@@ -78,34 +79,32 @@ impl WordSet {
     /// The set of `entries`, lowercased; an entry [`words`] can never yield
     /// (empty, or holding a space or other separator) never matches.
     pub fn new(entries: impl IntoIterator<Item = String>) -> Result<WordSet, String> {
-        let (ascii, other): (Vec<String>, Vec<String>) = entries
+        let all: Vec<String> = entries
             .into_iter()
             .map(|w| w.to_lowercase())
             .filter(|w| !w.is_empty() && w.chars().all(is_word_char))
-            .partition(|w| w.is_ascii());
-        let ascii_count = ascii.len();
-        let ascii = AhoCorasick::builder().ascii_case_insensitive(true).build(&ascii).map_err(|e| e.to_string())?;
-        Ok(WordSet { ascii, ascii_count, other })
+            .collect();
+        let ascii = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(all.iter().filter(|w| w.is_ascii()))
+            .map_err(|e| e.to_string())?;
+        let non_ascii = all.iter().any(|w| !w.is_ascii());
+        Ok(WordSet { ascii, all, non_ascii })
     }
 
     /// True when a word of `s` is in the set.
     pub fn any_in(&self, s: &str) -> bool {
-        let lowered = |w: &str| w.to_lowercase();
+        let word_by_word = || words(s).any(|w| self.all.contains(&w.to_lowercase()));
         if s.contains(KELVIN) {
-            let ascii = |w: &str| self.ascii.find(w).is_some_and(|m| m.start() == 0 && m.end() == w.len());
-            return words(s).any(|w| {
-                let l = lowered(w);
-                ascii(&l) || self.other.contains(&l)
-            });
+            return word_by_word();
         }
         // An ASCII word lowercases to an ASCII entry exactly when it equals it
         // ignoring ASCII case, and no other word lowercases to ASCII.
-        let ascii_hit = self.ascii_count > 0
-            && self.ascii.find_overlapping_iter(s).any(|m| {
-                !s[..m.start()].chars().next_back().is_some_and(is_word_char)
-                    && !s[m.end()..].chars().next().is_some_and(is_word_char)
-            });
-        ascii_hit || !self.other.is_empty() && !s.is_ascii() && words(s).any(|w| self.other.contains(&lowered(w)))
+        let ascii_hit = self.ascii.find_overlapping_iter(s).any(|m| {
+            !s[..m.start()].chars().next_back().is_some_and(is_word_char)
+                && !s[m.end()..].chars().next().is_some_and(is_word_char)
+        });
+        ascii_hit || self.non_ascii && !s.is_ascii() && word_by_word()
     }
 }
 

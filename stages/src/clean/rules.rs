@@ -73,7 +73,6 @@ impl Rules {
         let mut exact = HashMap::new();
         let mut phrase_pats = Vec::new();
         let mut phrase_rules = Vec::new();
-        let mut regex_pats = Vec::new();
         let mut regexes = Vec::new();
         let mut macros: Vec<(String, String)> = Vec::new();
         let mut months = Vec::new();
@@ -131,8 +130,7 @@ impl Rules {
                 "regex" => {
                     let expanded = format!("^(?:{})$", expand(pattern, &macros).map_err(err)?);
                     check_syntax(&expanded).map_err(|e| err(format!("invalid regex: {e}")))?;
-                    regexes.push((rule, LazyRegex { pattern: expanded.clone(), compiled: OnceLock::new() }));
-                    regex_pats.push(expanded);
+                    regexes.push((rule, LazyRegex { pattern: expanded, compiled: OnceLock::new() }));
                 }
                 other => return Err(err(format!("unknown match {other:?}: expected line, prefix, contains or regex"))),
             }
@@ -151,7 +149,7 @@ impl Rules {
                     .map_err(|e| format!("{origin}: {e}"))?,
             )
         };
-        let set = RegexSetBuilder::new(&regex_pats)
+        let set = RegexSetBuilder::new(regexes.iter().map(|(_, r)| &r.pattern))
             .size_limit(REGEX_SIZE_LIMIT)
             // A cache large enough that the lazy DFA does not give up on the
             // Unicode classes (it falls back to the much slower PikeVM).

@@ -93,8 +93,7 @@ pub(crate) fn word_bits(text: &str, bits: &mut Vec<u64>) {
     };
     let mut i = 0;
     while i < b.len() {
-        if let Some(chunk) = b.get(i..i + 8) {
-            let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        if let Some(x) = swar::load(b, i) {
             if x & swar::HIGH == 0 {
                 set(i, swar::alnum_digit(x).0);
                 i += 8;
