@@ -262,6 +262,13 @@ impl LexiconStage {
         self.try_find(text).unwrap_or_default()
     }
 
+    /// Whether [`find`](Self::find) would return a mention, stopping at the
+    /// first (no mention is built). True when the pipeline's automaton cannot
+    /// be built, so that a caller deciding what to skip errs on the safe side.
+    pub fn finds_any(&self, text: &str) -> bool {
+        self.group.finds_any(self.index, text).unwrap_or(true)
+    }
+
     /// [`find`](Self::find), failing when the pipeline's automaton cannot be
     /// built (a size limit of the union of all lexicon stages).
     fn try_find(&self, text: &str) -> Result<Vec<Mention>, String> {

@@ -21,8 +21,9 @@
 //! label from a file missing from `cues`, or matches with other keys
 //! ([`check`]): triage would then miss cues that stage finds.
 //!
-//! Only the sentences holding a candidate figure are scanned, each on its own.
-//! That finds a cue whenever the cue stage finds one inside such a sentence: a
+//! Only the sentences holding a candidate figure are scanned, each on its own,
+//! and each scan stops at its first cue ([`LexiconStage::finds_any`], which
+//! builds no mention). That finds a cue whenever the cue stage finds one inside such a sentence: a
 //! match inside the sentence is also a candidate in the sentence alone, and is
 //! only passed over there for another cue of the same sentence.
 
@@ -97,7 +98,7 @@ impl Triage {
         }
         doc.layers.sentences.iter().flatten().any(|s| {
             let i = figures.partition_point(|&f| f < s.span.start);
-            i < figures.len() && figures[i] < s.span.end && !self.cues.find(doc.slice(s.span)).is_empty()
+            i < figures.len() && figures[i] < s.span.end && self.cues.finds_any(doc.slice(s.span))
         })
     }
 }

@@ -388,3 +388,41 @@ fn seed_phrases_resolve_to_gold_names() {
         assert_eq!(find(stage, text), want, "{stage}: {text}");
     }
 }
+
+/// `finds_any` answers whether `find` returns anything, stopping at the first
+/// mention: rows that only match in exact case, whole words and shorter
+/// surfaces behind a longer one that fails are all taken into account.
+#[test]
+fn finds_any_agrees_with_find() {
+    let tsv = "surface\tcanonical\ttype\tcase\nUS\tUnited States\tcountry\tsensitive\n\
+               Kursk\tKursk Oblast\toblast\t\nKursk region\tKursk Oblast\toblast\t\n";
+    let whole = stage_with(&params("X"), tsv);
+    let parts = stage_with(&LexiconParams { whole_word: false, ..params("X") }, tsv);
+    let cases = [
+        ("tell us more", false),
+        ("the US said", true),
+        ("USA", false),
+        ("Kurskaya", false),
+        ("in Kursk", true),
+        ("the KURSK REGION.", true),
+        ("", false),
+    ];
+    for (text, want) in cases {
+        assert_eq!(whole.finds_any(text), want, "whole words: {text:?}");
+        assert_eq!(whole.finds_any(text), !whole.find(text).is_empty(), "whole words agree with find: {text:?}");
+        assert_eq!(parts.finds_any(text), !parts.find(text).is_empty(), "substrings agree with find: {text:?}");
+    }
+    assert!(parts.finds_any("Kurskaya") && parts.finds_any("USA"), "without whole words, parts of words match");
+
+    // Long texts are scanned a few lines at a time: a mention anywhere, on
+    // either side of a chunk's edge, after CRLF or none, is found.
+    for filler in ["no cue on this line at all\n", "x\r\n", "é\u{301}—”\n", "Kursk-"] {
+        for pad in 0..70 {
+            let mut text = filler.repeat(4096 / filler.len()) + &"y".repeat(pad);
+            assert_eq!(whole.finds_any(&text), !whole.find(&text).is_empty(), "filler {filler:?}");
+            text.push_str(" Kursk region\n");
+            text.push_str(&filler.repeat(200));
+            assert!(whole.finds_any(&text), "a late mention, filler {filler:?}, pad {pad}");
+        }
+    }
+}

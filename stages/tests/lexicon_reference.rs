@@ -181,6 +181,7 @@ fn stages_equal_the_reference_matcher() {
     assert_eq!(grouped.len(), params.len(), "one compiled stage per config entry");
     let texts = texts();
     let mut total = 0;
+    let mut answers = [0; 2];
     for ((name, p, lexicons), grouped) in params.iter().zip(&grouped) {
         let reference = Reference::new(name, p, lexicons);
         let alone = LexiconStage::from_lexicons(name, p, lexicons.clone()).unwrap();
@@ -190,9 +191,17 @@ fn stages_equal_the_reference_matcher() {
             assert_eq!(show(&grouped.find(text)), show(&want), "stage {name}, grouped, text {i}");
             assert_eq!(grouped.find(text), want, "stage {name}, grouped, text {i} (provenance)");
             assert_eq!(show(&alone.find(text)), show(&want), "stage {name}, alone, text {i}");
+            // Line by line, so that both answers occur.
+            for line in text.lines().chain([text.as_str()]) {
+                let any = !reference.find(line).is_empty();
+                assert_eq!(grouped.finds_any(line), any, "stage {name}, grouped finds_any, {line:?}");
+                assert_eq!(alone.finds_any(line), any, "stage {name}, alone finds_any, {line:?}");
+                answers[usize::from(any)] += 1;
+            }
         }
     }
     assert!(total > texts.len() * 5, "the reference finds plenty of mentions: {total}");
+    assert!(answers[0] > 50 && answers[1] > 50, "finds_any met both answers: {answers:?}");
     eprintln!("{total} mentions over {} texts equal the reference", texts.len());
 }
 

@@ -18,6 +18,8 @@
 //! text byte for byte. A hash collision can only merge two edges (and cost a
 //! comparison), never lose or invent a match.
 
+use std::ops::ControlFlow;
+
 use super::group::is_word_char;
 use crate::swar;
 
@@ -345,16 +347,17 @@ impl WordTrie {
     }
 
     /// Call `f(end, pattern)` for every whole-word match in `text` (the folded
-    /// view): `surface(pattern)` equals the matched text, up to ASCII case when
-    /// case-insensitive (candidates are checked here).
+    /// view), in order of start, until it breaks: `surface(pattern)` equals the
+    /// matched text, up to ASCII case when case-insensitive (candidates are
+    /// checked here).
     #[inline(always)]
     pub fn each_match<'p>(
         &self,
         text: &str,
         scratch: &mut Scratch,
         surface: impl Fn(usize) -> &'p str,
-        mut f: impl FnMut(usize, usize),
-    ) {
+        mut f: impl FnMut(usize, usize) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
         let hay = text.as_bytes();
         word_bits(text, &mut scratch.words);
         self.other_starts(hay, &mut scratch.others);
@@ -375,10 +378,11 @@ impl WordTrie {
                     }
                 }
                 if let Some(node) = self.child(ROOT, h) {
-                    self.walk(text, bits, &surface, i, end, node, &mut f);
+                    self.walk(text, bits, &surface, i, end, node, &mut f)?;
                 }
             }
         }
+        ControlFlow::Continue(())
     }
 
     /// From `node`, reached by the tokens of `text[start..at]`, report the
@@ -393,8 +397,8 @@ impl WordTrie {
         start: usize,
         mut at: usize,
         mut node: u32,
-        f: &mut impl FnMut(usize, usize),
-    ) {
+        f: &mut impl FnMut(usize, usize) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
         let hay = text.as_bytes();
         loop {
             if node & HAS_ENDS != 0 {
@@ -405,12 +409,12 @@ impl WordTrie {
                     let found = &hay[start..at];
                     let equal = if self.case_insensitive { found.eq_ignore_ascii_case(want) } else { found == want };
                     if equal {
-                        f(at, p as usize);
+                        f(at, p as usize)?;
                     }
                 }
             }
             if at >= hay.len() {
-                return;
+                return ControlFlow::Continue(());
             }
             let (end, h) = step(text, bits, at, self.case_insensitive);
             match self.child(node, h) {
@@ -418,7 +422,7 @@ impl WordTrie {
                     node = next;
                     at = end;
                 }
-                None => return,
+                None => return ControlFlow::Continue(()),
             }
         }
     }
@@ -431,7 +435,15 @@ mod tests {
     fn matches(patterns: &[&str], ci: bool, text: &str) -> Vec<(usize, usize, usize)> {
         let trie = WordTrie::build(patterns, ci);
         let mut out = Vec::new();
-        trie.each_match(text, &mut Scratch::new(), |p| patterns[p], |e, p| out.push((e - patterns[p].len(), e, p)));
+        let _ = trie.each_match(
+            text,
+            &mut Scratch::new(),
+            |p| patterns[p],
+            |e, p| {
+                out.push((e - patterns[p].len(), e, p));
+                ControlFlow::Continue(())
+            },
+        );
         out.sort_unstable();
         out
     }
