@@ -116,10 +116,20 @@ pub struct Sentence {
 /// by all mentions of the entry.
 pub type Attrs = Arc<BTreeMap<String, String>>;
 
-/// A lexicon match.
+/// A lexicon match: where it is, and the entry it matched. The entry is shared
+/// by all its mentions behind one pointer, so a mention costs one reference
+/// count, not one per field; its fields read through the mention
+/// (`mention.label`), which derefs to it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Mention {
     pub span: Span,
+    #[serde(flatten)]
+    pub entry: Arc<MentionEntry>,
+}
+
+/// What a lexicon entry says of every mention of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MentionEntry {
     /// The entity type (`ACTOR`, `CLAIMANT`, `LOCATION`, `WEAPON`, …).
     pub label: Arc<str>,
     /// The canonical id of the entry (`Russia`, `Oleksandr Syrskyi`, `Kursk Oblast`).
@@ -129,8 +139,19 @@ pub struct Mention {
 }
 
 impl Mention {
+    pub fn new(span: Span, entry: &Arc<MentionEntry>) -> Mention {
+        Mention { span, entry: Arc::clone(entry) }
+    }
+
     pub fn attr(&self, key: &str) -> Option<&str> {
         self.attrs.get(key).map(String::as_str)
+    }
+}
+
+impl std::ops::Deref for Mention {
+    type Target = MentionEntry;
+    fn deref(&self) -> &MentionEntry {
+        &self.entry
     }
 }
 

@@ -624,6 +624,7 @@ pub fn personnel(c: Category) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use claimex_pipeline::MentionEntry;
     use proptest::prelude::*;
 
     proptest! {
@@ -637,13 +638,12 @@ mod tests {
             let a: Arc<str> = Arc::from("x");
             let mentions: Vec<Mention> = spans
                 .iter()
-                .map(|&(s, l)| Mention {
-                    span: Span::new(s, s + l),
+                .map(|&(s, l)| Mention::new(Span::new(s, s + l), &Arc::new(MentionEntry {
                     label: Arc::clone(&a),
                     canonical: Arc::clone(&a),
                     attrs: Arc::new(Default::default()),
                     prov: Provenance::new(&a, &a),
-                })
+                })))
                 .collect();
             let mut refs: Vec<&Mention> = mentions.iter().collect();
             refs.sort_by_key(|m| (m.span.start, m.span.end));

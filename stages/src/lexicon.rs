@@ -39,12 +39,12 @@ pub mod fold;
 pub mod group;
 pub mod trie;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use claimex_pipeline::lexicon::{CaseMode, LexExample, Lexicon};
 use claimex_pipeline::{
-    Attrs, BuildContext, ConfigError, Document, Layer, Mention, Span, Stage, StageError, StageParams,
+    BuildContext, ConfigError, Document, Layer, Mention, MentionEntry, Provenance, Span, Stage, StageError, StageParams,
 };
 use serde::Deserialize;
 
@@ -155,13 +155,13 @@ impl LexiconStage {
         let opts = FoldOptions { lowercase: !p.case_sensitive, diacritics: p.fold_diacritics };
         let exact_opts = FoldOptions { lowercase: false, diacritics: p.fold_diacritics };
         let label: Arc<str> = Arc::from(p.label.as_str());
+        let name: Arc<str> = Arc::from(name);
         let mut patterns: Vec<String> = Vec::new();
         let mut groups: Vec<Vec<u32>> = Vec::new();
         let mut key_ids: HashMap<String, usize> = HashMap::new();
         let mut entries: Vec<Compiled> = Vec::new();
         // Where each compiled entry came from, for duplicate errors.
         let mut origin: Vec<(usize, u32)> = Vec::new();
-        let mut poss: HashMap<*const BTreeMap<String, String>, Attrs> = HashMap::new();
         let mut files = Vec::with_capacity(lexicons.len());
         for (file_index, lex) in lexicons.iter().enumerate() {
             for e in &lex.entries {
@@ -187,29 +187,23 @@ impl LexiconStage {
                 // A second entry under one key must differ in exact case, or agree on the canonical.
                 for &other in &groups[pid] {
                     let o = &entries[other as usize];
-                    if o.canonical != e.canonical && o.exact == exact {
+                    if o.entry.canonical != e.canonical && o.exact == exact {
                         let (of, ol) = origin[other as usize];
                         return Err(format!(
                             "{}:{}: surface `{}` maps to `{}`, but {}:{ol} maps the same folded surface `{key}` to `{}` \
                              (mark one `case=sensitive` or remove one)",
-                            lex.name, e.line, e.surface, e.canonical, lexicons[of].name, o.canonical
+                            lex.name, e.line, e.surface, e.canonical, lexicons[of].name, o.entry.canonical
                         ));
                     }
                 }
                 groups[pid].push(id);
-                let attrs_poss = Arc::clone(poss.entry(Arc::as_ptr(&e.attrs)).or_insert_with(|| {
-                    let mut m = (*e.attrs).clone();
-                    m.insert("possessive".into(), "true".into());
-                    Arc::new(m)
-                }));
-                entries.push(Compiled {
+                let entry = MentionEntry {
                     label: e.label.clone().unwrap_or_else(|| Arc::clone(&label)),
                     canonical: Arc::clone(&e.canonical),
                     attrs: Arc::clone(&e.attrs),
-                    attrs_poss,
-                    rule: Arc::from(format!("{}:{}", lex.name, e.line)),
-                    exact,
-                });
+                    prov: Provenance::new(&name, &Arc::from(format!("{}:{}", lex.name, e.line))),
+                };
+                entries.push(Compiled { entry: Arc::new(entry), possessive: OnceLock::new(), exact });
                 origin.push((file_index, e.line));
             }
             let examples =
@@ -229,10 +223,9 @@ impl LexiconStage {
                 g.into_boxed_slice()
             })
             .collect();
-        let name: Arc<str> = Arc::from(name);
         let count = entries.len();
-        let labels = entries.iter().map(|e| Arc::clone(&e.label)).collect();
-        let matcher = Matcher { name: Arc::clone(&name), patterns, groups, entries, opts, whole_word: p.whole_word };
+        let labels = entries.iter().map(|e| Arc::clone(&e.entry.label)).collect();
+        let matcher = Matcher { patterns, groups, entries, opts, whole_word: p.whole_word };
         let index = group.join(matcher);
         Ok(LexiconStage { name, group, index, entries: count, files, params: p.clone(), labels })
     }

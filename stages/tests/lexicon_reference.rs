@@ -103,8 +103,7 @@ impl Reference {
                 if possessive {
                     attrs.insert("possessive".into(), "true".into());
                 }
-                out.push(Mention {
-                    span: claimex_pipeline::Span::new(f.orig(s, false), f.orig(end, true)),
+                let entry = claimex_pipeline::MentionEntry {
                     label: e.label.clone().unwrap_or_else(|| Arc::from(self.label.as_str())),
                     canonical: Arc::clone(&e.canonical),
                     attrs: Arc::new(attrs),
@@ -112,7 +111,11 @@ impl Reference {
                         &Arc::from(self.name.as_str()),
                         &Arc::from(format!("{file}:{}", e.line)),
                     ),
-                });
+                };
+                out.push(Mention::new(
+                    claimex_pipeline::Span::new(f.orig(s, false), f.orig(end, true)),
+                    &Arc::new(entry),
+                ));
                 at = end;
                 break;
             }

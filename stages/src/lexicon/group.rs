@@ -16,11 +16,11 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{dfa, nfa, Anchored, MatchKind};
-use claimex_pipeline::{Attrs, Mention, Provenance, Span};
+use claimex_pipeline::{Mention, MentionEntry, Span};
 
 use super::fold::{fold, FoldOptions, Folded};
 use super::trie::{char_at, Scratch, WordTrie};
@@ -33,21 +33,30 @@ const DFA_MAX_BYTES: usize = 1 << 20;
 
 /// What a match of one entry produces; built once per entry.
 pub(crate) struct Compiled {
-    pub label: Arc<str>,
-    pub canonical: Arc<str>,
-    pub attrs: Attrs,
-    /// `attrs` plus `possessive=true`.
-    pub attrs_poss: Attrs,
-    /// `lexicons/x.tsv:LINE`.
-    pub rule: Arc<str>,
+    /// Label, canonical, attributes and provenance (`lexicons/x.tsv:LINE`),
+    /// shared by every mention of the entry.
+    pub entry: Arc<MentionEntry>,
+    /// The same with `possessive=true` among the attributes, built on the
+    /// first possessive mention (most entries never have one).
+    pub possessive: OnceLock<Arc<MentionEntry>>,
     /// For `case=sensitive` rows in a case-insensitive stage: the folded
     /// surface with ASCII case kept, compared with the matched text.
     pub exact: Option<Box<str>>,
 }
 
+impl Compiled {
+    /// The entry with `possessive=true` among its attributes.
+    fn possessive(&self) -> &Arc<MentionEntry> {
+        self.possessive.get_or_init(|| {
+            let mut attrs = (*self.entry.attrs).clone();
+            attrs.insert("possessive".into(), "true".into());
+            Arc::new(MentionEntry { attrs: Arc::new(attrs), ..(*self.entry).clone() })
+        })
+    }
+}
+
 /// One stage's compiled lexicon: its folded surfaces and what they stand for.
 pub(crate) struct Matcher {
-    pub name: Arc<str>,
     /// Distinct folded surfaces (ASCII-lowercased when case-insensitive).
     pub patterns: Vec<String>,
     /// Pattern id → entries with that folded surface (case-sensitive rows first).
@@ -85,13 +94,7 @@ impl Matcher {
             [b'\'', ..] => matches!(view.as_bytes()[e - 1], b's' | b'S') && !starts_with_word_char(view, e + 1),
             _ => false,
         };
-        Mention {
-            span: Span::new(f.orig(s, false), f.orig(e, true)),
-            label: Arc::clone(&c.label),
-            canonical: Arc::clone(&c.canonical),
-            attrs: Arc::clone(if possessive { &c.attrs_poss } else { &c.attrs }),
-            prov: Provenance::new(&self.name, &c.rule),
-        }
+        Mention::new(Span::new(f.orig(s, false), f.orig(e, true)), if possessive { c.possessive() } else { &c.entry })
     }
 
     /// The stage's mentions from its candidate matches, sorted by (start, longest first).
