@@ -460,6 +460,48 @@ pub struct Document {
     /// skipped ([`crate::Needs::Claims`]).
     pub settled: bool,
     pub layers: Layers,
+    /// What a stage worked out for later stages of this document.
+    pub scratch: Scratch,
+}
+
+/// Values a stage leaves in a document for later stages, one per type: the
+/// lexicon stages scan a text once for all of them, and each takes its share
+/// from here. A cache, not an annotation: a clone starts empty, and two
+/// documents compare equal whatever their scratch holds.
+#[derive(Default)]
+pub struct Scratch(Vec<Box<dyn std::any::Any + Send + Sync>>);
+
+impl Scratch {
+    /// The value of type `T`, if one was put.
+    pub fn get_mut<T: std::any::Any>(&mut self) -> Option<&mut T> {
+        self.0.iter_mut().find_map(|v| v.downcast_mut::<T>())
+    }
+
+    /// Put `value`, replacing the value of its type.
+    pub fn put<T: std::any::Any + Send + Sync>(&mut self, value: T) {
+        match self.get_mut::<T>() {
+            Some(slot) => *slot = value,
+            None => self.0.push(Box::new(value)),
+        }
+    }
+}
+
+impl Clone for Scratch {
+    fn clone(&self) -> Self {
+        Scratch::default()
+    }
+}
+
+impl PartialEq for Scratch {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Scratch({} values)", self.0.len())
+    }
 }
 
 impl Document {

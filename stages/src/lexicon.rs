@@ -348,7 +348,7 @@ impl Stage for LexiconStage {
         Some(self)
     }
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        let mut found = self.try_find(&doc.text).map_err(StageError::new)?;
+        let mut found = self.group.find_in(self.index, doc).map_err(StageError::new)?;
         let skipped = merged(doc.skipped().collect());
         if !skipped.is_empty() {
             found.retain(|m| {

@@ -426,3 +426,37 @@ fn finds_any_agrees_with_find() {
         }
     }
 }
+
+/// The first lexicon stage to run on a document scans for all of them and
+/// leaves the others their mentions in the document's scratch: the layer is
+/// the same whether the scratch is kept, lost half way (a clone starts
+/// empty), or emptied before every stage (each scans for itself).
+#[test]
+fn stages_share_one_scan_per_document() {
+    use claimex_pipeline::{Scratch, Stage};
+    let stages = default_lexicons().unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/seeds");
+    let mut seeds: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+    seeds.retain(|p| p.extension().is_some_and(|x| x == "txt"));
+    seeds.sort();
+    assert!(!seeds.is_empty(), "the seeds are readable");
+    for path in seeds {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let run = |how: usize| {
+            let mut doc = Document::new("d", text.as_str());
+            for (i, s) in stages.iter().enumerate() {
+                match how {
+                    1 if i == stages.len() / 2 => doc = doc.clone(),
+                    2 => doc.scratch = Scratch::default(),
+                    _ => {}
+                }
+                s.process(&mut doc).unwrap();
+            }
+            doc.layers.mentions.unwrap()
+        };
+        let (kept, cloned, alone) = (run(0), run(1), run(2));
+        assert!(kept.len() > 20, "{}: plenty of mentions", path.display());
+        assert_eq!(kept, alone, "{}: shared scan vs each stage alone", path.display());
+        assert_eq!(cloned, alone, "{}: scratch lost half way", path.display());
+    }
+}

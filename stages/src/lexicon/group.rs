@@ -8,9 +8,9 @@
 //! matches are dealt out to the stages, and each stage picks its mentions with
 //! its own rules (leftmost, longest that passes the word and case tests). The
 //! result per stage is exactly what a separate leftmost-longest scan with
-//! shorter-surface retries would give; it is a pure function of the text, so
-//! the stages after the first take theirs from a per-thread cache keyed by the
-//! text itself.
+//! shorter-surface retries would give. The first stage to run on a document
+//! scans for all and leaves the others their mentions in the document's
+//! scratch, where each takes its own.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{dfa, nfa, Anchored, MatchKind};
-use claimex_pipeline::{Mention, MentionEntry, Span};
+use claimex_pipeline::{Document, Mention, MentionEntry, Span};
 
 use super::fold::{fold, FoldOptions, Folded};
 use super::trie::{char_at, Scratch, WordTrie};
@@ -356,28 +356,27 @@ impl Default for LexiconGroup {
     }
 }
 
-/// The last text scanned on this thread and every member's mentions in it.
-struct Cache {
-    group: u64,
-    members: usize,
-    text: String,
-    found: Vec<Option<Vec<Mention>>>,
-    /// Scratch: candidate matches per member.
+/// Per-thread scratch space of a scan.
+struct Buffers {
+    /// Candidate matches per member.
     cands: Vec<Vec<(usize, usize, u32)>>,
     /// Scratch of the word-token scan.
     trie: Scratch,
 }
 
 thread_local! {
-    static CACHE: RefCell<Cache> =
-        const { RefCell::new(Cache {
-            group: u64::MAX,
-            members: 0,
-            text: String::new(),
-            found: Vec::new(),
-            cands: Vec::new(),
-            trie: Scratch::new(),
-        }) };
+    static BUFFERS: RefCell<Buffers> = const { RefCell::new(Buffers { cands: Vec::new(), trie: Scratch::new() }) };
+}
+
+/// Every member's mentions in a document's text, left in the document's
+/// scratch by the first member to run; each later member takes its own.
+struct GroupFound {
+    group: u64,
+    members: usize,
+    /// Address and length of the text scanned. A document's text is never
+    /// rewritten; this guards the cache against a stage that would.
+    text: (usize, usize),
+    found: Vec<Option<Vec<Mention>>>,
 }
 
 impl LexiconGroup {
@@ -417,25 +416,27 @@ impl LexiconGroup {
     /// Fails only when the union automaton cannot be built (a size limit).
     pub(crate) fn find(&self, index: usize, text: &str) -> Result<Vec<Mention>, String> {
         let merged = self.merged()?;
-        let n = merged.members.len();
-        CACHE.with(|cache| {
-            let mut c = cache.borrow_mut();
-            if c.group == self.id && c.members == n && c.text == text {
-                if let Some(found) = c.found.get_mut(index).and_then(Option::take) {
-                    return Ok(found);
+        Ok(scan_all(&merged, text)[index].take().unwrap_or_default())
+    }
+
+    /// [`find`](Self::find) in a document's text: the first member to run
+    /// scans for every member and leaves the others their mentions in the
+    /// document's scratch.
+    pub(crate) fn find_in(&self, index: usize, doc: &mut Document) -> Result<Vec<Mention>, String> {
+        let merged = self.merged()?;
+        let members = merged.members.len();
+        let text = (doc.text.as_ptr() as usize, doc.text.len());
+        if let Some(g) = doc.scratch.get_mut::<GroupFound>() {
+            if (g.group, g.members, g.text) == (self.id, members, text) {
+                if let Some(mine) = g.found[index].take() {
+                    return Ok(mine);
                 }
             }
-            let c = &mut *c;
-            c.group = self.id;
-            c.members = n;
-            c.text.clear();
-            c.text.push_str(text);
-            c.found.clear();
-            c.found.resize_with(n, || Some(Vec::new()));
-            c.cands.resize_with(n, Vec::new);
-            scan(&merged, text, &mut c.cands, &mut c.found, &mut c.trie);
-            Ok(c.found[index].take().unwrap_or_default())
-        })
+        }
+        let mut found = scan_all(&merged, &doc.text);
+        let mine = found[index].take().unwrap_or_default();
+        doc.scratch.put(GroupFound { group: self.id, members, text, found });
+        Ok(mine)
     }
 }
 
@@ -474,8 +475,8 @@ const CHUNK: usize = 2048;
 fn finds_any_in(merged: &Merged, index: usize, text: &str) -> bool {
     let member = &merged.members[index];
     let index = index as u32;
-    CACHE.with(|cache| {
-        let trie = &mut cache.borrow_mut().trie;
+    BUFFERS.with(|buffers| {
+        let trie = &mut buffers.borrow_mut().trie;
         let mut folded: Option<Folded<'_>> = None;
         for part in merged.parts.iter().filter(|p| p.opts == member.opts) {
             let f = folded.get_or_insert_with(|| fold(text, member.opts));
@@ -499,6 +500,21 @@ fn finds_any_in(merged: &Merged, index: usize, text: &str) -> bool {
         }
         false
     })
+}
+
+/// Every member's mentions in `text`.
+fn scan_all(merged: &Merged, text: &str) -> Vec<Option<Vec<Mention>>> {
+    let n = merged.members.len();
+    let mut found = vec![None; n];
+    BUFFERS.with(|buffers| {
+        let b = &mut *buffers.borrow_mut();
+        b.cands.resize_with(n, Vec::new);
+        scan(merged, text, &mut b.cands[..n], &mut found, &mut b.trie);
+    });
+    found.iter_mut().for_each(|f| {
+        f.get_or_insert_with(Vec::new);
+    });
+    found
 }
 
 /// Fold `text` once per fold setting, scan each part, deal out the matches and
