@@ -12,8 +12,7 @@ fn bench(c: &mut Criterion) {
     let news = corpus::news();
     let bytes: usize = news.iter().map(|a| a.text.len()).sum();
     let pipeline = corpus::default_pipeline();
-    let (mut docs, at) = corpus::annotated_before(&pipeline, "claims", &news);
-    let claims = pipeline.stages()[at].as_ref();
+    let (mut docs, claims) = corpus::annotated_before(&pipeline, "claims", &news);
     let run = |docs: &mut Vec<Document>| {
         corpus::run_stage(claims, docs, |d| d.layers.claims = None, |d| d.layers.claims.as_ref().map_or(0, Vec::len))
     };

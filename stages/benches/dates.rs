@@ -34,8 +34,7 @@ fn bench(c: &mut Criterion) {
     eprintln!("{} documents, {bytes} bytes, {found} dates", news.len());
 
     let pipeline = corpus::default_pipeline();
-    let (mut docs, at) = corpus::annotated_before(&pipeline, "dates", &news);
-    let stage = pipeline.stages()[at].as_ref();
+    let (mut docs, stage) = corpus::annotated_before(&pipeline, "dates", &news);
     let run = |docs: &mut Vec<Document>| {
         corpus::run_stage(stage, docs, |d| d.layers.dates = None, |d| d.layers.dates.as_ref().map_or(0, Vec::len))
     };

@@ -20,8 +20,7 @@ fn bench(c: &mut Criterion) {
     assert!(count >= bytes / 4096, "implausibly few quantities: {count} in {bytes} bytes");
 
     let pipeline = corpus::default_pipeline();
-    let (mut docs, at) = corpus::annotated_before(&pipeline, "numbers", &news);
-    let stage = pipeline.stages()[at].as_ref();
+    let (mut docs, stage) = corpus::annotated_before(&pipeline, "numbers", &news);
     let run = |docs: &mut Vec<Document>| {
         corpus::run_stage(stage, docs, |d| d.layers.numbers = None, |d| d.layers.numbers.as_ref().map_or(0, Vec::len))
     };

@@ -17,8 +17,7 @@ fn bench(c: &mut Criterion) {
     let news = corpus::news();
     let bytes: usize = news.iter().map(|a| a.text.len()).sum();
     let pipeline = corpus::default_pipeline();
-    let (mut docs, at) = corpus::annotated_before(&pipeline, "triage", &news);
-    let stage = pipeline.stages()[at].as_ref();
+    let (mut docs, stage) = corpus::annotated_before(&pipeline, "triage", &news);
     let run =
         |docs: &mut Vec<Document>| corpus::run_stage(stage, docs, |d| d.settled = false, |d| usize::from(!d.settled));
     let held = run(&mut docs);

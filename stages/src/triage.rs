@@ -23,9 +23,10 @@
 //!
 //! Only the sentences holding a candidate figure are scanned, each on its own,
 //! and each scan stops at its first cue ([`LexiconStage::finds_any`], which
-//! builds no mention). That finds a cue whenever the cue stage finds one inside such a sentence: a
-//! match inside the sentence is also a candidate in the sentence alone, and is
-//! only passed over there for another cue of the same sentence.
+//! builds no mention). That finds a cue whenever the cue stage finds one
+//! inside such a sentence: a match inside the sentence is also a candidate in
+//! the sentence alone, and is only passed over there for another cue of the
+//! same sentence.
 
 use claimex_pipeline::{BuildContext, CheckError, ConfigError, Document, Layer, Stage, StageError, StageParams};
 use serde::Deserialize;

@@ -149,8 +149,12 @@ pub fn bench_stage(
 }
 
 /// `news` as documents annotated by every stage of `pipeline` before the first
-/// one of `kind`, and that stage's index: the input a single stage sees in a run.
-pub fn annotated_before(pipeline: &Pipeline, kind: &str, news: &[Article]) -> (Vec<Document>, usize) {
+/// one of `kind`, and that stage: the input a single stage sees in a run.
+pub fn annotated_before<'p>(
+    pipeline: &'p Pipeline,
+    kind: &str,
+    news: &[Article],
+) -> (Vec<Document>, &'p dyn claimex_pipeline::Stage) {
     let stages = pipeline.stages();
     let at = stages.iter().position(|s| s.kind() == kind).unwrap_or_else(|| panic!("no {kind} stage"));
     let mut docs = documents(news);
@@ -159,7 +163,7 @@ pub fn annotated_before(pipeline: &Pipeline, kind: &str, news: &[Article]) -> (V
             s.process(d).unwrap();
         }
     }
-    (docs, at)
+    (docs, stages[at].as_ref())
 }
 
 /// Run `stage` once over `docs` as a run would, after `reset` clears the layer

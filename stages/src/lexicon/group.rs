@@ -376,6 +376,7 @@ struct GroupFound {
     /// Address and length of the text scanned. A document's text is never
     /// rewritten; this guards the cache against a stage that would.
     text: (usize, usize),
+    /// Per member; `None` once taken.
     found: Vec<Option<Vec<Mention>>>,
 }
 
@@ -416,7 +417,7 @@ impl LexiconGroup {
     /// Fails only when the union automaton cannot be built (a size limit).
     pub(crate) fn find(&self, index: usize, text: &str) -> Result<Vec<Mention>, String> {
         let merged = self.merged()?;
-        Ok(scan_all(&merged, text)[index].take().unwrap_or_default())
+        Ok(scan_all(&merged, text).swap_remove(index))
     }
 
     /// [`find`](Self::find) in a document's text: the first member to run
@@ -433,14 +434,12 @@ impl LexiconGroup {
                 }
             }
         }
-        let mut found = scan_all(&merged, &doc.text);
+        let mut found: Vec<Option<Vec<Mention>>> = scan_all(&merged, &doc.text).into_iter().map(Some).collect();
         let mine = found[index].take().unwrap_or_default();
         doc.scratch.put(GroupFound { group: self.id, members, text, found });
         Ok(mine)
     }
-}
 
-impl LexiconGroup {
     /// Whether member `index` finds a mention in `text`, without building any:
     /// the scan stops at the first match the member accepts (its word and case
     /// tests), which `pick` always keeps or passes over for an earlier one. So
@@ -503,16 +502,13 @@ fn finds_any_in(merged: &Merged, index: usize, text: &str) -> bool {
 }
 
 /// Every member's mentions in `text`.
-fn scan_all(merged: &Merged, text: &str) -> Vec<Option<Vec<Mention>>> {
+fn scan_all(merged: &Merged, text: &str) -> Vec<Vec<Mention>> {
     let n = merged.members.len();
-    let mut found = vec![None; n];
+    let mut found = vec![Vec::new(); n];
     BUFFERS.with(|buffers| {
         let b = &mut *buffers.borrow_mut();
         b.cands.resize_with(n, Vec::new);
         scan(merged, text, &mut b.cands[..n], &mut found, &mut b.trie);
-    });
-    found.iter_mut().for_each(|f| {
-        f.get_or_insert_with(Vec::new);
     });
     found
 }
@@ -523,7 +519,7 @@ fn scan(
     merged: &Merged,
     text: &str,
     cands: &mut [Vec<(usize, usize, u32)>],
-    found: &mut [Option<Vec<Mention>>],
+    found: &mut [Vec<Mention>],
     trie: &mut Scratch,
 ) {
     let mut folded: Option<(FoldOptions, Folded<'_>)> = None;
@@ -551,8 +547,7 @@ fn scan(
                 continue;
             }
             list.sort_unstable_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
-            let out = found[i].get_or_insert_with(Vec::new);
-            merged.members[i].pick(f, list, out);
+            merged.members[i].pick(f, list, &mut found[i]);
         }
     }
 }
@@ -592,13 +587,11 @@ mod tests {
         for text in &texts {
             let run = |m: &Merged| {
                 let mut cands = vec![Vec::new(); n];
-                let mut found = vec![None; n];
+                let mut found = vec![Vec::new(); n];
                 scan(m, text, &mut cands, &mut found, &mut Scratch::new());
                 found
-                    .into_iter()
-                    .map(|f| {
-                        f.unwrap_or_default().iter().map(|m| (m.span, m.canonical.to_string())).collect::<Vec<_>>()
-                    })
+                    .iter()
+                    .map(|f| f.iter().map(|m| (m.span, m.canonical.to_string())).collect::<Vec<_>>())
                     .collect::<Vec<_>>()
             };
             let (a, b) = (run(&trie), run(&automaton));
