@@ -55,8 +55,10 @@ fn wall_and_cpu(name: &str, bytes: usize, mut f: impl FnMut() -> usize) {
 }
 
 fn bench(c: &mut Criterion) {
-    // `LEXICON_BENCH_QUICK=1` skips the million-entry build (for profiling).
-    if std::env::var_os("LEXICON_BENCH_QUICK").is_none() {
+    // `LEXICON_BENCH_QUICK=1` skips the million-entry build; `=all` also the
+    // single stages and criterion (to profile the nine stages together).
+    let quick = std::env::var("LEXICON_BENCH_QUICK").ok();
+    if quick.is_none() {
         million_entries();
     }
     let texts = corpus::articles();
@@ -93,6 +95,9 @@ fn bench(c: &mut Criterion) {
         n
     };
     wall_and_cpu("all default lexicon stages", bytes, all_stages);
+    if quick.as_deref() == Some("all") {
+        return;
+    }
     // Each stage built alone (a pipeline of one lexicon stage), so it scans for itself.
     let config = claimex_stages::default_config();
     let alone: Vec<LexiconStage> = config

@@ -260,19 +260,12 @@ impl Part {
     #[inline(always)]
     fn each_match(
         &self,
-        merged: &Merged,
         view: &str,
         trie: &mut Scratch,
         f: impl FnMut(usize, usize) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         match &self.engine {
-            Engine::Words(t) => {
-                let surface = |u: usize| {
-                    let (m, pid) = self.owners[self.starts[u] as usize];
-                    merged.members[m as usize].patterns[pid as usize].as_str()
-                };
-                t.each_match(view, trie, surface, f)
-            }
+            Engine::Words(t) => t.each_match(view, trie, f),
             Engine::Dfa(a) => each_match(a, view.as_bytes(), f),
             Engine::Nfa(a) => each_match(a, view.as_bytes(), f),
         }
@@ -493,7 +486,7 @@ fn finds_any_in(merged: &Merged, index: usize, text: &str) -> bool {
                     ControlFlow::Continue(())
                 }
             };
-            if part.each_match(merged, view, trie, accepted).is_break() {
+            if part.each_match(view, trie, accepted).is_break() {
                 return true;
             }
         }
@@ -541,7 +534,7 @@ fn scan(
             }
             ControlFlow::Continue(())
         };
-        let _ = part.each_match(merged, view, trie, on_match);
+        let _ = part.each_match(view, trie, on_match);
         for (i, list) in cands.iter_mut().enumerate() {
             if list.is_empty() {
                 continue;

@@ -12,6 +12,15 @@
 //! (a union automaton of the default lexicons is 11 MB, and its transitions
 //! missed the cache on almost every word).
 //!
+//! A surface is looked up from its rarest-looking word, its *anchor*: the
+//! longest word that is not a common function word ("the Kremlin" from
+//! "kremlin", "in a statement" from "statement", "-year-old" from "year").
+//! Half the words of English text are function words, and surfaces starting
+//! with "the", "in" or "a" made every one of them a walk into the trie. The
+//! tokens after the anchor are walked in the trie; the bytes before it are
+//! checked with the final comparison, which covers the whole surface, and the
+//! match must start at a token boundary.
+//!
 //! Hashes only guide the walk, and exactly: the scan computes the same keys
 //! from the same tokens as the build, so it reaches the node of every surface
 //! the text spells, and every surface listed at a node is compared with the
@@ -35,9 +44,39 @@ const ASCII_WORD: [bool; 128] = {
 };
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
+/// Byte offset of the anchor of a surface (see the module docs): its word
+/// token with the most chars that is not a common word, the first on a tie;
+/// 0 when it has no word.
+fn anchor(p: &str, bits: &[u64]) -> usize {
+    let mut best = (0, 0);
+    let mut i = 0;
+    let mut first = true;
+    while i < p.len() {
+        let (end, word) = token_end(p, bits, i);
+        if word {
+            let w = &p[i..end];
+            let weight = if COMMON_WORDS.iter().any(|c| c.eq_ignore_ascii_case(w)) { 0 } else { w.chars().count() };
+            if first || weight > best.1 {
+                best = (i, weight);
+                first = false;
+            }
+        }
+        i = end;
+    }
+    best.0
+}
+
 /// Bits of the first-token filter (8 KB: stays in L1).
 const ROOT_BITS: u32 = 16;
 const ROOT: u32 = 0;
+
+/// Frequent English function words, never a surface's anchor while it has
+/// another word. Only the speed depends on this list, not what is found.
+const COMMON_WORDS: [&str; 40] = [
+    "a", "an", "the", "of", "in", "on", "at", "to", "by", "for", "with", "from", "into", "as", "is", "are", "was",
+    "were", "be", "been", "and", "or", "but", "s", "it", "its", "that", "this", "will", "would", "could", "has",
+    "have", "had", "not", "who", "which", "out", "up", "no",
+];
 
 /// Per-thread scratch space of [`WordTrie::each_match`].
 pub(crate) struct Scratch {
@@ -66,6 +105,14 @@ pub(crate) struct WordTrie {
     root_words: Vec<u64>,
     /// First bytes of the single-char tokens that begin some surface.
     other_first: Vec<u8>,
+    /// Byte offset of each surface's anchor (0: looked up from its first token).
+    anchors: Vec<u32>,
+    /// The surfaces (ASCII-lowercased when case-insensitive), one after the
+    /// other: surface `p` is `surfaces[offsets[p]..offsets[p + 1]]`. Kept here
+    /// rather than read through the lexicons, so that checking a candidate
+    /// touches two arrays and no scattered strings.
+    surfaces: String,
+    offsets: Vec<u32>,
 }
 
 /// Whether the char at `i` is a word char, and where it ends.
@@ -251,6 +298,34 @@ impl Table {
     }
 }
 
+/// Whether `found` equals `want` (as long), up to ASCII case when `fold_case`
+/// (then `want` is lowercase): eight bytes at a time, the last load
+/// overlapping, instead of a byte loop.
+#[inline(always)]
+fn same(found: &[u8], want: &[u8], fold_case: bool) -> bool {
+    let n = want.len();
+    debug_assert_eq!(found.len(), n);
+    let lower = |x: u64| if fold_case { x | swar::in_range(x, x & !swar::HIGH, b'A', b'Z') >> 2 } else { x };
+    let r8 = |b: &[u8], i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+    let r4 = |b: &[u8], i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")));
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if lower(r8(found, i)) != r8(want, i) {
+                return false;
+            }
+            i += 8;
+        }
+        lower(r8(found, n - 8)) == r8(want, n - 8)
+    } else if n >= 4 {
+        lower(r4(found, 0) | r4(found, n - 4) << 32) == r4(want, 0) | r4(want, n - 4) << 32
+    } else if fold_case {
+        found.eq_ignore_ascii_case(want)
+    } else {
+        found == want
+    }
+}
+
 #[inline(always)]
 fn mix(h: u64, w: u64) -> u64 {
     (h.rotate_left(23) ^ w).wrapping_mul(K)
@@ -279,12 +354,14 @@ impl WordTrie {
         let mut ends_of: Vec<(u32, u32)> = Vec::new();
         let mut other_first = Vec::new();
         let mut root_words = vec![0u64; 1 << (ROOT_BITS - 6)];
+        let mut anchors = Vec::with_capacity(patterns.len());
         for (pid, p) in patterns.iter().enumerate() {
             // Tokenised exactly as texts are, through the word bitmap.
             word_bits(p, &mut bits);
             debug_assert!(!p.starts_with(' ') && !p.ends_with(' '), "surfaces are trimmed: {p:?}");
             let mut node = ROOT;
-            let mut i = 0;
+            let mut i = anchor(p, &bits);
+            anchors.push(i as u32);
             while i < p.len() {
                 let (end, h) = step(p, &bits, i, case_insensitive);
                 if node == ROOT {
@@ -319,7 +396,17 @@ impl WordTrie {
         end_starts.resize(node_count as usize + 1, ends_of.len() as u32);
         let ends = ends_of.into_iter().map(|(_, p)| p).collect();
         edges.mark_ends(|n| end_starts[n as usize] < end_starts[n as usize + 1]);
-        WordTrie { case_insensitive, edges, end_starts, ends, root_words, other_first }
+        let mut surfaces = patterns.concat();
+        if case_insensitive {
+            surfaces.make_ascii_lowercase();
+        }
+        let mut offsets = Vec::with_capacity(patterns.len() + 1);
+        offsets.push(0);
+        for p in patterns {
+            offsets.push(offsets.last().copied().unwrap_or(0) + p.len() as u32);
+        }
+        assert!(surfaces.len() < u32::MAX as usize, "a word trie's surfaces hold fewer than 4 GB");
+        WordTrie { case_insensitive, edges, end_starts, ends, root_words, other_first, anchors, surfaces, offsets }
     }
 
     /// Bit `i` of `out` set where byte `i` is one a non-word surface token
@@ -347,15 +434,14 @@ impl WordTrie {
     }
 
     /// Call `f(end, pattern)` for every whole-word match in `text` (the folded
-    /// view), in order of start, until it breaks: `surface(pattern)` equals the
-    /// matched text, up to ASCII case when case-insensitive (candidates are
-    /// checked here).
+    /// view), in order of the anchor's position, until it breaks: the surface
+    /// `pattern` equals the matched text, up to ASCII case when
+    /// case-insensitive (candidates are checked here).
     #[inline(always)]
-    pub fn each_match<'p>(
+    pub fn each_match(
         &self,
         text: &str,
         scratch: &mut Scratch,
-        surface: impl Fn(usize) -> &'p str,
         mut f: impl FnMut(usize, usize) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let hay = text.as_bytes();
@@ -378,23 +464,22 @@ impl WordTrie {
                     }
                 }
                 if let Some(node) = self.child(ROOT, h) {
-                    self.walk(text, bits, &surface, i, end, node, &mut f)?;
+                    self.walk(text, bits, i, end, node, &mut f)?;
                 }
             }
         }
         ControlFlow::Continue(())
     }
 
-    /// From `node`, reached by the tokens of `text[start..at]`, report the
-    /// surfaces ending there and follow the next tokens while the trie has them.
+    /// From `node`, reached by the tokens of `text[root..at]` (a surface's
+    /// anchor and what follows it), report the surfaces ending there and
+    /// follow the next tokens while the trie has them.
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
-    fn walk<'p>(
+    fn walk(
         &self,
         text: &str,
         bits: &[u64],
-        surface: &impl Fn(usize) -> &'p str,
-        start: usize,
+        root: usize,
         mut at: usize,
         mut node: u32,
         f: &mut impl FnMut(usize, usize) -> ControlFlow<()>,
@@ -405,10 +490,15 @@ impl WordTrie {
                 let n = (node & !HAS_ENDS) as usize;
                 let (a, b) = (self.end_starts[n] as usize, self.end_starts[n + 1] as usize);
                 for &p in &self.ends[a..b] {
-                    let want = surface(p as usize).as_bytes();
-                    let found = &hay[start..at];
-                    let equal = if self.case_insensitive { found.eq_ignore_ascii_case(want) } else { found == want };
-                    if equal {
+                    let (from, to) = (self.offsets[p as usize] as usize, self.offsets[p as usize + 1] as usize);
+                    let back = self.anchors[p as usize] as usize;
+                    let Some(start) = root.checked_sub(back) else { continue };
+                    if start + (to - from) != at {
+                        continue;
+                    }
+                    let equal = same(&hay[start..at], &self.surfaces.as_bytes()[from..to], self.case_insensitive);
+                    // Bytes before the anchor: the match starts a token.
+                    if equal && (back == 0 || start == 0 || !(bit(bits, start) && bit(bits, start - 1))) {
                         f(at, p as usize)?;
                     }
                 }
@@ -435,15 +525,10 @@ mod tests {
     fn matches(patterns: &[&str], ci: bool, text: &str) -> Vec<(usize, usize, usize)> {
         let trie = WordTrie::build(patterns, ci);
         let mut out = Vec::new();
-        let _ = trie.each_match(
-            text,
-            &mut Scratch::new(),
-            |p| patterns[p],
-            |e, p| {
-                out.push((e - patterns[p].len(), e, p));
-                ControlFlow::Continue(())
-            },
-        );
+        let _ = trie.each_match(text, &mut Scratch::new(), |e, p| {
+            out.push((e - patterns[p].len(), e, p));
+            ControlFlow::Continue(())
+        });
         out.sort_unstable();
         out
     }
@@ -457,6 +542,30 @@ mod tests {
     }
 
     #[test]
+    fn same_agrees_with_the_byte_comparison() {
+        let pool: Vec<u8> = "aZ@[`{ 09ÀàЗз'-".bytes().collect();
+        let mut seed = 7u64;
+        for n in 0..24 {
+            for _ in 0..400 {
+                let mut pick = || {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    pool[(seed >> 33) as usize % pool.len()]
+                };
+                let found: Vec<u8> = (0..n).map(|_| pick()).collect();
+                // Mostly near-equal pairs: the same bytes in other case, one byte changed.
+                let mut want = found.to_ascii_lowercase();
+                if n > 0 && pick() % 3 == 0 {
+                    let k = pick() as usize % n;
+                    want[k] = pick();
+                }
+                let lower = want.to_ascii_lowercase();
+                assert_eq!(same(&found, &lower, true), found.eq_ignore_ascii_case(&lower), "{found:?} {lower:?}");
+                assert_eq!(same(&found, &want, false), found == want, "{found:?} {want:?}");
+            }
+        }
+    }
+
+    #[test]
     fn case_sensitive_compares_bytes() {
         let got = matches(&["US", "Kyiv"], false, "US us Kyiv KYIV");
         assert_eq!(got, [(0, 2, 0), (6, 10, 1)]);
@@ -467,6 +576,32 @@ mod tests {
         let got =
             matches(&["general staff", "general", "general staff of ukraine"], true, "the General Staff of Ukraine");
         assert_eq!(got, [(4, 11, 1), (4, 17, 0), (4, 28, 2)]);
+    }
+
+    #[test]
+    fn surfaces_found_from_a_later_word_start_a_token() {
+        let p = ["the kremlin", "kremlin", "in a statement", "-year-old", "\"irreversible\" losses", "the un"];
+        assert_eq!(WordTrie::build(&p, true).anchors, [4, 0, 5, 1, 1, 4]);
+        let text = "Kremlin: the Kremlin, xthe kremlin, the the KREMLIN in a statement, a 5-year-old \
+                    \"irreversible\" losses; the un, theun";
+        let got: Vec<(&str, usize)> = matches(&p, true, text).iter().map(|&(s, e, p)| (&text[s..e], p)).collect();
+        assert_eq!(
+            got,
+            [
+                ("Kremlin", 1),
+                ("the Kremlin", 0),
+                ("Kremlin", 1),
+                ("kremlin", 1),
+                ("the KREMLIN", 0),
+                ("KREMLIN", 1),
+                ("in a statement", 2),
+                ("-year-old", 3),
+                ("\"irreversible\" losses", 4),
+                ("the un", 5)
+            ]
+        );
+        // The anchor at the very start of the text: nothing before it to compare.
+        assert_eq!(matches(&p, true, "kremlin"), [(0, 7, 1)]);
     }
 
     #[test]
