@@ -86,10 +86,16 @@ fn classify(chunk: &[u8]) -> Classes {
 /// digits whose previous byte is not an ASCII letter or digit (or that stand at
 /// `lo`), plus, with `every_digit`, all ASCII digits. A start after a non-ASCII
 /// byte may still continue a word in another script: the caller checks that.
-pub(crate) struct Starts<'a> {
+///
+/// `keep(bytes, i)` filters the starts that are not digits, a block at a time:
+/// the numbers scanner asks whether a number word may start there, and most
+/// word starts are dropped in this tight loop rather than one by one by the
+/// caller.
+pub(crate) struct Starts<'a, F = fn(&[u8], usize) -> bool> {
     b: &'a [u8],
     lo: usize,
     every_digit: bool,
+    keep: F,
     /// The current block starts here …
     base: usize,
     /// … and these are its stopping points not yet passed.
@@ -97,9 +103,18 @@ pub(crate) struct Starts<'a> {
 }
 
 impl<'a> Starts<'a> {
+    /// Every start, unfiltered.
+    #[cfg(test)]
     pub(crate) fn new(b: &'a [u8], lo: usize, hi: usize, every_digit: bool) -> Self {
+        Starts::filtered(b, lo, hi, every_digit, |_, _| true)
+    }
+}
+
+impl<'a, F: Fn(&[u8], usize) -> bool> Starts<'a, F> {
+    /// The starts in `b[lo..hi]`; `keep` sees `b[..hi]`.
+    pub(crate) fn filtered(b: &'a [u8], lo: usize, hi: usize, every_digit: bool, keep: F) -> Self {
         let b = &b[..hi];
-        let mut s = Starts { b, lo, every_digit, base: lo, mask: 0 };
+        let mut s = Starts { b, lo, every_digit, keep, base: lo, mask: 0 };
         s.mask = s.block(lo);
         s
     }
@@ -112,7 +127,15 @@ impl<'a> Starts<'a> {
         let c = classify(&self.b[at..self.b.len().min(at + 64)]);
         let prev = at > self.lo && self.b[at - 1].is_ascii_alphanumeric();
         let after_alnum = c.alnum << 1 | u64::from(prev);
-        let at_start = c.alnum & !after_alnum;
+        let mut at_start = c.alnum & !after_alnum;
+        let mut words = at_start & !c.digit;
+        while words != 0 {
+            let k = words.trailing_zeros();
+            words &= words - 1;
+            if !(self.keep)(self.b, at + k as usize) {
+                at_start &= !(1 << k);
+            }
+        }
         if self.every_digit {
             at_start | c.digit
         } else {
@@ -214,6 +237,26 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn filtered_drops_only_the_word_starts_it_rejects() {
+        let text = "Five 5 fives x9 ab12 Seven-seven 70 ".repeat(9) + "zz";
+        let b = text.as_bytes();
+        // Keep word starts whose letter is in the first half of the alphabet.
+        let keep = |b: &[u8], i: usize| b[i].to_ascii_lowercase() <= b'm';
+        for (lo, hi) in [(0, b.len()), (3, b.len() - 1), (60, 70), (64, 200)] {
+            let mut s = Starts::filtered(b, lo, hi, true, keep);
+            let mut got = Vec::new();
+            let mut i = lo;
+            while let Some(p) = s.next(i) {
+                got.push(p);
+                i = p + 1;
+            }
+            let want: Vec<usize> =
+                naive(b, lo, hi, true).into_iter().filter(|&i| b[i].is_ascii_digit() || keep(b, i)).collect();
+            assert_eq!(got, want, "{lo}..{hi}");
         }
     }
 

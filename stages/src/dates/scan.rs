@@ -239,21 +239,17 @@ impl<'a> Scan<'a> {
     pub(crate) fn run(&self, out: &mut Vec<Cand>) {
         let first = out.len();
         // One pass over word starts: digits start numeric dates, letters are
-        // checked against the trigger table before the automaton runs.
-        let mut stops = Starts::new(self.b, self.lo, self.hi, false);
+        // checked against the trigger table (a block at a time, in `Starts`)
+        // before the automaton runs.
+        let mut stops =
+            Starts::filtered(self.b, self.lo, self.hi, false, |b: &[u8], i| self.lx.starts.may_start(&b[i..]));
         let mut i = self.lo;
         while let Some(p) = stops.next(i) {
             i = p;
             // An ASCII letter or digit after a non-ASCII letter continues a word.
             let word_start = i == self.lo || self.b[i - 1] < 0x80 || !self.word_before(i);
             if word_start {
-                let found = if self.b[i].is_ascii_digit() {
-                    self.numeric(i, CUED)
-                } else if self.lx.starts.may_start(&self.b[i..self.hi]) {
-                    self.at_word(i)
-                } else {
-                    None
-                };
+                let found = if self.b[i].is_ascii_digit() { self.numeric(i, CUED) } else { self.at_word(i) };
                 if let Some(cand) = found {
                     i = cand.end.max(i + 1);
                     out.push(cand);

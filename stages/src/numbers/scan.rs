@@ -228,8 +228,9 @@ impl Scanner {
     /// and then one anchored automaton search decides.
     pub fn scan(&self, text: &str, lo: usize, hi: usize, out: &mut Vec<Quantity>) {
         let b = text.as_bytes();
-        // Digits anywhere (a digit glued to a word is rejected in `at_digit`) and word starts.
-        let mut stops = Starts::new(b, lo, hi, true);
+        // Digits anywhere (a digit glued to a word is rejected in `at_digit`)
+        // and the word starts where a number word or phrase may begin.
+        let mut stops = Starts::filtered(b, lo, hi, true, |b: &[u8], i| self.lx.may_start(b, i, b.len()));
         let mut i = lo;
         let mut floor = lo;
         while let Some(p) = stops.next(i) {
@@ -239,7 +240,7 @@ impl Scanner {
             } else {
                 // An ASCII letter after a non-ASCII letter continues a word.
                 let start = i == lo || b[i - 1] < 0x80 || !alnum_before(text, i);
-                let m = if start && self.lx.may_start(b, i, hi) {
+                let m = if start {
                     self.lx.candidates.find(Input::new(text).range(i..hi).anchored(Anchored::Yes))
                 } else {
                     None
