@@ -257,18 +257,18 @@ fn bound(src: &Source, line: usize, s: &str) -> Result<Bound, String> {
 }
 
 /// The first three bytes as letters (1..=26) or 0 for anything else, packed in 15 bits.
-#[inline]
+#[inline(always)]
 pub(crate) fn prefix_key(b: &[u8], pos: usize, hi: usize) -> usize {
     // Asked at every word start of every sentence: one bounds check, and no
     // branch per byte (`| 0x20` lowercases exactly the ASCII letters into a..=z).
     let code = |c: u8| {
         let k = (c | 0x20).wrapping_sub(b'a');
-        if k < 26 {
-            usize::from(k) + 1
-        } else {
-            0
-        }
+        usize::from(k < 26) * (usize::from(k) + 1)
     };
+    if let Some(&[x, y, z]) = b.get(pos..pos + 3).filter(|_| pos + 3 <= hi) {
+        // The common case, with one bounds check.
+        return code(x) << 10 | code(y) << 5 | code(z);
+    }
     match b[pos..hi.min(pos + 3).max(pos)] {
         [x, y, z] => code(x) << 10 | code(y) << 5 | code(z),
         [x, y] => code(x) << 10 | code(y) << 5,
@@ -279,7 +279,7 @@ pub(crate) fn prefix_key(b: &[u8], pos: usize, hi: usize) -> usize {
 
 impl Lexicons {
     /// True when a candidate phrase may start at `pos` (exact on the first three letters).
-    #[inline]
+    #[inline(always)]
     pub fn may_start(&self, b: &[u8], pos: usize, hi: usize) -> bool {
         let k = prefix_key(b, pos, hi);
         self.prefixes[k >> 6] & (1 << (k & 63)) != 0
