@@ -88,9 +88,9 @@ fn classify(chunk: &[u8]) -> Classes {
 /// byte may still continue a word in another script: the caller checks that.
 ///
 /// `keep(bytes, i)` filters the starts that are not digits, a block at a time:
-/// the numbers scanner asks whether a number word may start there, and most
-/// word starts are dropped in this tight loop rather than one by one by the
-/// caller.
+/// the numbers and dates scanners ask their prefix tables whether a number
+/// word or a date word may start there, so most word starts are dropped in
+/// this tight loop rather than one by one by the caller.
 pub(crate) struct Starts<'a, F = fn(&[u8], usize) -> bool> {
     b: &'a [u8],
     lo: usize,
