@@ -44,28 +44,6 @@ const ASCII_WORD: [bool; 128] = {
 };
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
-/// Byte offset of the anchor of a surface (see the module docs): its word
-/// token with the most chars that is not a common word, the first on a tie;
-/// 0 when it has no word.
-fn anchor(p: &str, bits: &[u64]) -> usize {
-    let mut best = (0, 0);
-    let mut i = 0;
-    let mut first = true;
-    while i < p.len() {
-        let (end, word) = token_end(p, bits, i);
-        if word {
-            let w = &p[i..end];
-            let weight = if COMMON_WORDS.iter().any(|c| c.eq_ignore_ascii_case(w)) { 0 } else { w.chars().count() };
-            if first || weight > best.1 {
-                best = (i, weight);
-                first = false;
-            }
-        }
-        i = end;
-    }
-    best.0
-}
-
 /// Bits of the first-token filter (8 KB: stays in L1).
 const ROOT_BITS: u32 = 16;
 const ROOT: u32 = 0;
@@ -77,6 +55,26 @@ const COMMON_WORDS: [&str; 40] = [
     "were", "be", "been", "and", "or", "but", "s", "it", "its", "that", "this", "will", "would", "could", "has",
     "have", "had", "not", "who", "which", "out", "up", "no",
 ];
+
+/// Byte offset of the anchor of a surface (see the module docs): its word
+/// token with the most chars that is not a common word, the first on a tie;
+/// 0 when it has no word.
+fn anchor(p: &str, bits: &[u64]) -> usize {
+    let mut best: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < p.len() {
+        let (end, word) = token_end(p, bits, i);
+        if word {
+            let w = &p[i..end];
+            let weight = if COMMON_WORDS.iter().any(|c| c.eq_ignore_ascii_case(w)) { 0 } else { w.chars().count() };
+            if best.is_none_or(|(_, most)| weight > most) {
+                best = Some((i, weight));
+            }
+        }
+        i = end;
+    }
+    best.map_or(0, |(at, _)| at)
+}
 
 /// Per-thread scratch space of [`WordTrie::each_match`].
 pub(crate) struct Scratch {
@@ -400,11 +398,12 @@ impl WordTrie {
         if case_insensitive {
             surfaces.make_ascii_lowercase();
         }
-        let mut offsets = Vec::with_capacity(patterns.len() + 1);
-        offsets.push(0);
-        for p in patterns {
-            offsets.push(offsets.last().copied().unwrap_or(0) + p.len() as u32);
-        }
+        let offsets = std::iter::once(0)
+            .chain(patterns.iter().scan(0, |end, p| {
+                *end += p.len() as u32;
+                Some(*end)
+            }))
+            .collect();
         assert!(surfaces.len() < u32::MAX as usize, "a word trie's surfaces hold fewer than 4 GB");
         WordTrie { case_insensitive, edges, end_starts, ends, root_words, other_first, anchors, surfaces, offsets }
     }

@@ -269,8 +269,8 @@ pub(crate) fn prefix_key(b: &[u8], pos: usize, hi: usize) -> usize {
         // The common case, with one bounds check.
         return code(x) << 10 | code(y) << 5 | code(z);
     }
+    // Near the end of the range: the missing letters count as 0.
     match b[pos..hi.min(pos + 3).max(pos)] {
-        [x, y, z] => code(x) << 10 | code(y) << 5 | code(z),
         [x, y] => code(x) << 10 | code(y) << 5,
         [x] => code(x) << 10,
         _ => 0,
