@@ -177,7 +177,7 @@ impl Rules {
             }
             best = self.exact.get(lower.as_str()).copied();
         }
-        if let Some(ac) = &self.phrases {
+        if let Some(ac) = self.phrases.as_ref().filter(|ac| ac.is_match(line)) {
             for m in ac.find_overlapping_iter(line) {
                 let (rule, prefix) = self.phrase_rules[m.pattern().as_usize()];
                 if (!prefix || m.start() == 0) && best.is_none_or(|b| rule < b) {
@@ -187,6 +187,9 @@ impl Rules {
         }
         let mut hit = best.map(|rule| Hit { rule, byline: None, date: None });
         // Regex rules: the set reports matches in rule order; only the first counts.
+        if !self.set.is_match(line) {
+            return hit;
+        }
         if let Some(i) = self.set.matches(line).iter().next() {
             let (rule, re) = &self.regexes[i];
             if hit.as_ref().is_none_or(|h| *rule < h.rule) {
