@@ -16,7 +16,9 @@ mod manifest;
 mod table;
 mod text;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::HashMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
@@ -355,7 +357,7 @@ struct UniqueIds<I> {
 
 impl<I: Iterator<Item = InputItem>> UniqueIds<I> {
     fn new(inner: I) -> Self {
-        UniqueIds { inner, seen: HashMap::new() }
+        UniqueIds { inner, seen: HashMap::default() }
     }
 }
 

@@ -2,7 +2,8 @@
 //! contains and regex rules plus month names. The format is documented in the
 //! file's header.
 
-use std::collections::HashMap;
+/// Looked up for every short line: a fast hasher for the short keys.
+use foldhash::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -70,7 +71,7 @@ fn check_syntax(pattern: &str) -> Result<(), String> {
 impl Rules {
     pub fn parse(origin: &str, text: &str) -> Result<Rules, String> {
         let mut rules = Vec::new();
-        let mut exact = HashMap::new();
+        let mut exact = HashMap::default();
         let mut phrase_pats = Vec::new();
         let mut phrase_rules = Vec::new();
         let mut regexes = Vec::new();
