@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, StartKind};
 use claimex_pipeline::{Bound, UnitKind};
 
 /// One data file's text and the name used in its errors.
@@ -57,8 +56,26 @@ fn bad(src: &Source, line: usize, what: &str, found: &str, expected: &str) -> St
 /// Phrases looked up next to a figure, longest first, without allocation.
 pub struct PhraseTable<T> {
     entries: Vec<Phrase<T>>,
-    by_first: Vec<Vec<u32>>,
-    by_last: Vec<Vec<u32>>,
+    by_first: Vec<Vec<Key>>,
+    by_last: Vec<Vec<Key>>,
+}
+
+/// A bucket entry: most candidates are rejected on their length and their
+/// second (or second-to-last) byte, without reading the phrase itself.
+#[derive(Clone, Copy)]
+struct Key {
+    id: u32,
+    len: u32,
+    /// The lowercased byte next to the bucket's byte (0 for one-byte phrases).
+    next: u8,
+}
+
+impl Key {
+    /// Whether `b[at]` (the byte next to the bucket's) may continue the phrase.
+    #[inline(always)]
+    fn next_agrees(&self, b: &[u8], at: usize) -> bool {
+        self.len == 1 || b[at].to_ascii_lowercase() == self.next
+    }
 }
 
 struct Phrase<T> {
@@ -91,17 +108,20 @@ impl<T> PhraseTable<T> {
     pub fn push(&mut self, phrase: &str, case_sensitive: bool, value: T) {
         let id = self.entries.len() as u32;
         let bytes: Box<[u8]> = phrase.as_bytes().into();
-        let (f, l) = (bytes[0].to_ascii_lowercase(), bytes[bytes.len() - 1].to_ascii_lowercase());
+        let n = bytes.len();
+        let lower = |i: usize| bytes[i].to_ascii_lowercase();
+        let (f, l) = (lower(0), lower(n - 1));
+        let len = n as u32;
+        let (second, before_last) = if n > 1 { (lower(1), lower(n - 2)) } else { (0, 0) };
+        self.by_first[f as usize].push(Key { id, len, next: second });
+        self.by_last[l as usize].push(Key { id, len, next: before_last });
         self.entries.push(Phrase { bytes, case_sensitive, value });
-        self.by_first[f as usize].push(id);
-        self.by_last[l as usize].push(id);
     }
 
     /// Sort each bucket longest first; call once after the last `push`.
     pub fn finish(&mut self) {
-        let entries = &self.entries;
         for bucket in self.by_first.iter_mut().chain(self.by_last.iter_mut()) {
-            bucket.sort_by_key(|&i| std::cmp::Reverse(entries[i as usize].bytes.len()));
+            bucket.sort_by_key(|k| std::cmp::Reverse(k.len));
         }
     }
 
@@ -117,10 +137,13 @@ impl<T> PhraseTable<T> {
     pub fn fwd(&self, text: &str, pos: usize, hi: usize) -> Option<(usize, &T)> {
         let b = text.as_bytes();
         let first = *b.get(pos)?;
-        for &i in &self.by_first[first.to_ascii_lowercase() as usize] {
-            let p = &self.entries[i as usize];
-            let end = pos + p.bytes.len();
-            if end > hi || !Self::eq(p, &b[pos..end]) || !text.is_char_boundary(end) {
+        for k in &self.by_first[first.to_ascii_lowercase() as usize] {
+            let end = pos + k.len as usize;
+            if end > hi || !k.next_agrees(b, pos + 1) {
+                continue;
+            }
+            let p = &self.entries[k.id as usize];
+            if !Self::eq(p, &b[pos..end]) || !text.is_char_boundary(end) {
                 continue;
             }
             if is_word_byte(p.bytes[p.bytes.len() - 1]) && end < hi && alnum_at(text, end) {
@@ -138,11 +161,11 @@ impl<T> PhraseTable<T> {
         }
         let b = text.as_bytes();
         let last = b[pos - 1];
-        for &i in &self.by_last[last.to_ascii_lowercase() as usize] {
-            let p = &self.entries[i as usize];
-            if p.bytes.len() > pos - lo {
+        for k in &self.by_last[last.to_ascii_lowercase() as usize] {
+            if k.len as usize > pos - lo || !k.next_agrees(b, pos.wrapping_sub(2)) {
                 continue;
             }
+            let p = &self.entries[k.id as usize];
             let start = pos - p.bytes.len();
             if !text.is_char_boundary(start) || !Self::eq(p, &b[start..pos]) {
                 continue;
@@ -214,13 +237,115 @@ pub enum DateWord {
     FractionWord,
 }
 
+/// A candidate phrase found at a position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WordMatch {
+    /// Index into [`Lexicons::candidate_info`].
+    pub id: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The candidate phrases (number words and vague phrases), looked up where a
+/// word starts: the longest phrase written there, ASCII case ignored.
+///
+/// The phrases are bucketed by their [`prefix_key`]: every phrase of three or
+/// more bytes written at a position has that position's key, so only its
+/// bucket (a phrase or two) is compared. Shorter phrases are compared
+/// wherever no longer one matched. This replaced an anchored Aho-Corasick
+/// search whose set-up and table walk cost more than the few comparisons.
+struct Candidates {
+    phrases: Vec<Box<[u8]>>,
+    /// Bitset over the keys of every phrase: a word start whose key is
+    /// absent cannot begin one of three or more bytes.
+    prefixes: Vec<u64>,
+    /// Set bits in `prefixes` before each of its words, to number the buckets.
+    rank: Vec<u32>,
+    /// Bucket `r` (the `r`-th set key) is `members[bucket_at[r]..bucket_at[r + 1]]`,
+    /// phrases of three or more bytes, longest first.
+    bucket_at: Vec<u32>,
+    members: Vec<u32>,
+    /// Phrases under three bytes, longest first, and their first bytes.
+    short: Vec<u32>,
+    short_first: [bool; 256],
+}
+
+impl Candidates {
+    /// `phrases` are lowercased here: a text byte is compared lowercased.
+    fn new(mut phrases: Vec<Box<[u8]>>) -> Candidates {
+        for p in &mut phrases {
+            p.make_ascii_lowercase();
+        }
+        let mut prefixes = vec![0u64; 1 << 15 >> 6];
+        for p in &phrases {
+            let k = prefix_key(p, 0, p.len());
+            prefixes[k >> 6] |= 1 << (k & 63);
+        }
+        let mut rank = Vec::with_capacity(prefixes.len());
+        let mut set = 0u32;
+        for w in &prefixes {
+            rank.push(set);
+            set += w.count_ones();
+        }
+        let by_length = |ids: &mut Vec<u32>| ids.sort_by_key(|&i| (std::cmp::Reverse(phrases[i as usize].len()), i));
+        let mut buckets = vec![Vec::new(); set as usize];
+        let mut short = Vec::new();
+        let mut short_first = [false; 256];
+        for (i, p) in phrases.iter().enumerate() {
+            if p.len() < 3 {
+                short.push(i as u32);
+                short_first[usize::from(p[0])] = true;
+            } else {
+                let k = prefix_key(p, 0, p.len());
+                buckets[Self::bucket(&prefixes, &rank, k).expect("its key is set")].push(i as u32);
+            }
+        }
+        by_length(&mut short);
+        let mut bucket_at = vec![0u32];
+        let mut members = Vec::new();
+        for mut b in buckets {
+            by_length(&mut b);
+            members.extend(b);
+            bucket_at.push(members.len() as u32);
+        }
+        Candidates { phrases, prefixes, rank, bucket_at, members, short, short_first }
+    }
+
+    #[inline(always)]
+    fn bucket(prefixes: &[u64], rank: &[u32], k: usize) -> Option<usize> {
+        let w = prefixes[k >> 6];
+        let bit = 1u64 << (k & 63);
+        (w & bit != 0).then(|| (rank[k >> 6] + (w & (bit - 1)).count_ones()) as usize)
+    }
+
+    #[inline(always)]
+    fn may_start(&self, k: usize) -> bool {
+        self.prefixes[k >> 6] & (1 << (k & 63)) != 0
+    }
+
+    /// The longest phrase written at `pos` and ending by `hi`.
+    fn find(&self, b: &[u8], pos: usize, hi: usize) -> Option<WordMatch> {
+        let at = |i: u32| {
+            let p = &self.phrases[i as usize];
+            let end = pos + p.len();
+            let same = end <= hi && p.iter().zip(&b[pos..end]).all(|(&x, y)| x == y.to_ascii_lowercase());
+            same.then_some(WordMatch { id: i as usize, start: pos, end })
+        };
+        let long = Self::bucket(&self.prefixes, &self.rank, prefix_key(b, pos, hi)).and_then(|r| {
+            let members = &self.members[self.bucket_at[r] as usize..self.bucket_at[r + 1] as usize];
+            members.iter().find_map(|&i| at(i))
+        });
+        long.or_else(|| {
+            let first = b.get(pos)?.to_ascii_lowercase();
+            self.short_first[usize::from(first)].then(|| self.short.iter().find_map(|&i| at(i))).flatten()
+        })
+    }
+}
+
 /// All lists, compiled.
 pub struct Lexicons {
-    pub candidates: AhoCorasick,
+    candidates: Candidates,
     pub candidate_info: Vec<Candidate>,
-    /// Bitset over [`prefix_key`] of every candidate phrase: a word start whose key is
-    /// absent cannot begin a candidate, so most words cost one bit test.
-    prefixes: Vec<u64>,
     pub suffixes: PhraseTable<Suffix>,
     pub pre: PhraseTable<Bound>,
     pub post: PhraseTable<Bound>,
@@ -281,8 +406,14 @@ impl Lexicons {
     /// True when a candidate phrase may start at `pos` (exact on the first three letters).
     #[inline(always)]
     pub fn may_start(&self, b: &[u8], pos: usize, hi: usize) -> bool {
-        let k = prefix_key(b, pos, hi);
-        self.prefixes[k >> 6] & (1 << (k & 63)) != 0
+        self.candidates.may_start(prefix_key(b, pos, hi))
+    }
+
+    /// The longest number word or vague phrase written at `pos` and ending by
+    /// `hi` (not checked for a word boundary after it).
+    #[inline]
+    pub fn candidate_at(&self, b: &[u8], pos: usize, hi: usize) -> Option<WordMatch> {
+        self.candidates.find(b, pos, hi)
     }
 
     /// Parse the files named by [`FILES`], in that order.
@@ -334,21 +465,8 @@ impl Lexicons {
             }
             e.vague = Some(Vague { value, need_of });
         }
-        let patterns: Vec<&String> = cands.keys().collect();
-        let candidates = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            // Only anchored searches at word starts that pass `may_start`.
-            .start_kind(StartKind::Anchored)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .map_err(|e| format!("{}: cannot build the number-word automaton: {e}", s.words.name))?;
+        let candidates = Candidates::new(cands.keys().map(|p| p.as_bytes().into()).collect());
         let candidate_info = cands.values().copied().collect();
-        let mut prefixes = vec![0u64; 1 << 15 >> 6];
-        for p in cands.keys() {
-            let k = prefix_key(p.as_bytes(), 0, p.len());
-            prefixes[k >> 6] |= 1 << (k & 63);
-        }
 
         let mut suffixes = PhraseTable::default();
         for (line, c) in rows(s.suffixes, 4, 4)? {
@@ -436,7 +554,6 @@ impl Lexicons {
         let mut lx = Lexicons {
             candidates,
             candidate_info,
-            prefixes,
             suffixes,
             pre,
             post,
@@ -464,7 +581,38 @@ impl Lexicons {
 
 #[cfg(test)]
 mod tests {
-    use super::prefix_key;
+    use super::{prefix_key, Candidates, WordMatch};
+    use proptest::prelude::*;
+
+    /// Phrases of every length class: one and two bytes, three-byte keys shared
+    /// by several phrases, non-letters inside the key, a non-ASCII byte.
+    const PHRASES: &[&str] =
+        &["a", "dz", "one", "ones", "onerous", "two", "a few", "a few dozen", "a-b", "thousand", "th", "caf\u{e9}s"];
+
+    /// The longest phrase equal to the text at `pos` (ASCII case ignored), ending by `hi`.
+    fn longest(pos: usize, hi: usize, b: &[u8]) -> Option<WordMatch> {
+        PHRASES
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| pos + p.len() <= hi && p.as_bytes().eq_ignore_ascii_case(&b[pos..pos + p.len()]))
+            .max_by_key(|(_, p)| p.len())
+            .map(|(id, p)| WordMatch { id, start: pos, end: pos + p.len() })
+    }
+
+    proptest! {
+        /// The bucketed lookup finds what a search of every phrase finds, at
+        /// every position and every end of range, whatever the key of the text.
+        #[test]
+        fn candidates_find_the_longest_phrase(text in "[aAdDzZoOnNeEsStTwWhHfF -]{0,12}(caf\u{e9}s|caf\u{c9}S)?[a-z ]{0,4}") {
+            let c = Candidates::new(PHRASES.iter().map(|p| p.as_bytes().into()).collect());
+            let b = text.as_bytes();
+            for hi in 0..=b.len() {
+                for pos in 0..hi {
+                    prop_assert_eq!(c.find(b, pos, hi), longest(pos, hi, b), "{:?} at {} by {}", text, pos, hi);
+                }
+            }
+        }
+    }
 
     /// The branch-free key agrees with lowercasing byte by byte, for every
     /// byte value in every position and every end of range.

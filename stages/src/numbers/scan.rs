@@ -7,10 +7,9 @@
 
 use std::sync::Arc;
 
-use aho_corasick::{Anchored, Input};
 use claimex_pipeline::{Bound, NumRange, Provenance, Quantity, Span, Unit, UnitKind};
 
-use super::lexicon::{alnum_at, alnum_before, DateWord, Lexicons, RangeMid, UnitDef, WordKind};
+use super::lexicon::{alnum_at, alnum_before, DateWord, Lexicons, RangeMid, UnitDef, WordKind, WordMatch};
 use crate::swar::Starts;
 
 /// The provenance rule names, built once.
@@ -240,13 +239,9 @@ impl Scanner {
             } else {
                 // An ASCII letter after a non-ASCII letter continues a word.
                 let start = i == lo || b[i - 1] < 0x80 || !alnum_before(text, i);
-                let m = if start {
-                    self.lx.candidates.find(Input::new(text).range(i..hi).anchored(Anchored::Yes))
-                } else {
-                    None
-                };
+                let m = if start { self.lx.candidate_at(b, i, hi) } else { None };
                 match m {
-                    Some(m) if !(m.end() < hi && alnum_at(text, m.end())) => self.at_word(text, m, lo, hi, floor),
+                    Some(m) if !(m.end < hi && alnum_at(text, m.end)) => self.at_word(text, m, lo, hi, floor),
                     _ => {
                         i += 1;
                         continue;
@@ -306,34 +301,34 @@ impl Scanner {
     fn at_word(
         &self,
         text: &str,
-        m: aho_corasick::Match,
+        m: WordMatch,
         lo: usize,
         hi: usize,
         floor: usize,
     ) -> Result<(Quantity, usize), usize> {
-        let info = self.lx.candidate_info[m.pattern().as_usize()];
+        let info = self.lx.candidate_info[m.id];
         if info.word.is_some() {
-            match self.quantity_at(text, m.start(), lo, hi, floor) {
+            match self.quantity_at(text, m.start, lo, hi, floor) {
                 Ok(q) => return Ok(q),
                 Err(resume) if info.vague.is_none() => return Err(resume),
                 Err(_) => {}
             }
         }
         let Some(v) = info.vague else {
-            return Err(m.end());
+            return Err(m.end);
         };
         if v.need_of {
-            let p = skip_ws(text, m.end(), hi);
-            let ok = p > m.end()
+            let p = skip_ws(text, m.end, hi);
+            let ok = p > m.end
                 && text[p..hi].get(..2).is_some_and(|s| s.eq_ignore_ascii_case("of"))
                 && !(p + 2 < hi && alnum_at(text, p + 2));
             if !ok {
-                return Err(m.end());
+                return Err(m.end);
             }
         }
         let num = Num {
-            start: m.start(),
-            end: m.end(),
+            start: m.start,
+            end: m.end,
             value: v.value,
             scale: 1.0,
             plain: false,
@@ -483,12 +478,12 @@ impl Scanner {
         if pos > lo && alnum_before(text, pos) {
             return None;
         }
-        let m = self.lx.candidates.find(Input::new(text).range(pos..hi).anchored(Anchored::Yes))?;
-        if m.end() < hi && alnum_at(text, m.end()) {
+        let m = self.lx.candidate_at(text.as_bytes(), pos, hi)?;
+        if m.end < hi && alnum_at(text, m.end) {
             return None;
         }
-        let w = self.lx.candidate_info[m.pattern().as_usize()].word?;
-        Some((w.kind, w.value, m.end()))
+        let w = self.lx.candidate_info[m.id].word?;
+        Some((w.kind, w.value, m.end))
     }
 
     /// Figures written in digits: separators, decimals, a sign and a scale suffix.
