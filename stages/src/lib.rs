@@ -11,6 +11,7 @@
 //! | `dates` | dates | date expressions resolved against publication |
 //! | `claims` | claims | assembles attributed, dated, located claims |
 
+mod anchored;
 pub mod claims;
 pub mod clean;
 pub mod dates;

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 use claimex_pipeline::{Bound, UnitKind};
 
+use crate::anchored::{prefix_key, AnchoredPhrases, PhraseMatch};
+
 /// One data file's text and the name used in its errors.
 pub struct Source<'a> {
     pub name: &'a str,
@@ -237,114 +239,9 @@ pub enum DateWord {
     FractionWord,
 }
 
-/// A candidate phrase found at a position.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WordMatch {
-    /// Index into [`Lexicons::candidate_info`].
-    pub id: usize,
-    pub start: usize,
-    pub end: usize,
-}
-
-/// The candidate phrases (number words and vague phrases), looked up where a
-/// word starts: the longest phrase written there, ASCII case ignored.
-///
-/// The phrases are bucketed by their [`prefix_key`]: every phrase of three or
-/// more bytes written at a position has that position's key, so only its
-/// bucket (a phrase or two) is compared. Shorter phrases are compared
-/// wherever no longer one matched. This replaced an anchored Aho-Corasick
-/// search whose set-up and table walk cost more than the few comparisons.
-struct Candidates {
-    phrases: Vec<Box<[u8]>>,
-    /// Bitset over the keys of every phrase: a word start whose key is
-    /// absent cannot begin one of three or more bytes.
-    prefixes: Vec<u64>,
-    /// Set bits in `prefixes` before each of its words, to number the buckets.
-    rank: Vec<u32>,
-    /// Bucket `r` (the `r`-th set key) is `members[bucket_at[r]..bucket_at[r + 1]]`,
-    /// phrases of three or more bytes, longest first.
-    bucket_at: Vec<u32>,
-    members: Vec<u32>,
-    /// Phrases under three bytes, longest first, and their first bytes.
-    short: Vec<u32>,
-    short_first: [bool; 256],
-}
-
-impl Candidates {
-    /// `phrases` are lowercased here: a text byte is compared lowercased.
-    fn new(mut phrases: Vec<Box<[u8]>>) -> Candidates {
-        for p in &mut phrases {
-            p.make_ascii_lowercase();
-        }
-        let mut prefixes = vec![0u64; 1 << 15 >> 6];
-        for p in &phrases {
-            let k = prefix_key(p, 0, p.len());
-            prefixes[k >> 6] |= 1 << (k & 63);
-        }
-        let mut rank = Vec::with_capacity(prefixes.len());
-        let mut set = 0u32;
-        for w in &prefixes {
-            rank.push(set);
-            set += w.count_ones();
-        }
-        let by_length = |ids: &mut Vec<u32>| ids.sort_by_key(|&i| (std::cmp::Reverse(phrases[i as usize].len()), i));
-        let mut buckets = vec![Vec::new(); set as usize];
-        let mut short = Vec::new();
-        let mut short_first = [false; 256];
-        for (i, p) in phrases.iter().enumerate() {
-            if p.len() < 3 {
-                short.push(i as u32);
-                short_first[usize::from(p[0])] = true;
-            } else {
-                let k = prefix_key(p, 0, p.len());
-                buckets[Self::bucket(&prefixes, &rank, k).expect("its key is set")].push(i as u32);
-            }
-        }
-        by_length(&mut short);
-        let mut bucket_at = vec![0u32];
-        let mut members = Vec::new();
-        for mut b in buckets {
-            by_length(&mut b);
-            members.extend(b);
-            bucket_at.push(members.len() as u32);
-        }
-        Candidates { phrases, prefixes, rank, bucket_at, members, short, short_first }
-    }
-
-    #[inline(always)]
-    fn bucket(prefixes: &[u64], rank: &[u32], k: usize) -> Option<usize> {
-        let w = prefixes[k >> 6];
-        let bit = 1u64 << (k & 63);
-        (w & bit != 0).then(|| (rank[k >> 6] + (w & (bit - 1)).count_ones()) as usize)
-    }
-
-    #[inline(always)]
-    fn may_start(&self, k: usize) -> bool {
-        self.prefixes[k >> 6] & (1 << (k & 63)) != 0
-    }
-
-    /// The longest phrase written at `pos` and ending by `hi`.
-    fn find(&self, b: &[u8], pos: usize, hi: usize) -> Option<WordMatch> {
-        let at = |i: u32| {
-            let p = &self.phrases[i as usize];
-            let end = pos + p.len();
-            let same = end <= hi && p.iter().zip(&b[pos..end]).all(|(&x, y)| x == y.to_ascii_lowercase());
-            same.then_some(WordMatch { id: i as usize, start: pos, end })
-        };
-        let long = Self::bucket(&self.prefixes, &self.rank, prefix_key(b, pos, hi)).and_then(|r| {
-            let members = &self.members[self.bucket_at[r] as usize..self.bucket_at[r + 1] as usize];
-            members.iter().find_map(|&i| at(i))
-        });
-        long.or_else(|| {
-            let first = b.get(pos)?.to_ascii_lowercase();
-            self.short_first[usize::from(first)].then(|| self.short.iter().find_map(|&i| at(i))).flatten()
-        })
-    }
-}
-
 /// All lists, compiled.
 pub struct Lexicons {
-    candidates: Candidates,
+    candidates: AnchoredPhrases,
     pub candidate_info: Vec<Candidate>,
     pub suffixes: PhraseTable<Suffix>,
     pub pre: PhraseTable<Bound>,
@@ -381,27 +278,6 @@ fn bound(src: &Source, line: usize, s: &str) -> Result<Bound, String> {
     })
 }
 
-/// The first three bytes as letters (1..=26) or 0 for anything else, packed in 15 bits.
-#[inline(always)]
-pub(crate) fn prefix_key(b: &[u8], pos: usize, hi: usize) -> usize {
-    // Asked at every word start of every sentence: one bounds check, and no
-    // branch per byte (`| 0x20` lowercases exactly the ASCII letters into a..=z).
-    let code = |c: u8| {
-        let k = (c | 0x20).wrapping_sub(b'a');
-        usize::from(k < 26) * (usize::from(k) + 1)
-    };
-    if let Some(&[x, y, z]) = b.get(pos..pos + 3).filter(|_| pos + 3 <= hi) {
-        // The common case, with one bounds check.
-        return code(x) << 10 | code(y) << 5 | code(z);
-    }
-    // Near the end of the range: the missing letters count as 0.
-    match b[pos..hi.min(pos + 3).max(pos)] {
-        [x, y] => code(x) << 10 | code(y) << 5,
-        [x] => code(x) << 10,
-        _ => 0,
-    }
-}
-
 impl Lexicons {
     /// True when a candidate phrase may start at `pos` (exact on the first three letters).
     #[inline(always)]
@@ -412,7 +288,7 @@ impl Lexicons {
     /// The longest number word or vague phrase written at `pos` and ending by
     /// `hi` (not checked for a word boundary after it).
     #[inline]
-    pub fn candidate_at(&self, b: &[u8], pos: usize, hi: usize) -> Option<WordMatch> {
+    pub fn candidate_at(&self, b: &[u8], pos: usize, hi: usize) -> Option<PhraseMatch> {
         self.candidates.find(b, pos, hi)
     }
 
@@ -465,7 +341,7 @@ impl Lexicons {
             }
             e.vague = Some(Vague { value, need_of });
         }
-        let candidates = Candidates::new(cands.keys().map(|p| p.as_bytes().into()).collect());
+        let candidates = AnchoredPhrases::new(cands.keys().map(|p| p.as_bytes().into()).collect());
         let candidate_info = cands.values().copied().collect();
 
         let mut suffixes = PhraseTable::default();
@@ -576,67 +452,5 @@ impl Lexicons {
         lx.one_after.finish();
         lx.one_before.finish();
         Ok(lx)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{prefix_key, Candidates, WordMatch};
-    use proptest::prelude::*;
-
-    /// Phrases of every length class: one and two bytes, three-byte keys shared
-    /// by several phrases, non-letters inside the key, a non-ASCII byte.
-    const PHRASES: &[&str] =
-        &["a", "dz", "one", "ones", "onerous", "two", "a few", "a few dozen", "a-b", "thousand", "th", "caf\u{e9}s"];
-
-    /// The longest phrase equal to the text at `pos` (ASCII case ignored), ending by `hi`.
-    fn longest(pos: usize, hi: usize, b: &[u8]) -> Option<WordMatch> {
-        PHRASES
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| pos + p.len() <= hi && p.as_bytes().eq_ignore_ascii_case(&b[pos..pos + p.len()]))
-            .max_by_key(|(_, p)| p.len())
-            .map(|(id, p)| WordMatch { id, start: pos, end: pos + p.len() })
-    }
-
-    proptest! {
-        /// The bucketed lookup finds what a search of every phrase finds, at
-        /// every position and every end of range, whatever the key of the text.
-        #[test]
-        fn candidates_find_the_longest_phrase(text in "[aAdDzZoOnNeEsStTwWhHfF -]{0,12}(caf\u{e9}s|caf\u{c9}S)?[a-z ]{0,4}") {
-            let c = Candidates::new(PHRASES.iter().map(|p| p.as_bytes().into()).collect());
-            let b = text.as_bytes();
-            for hi in 0..=b.len() {
-                for pos in 0..hi {
-                    prop_assert_eq!(c.find(b, pos, hi), longest(pos, hi, b), "{:?} at {} by {}", text, pos, hi);
-                }
-            }
-        }
-    }
-
-    /// The branch-free key agrees with lowercasing byte by byte, for every
-    /// byte value in every position and every end of range.
-    #[test]
-    fn prefix_key_agrees_with_ascii_lowercasing() {
-        let slow = |b: &[u8], pos: usize, hi: usize| {
-            let code = |i: usize| {
-                let c = if i < hi { b[i].to_ascii_lowercase() } else { 0 };
-                if c.is_ascii_lowercase() {
-                    usize::from(c - b'a' + 1)
-                } else {
-                    0
-                }
-            };
-            code(pos) << 10 | code(pos + 1) << 5 | code(pos + 2)
-        };
-        for v in 0..=255u8 {
-            for at in 0..3 {
-                let mut b = *b"xQz!";
-                b[at] = v;
-                for hi in 0..=4 {
-                    assert_eq!(prefix_key(&b, 0, hi), slow(&b, 0, hi), "byte {v:#x} at {at}, end {hi}");
-                }
-            }
-        }
     }
 }

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use claimex_pipeline::{Bound, NumRange, Provenance, Quantity, Span, Unit, UnitKind};
 
-use super::lexicon::{alnum_at, alnum_before, DateWord, Lexicons, RangeMid, UnitDef, WordKind, WordMatch};
+use super::lexicon::{alnum_at, alnum_before, DateWord, Lexicons, RangeMid, UnitDef, WordKind};
+use crate::anchored::PhraseMatch;
 use crate::swar::Starts;
 
 /// The provenance rule names, built once.
@@ -301,7 +302,7 @@ impl Scanner {
     fn at_word(
         &self,
         text: &str,
-        m: WordMatch,
+        m: PhraseMatch,
         lo: usize,
         hi: usize,
         floor: usize,
