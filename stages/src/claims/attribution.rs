@@ -586,8 +586,8 @@ fn name_run<'t>(tokens: impl Iterator<Item = &'t str>) -> Option<String> {
 fn unknown_name_before(view: &View<'_>, si: usize, cue: &Mention) -> Option<Source> {
     let s = &view.sents[si];
     let before = view.gap(s.span.start, cue.span.start).trim_end().trim_end_matches(',').trim_end();
-    let tokens: Vec<&str> = before.split_whitespace().collect();
-    let name = name_run(tokens.iter().rev().copied()).map(|n| n.split(' ').rev().collect::<Vec<_>>().join(" "))?;
+    // Read from the cue backwards, only as far as the run goes.
+    let name = name_run(before.split_whitespace().rev()).map(|n| n.split(' ').rev().collect::<Vec<_>>().join(" "))?;
     Some(Source { name: Some(name), side: None, outlet: false })
 }
 
