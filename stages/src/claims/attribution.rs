@@ -283,7 +283,8 @@ fn own_statement(
 fn disclaims(view: &View<'_>, si: usize, cue: &Mention, settings: &Settings) -> bool {
     let s = &view.sents[si];
     let after = view.gap(cue.span.end, s.span.end);
-    let clause = &after[..after.find([',', ';', '.']).unwrap_or(after.len())];
+    // ASCII marks: a byte search finds them.
+    let clause = &after[..memchr::memchr3(b',', b';', b'.', after.as_bytes()).unwrap_or(after.len())];
     let folded = fold(clause, FoldOptions { lowercase: false, diacritics: false });
     settings.unverified_cues.is_match(folded.text.as_ref())
 }

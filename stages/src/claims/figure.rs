@@ -16,7 +16,9 @@ use std::sync::Arc;
 use claimex_pipeline::{Category, Group, Mention, Object, Quantity, UnitKind};
 
 use super::attribution::{attributive, Statement};
-use super::text::{at_most_words, has_clause_break, last_word, lower_words, words};
+use super::text::{
+    at_most_words, find_clause_end, has_clause_break, last_word, lower_words, rfind_clause_start, words,
+};
 use super::{Settings, View};
 
 /// What a figure inherits when its own sentence does not say: the head of the
@@ -86,9 +88,8 @@ pub fn read(
     // The clause after the figure: up to a clause break or the next figure,
     // reading past an appositive ("198 civilians, including three children, had
     // been killed").
-    const BREAKS: [char; 9] = [',', ';', ':', '.', '—', '–', '!', '?', '•'];
     let rest = view.gap(q.span.end, s.span.end);
-    let first_break = rest.find(BREAKS).unwrap_or(rest.len());
+    let first_break = find_clause_end(rest).unwrap_or(rest.len());
     let appositive = rest[first_break..]
         .strip_prefix(", including ")
         .and_then(|tail| tail.find(',').map(|close| (first_break, first_break + ", including ".len() + close + 1)));
@@ -114,11 +115,11 @@ pub fn read(
     let clause_end = match appositive {
         Some((_, b)) if q.span.end + b <= next_q => {
             let after = view.gap(q.span.end + b, next_q);
-            q.span.end + b + after.find(BREAKS).unwrap_or(after.len())
+            q.span.end + b + find_clause_end(after).unwrap_or(after.len())
         }
         _ => {
             let after = view.gap(q.span.end, next_q);
-            q.span.end + after.find(BREAKS).unwrap_or(after.len())
+            q.span.end + find_clause_end(after).unwrap_or(after.len())
         }
     };
     let in_appositive =
@@ -136,7 +137,7 @@ pub fn read(
     // Non-claims in the figure's clause: rates, exchanges, plans.
     let clause_start = {
         let before = view.gap(s.span.start, q.span.start);
-        s.span.start + before.rfind([',', ';', ':', '—', '–']).map_or(0, |i| i + 1)
+        s.span.start + rfind_clause_start(before).map_or(0, |i| i + 1)
     };
     // Ages stand before the figure ("aged 50"), rates after it ("a day"); other
     // reasons (exchanges, plans) on either side.
@@ -352,7 +353,9 @@ fn unknown_head(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -
         return false;
     }
     let Some(word) = words(after).next() else { return false };
-    let word_start = q.span.end + after.find(word).unwrap_or(0);
+    // `word` is a slice of `after`, and nothing before it can start a match of
+    // it (only separators precede it): its offset is where `find` would put it.
+    let word_start = q.span.end + (word.as_ptr() as usize - after.as_ptr() as usize);
     if word_start != q.span.end + lead || !word.chars().next().is_some_and(|c| c.is_lowercase()) {
         return false;
     }

@@ -38,6 +38,29 @@ pub fn has_clause_break(s: &str) -> bool {
     s.chars().any(|c| matches!(c, ',' | ';' | ':' | '(' | ')' | '—' | '–' | '.' | '!' | '?' | '•'))
 }
 
+/// The offset of the first clause end in `s`: `,` `;` `:` `.` `!` `?` `—` `–`
+/// `•`. Scans bytes (the three non-ASCII marks are E2 80 94/93/A2) rather
+/// than decoding chars: it reads the rest of the sentence after every figure.
+pub fn find_clause_end(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    (0..b.len()).find(|&i| match b[i] {
+        b',' | b';' | b':' | b'.' | b'!' | b'?' => true,
+        0xE2 => matches!(b.get(i + 1..i + 3), Some([0x80, 0x93 | 0x94 | 0xA2])),
+        _ => false,
+    })
+}
+
+/// The offset of the last clause start mark in `s`: `,` `;` `:` `—` `–`, by
+/// bytes from the end (a dash is E2 80 94/93, found by its last byte).
+pub fn rfind_clause_start(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    (0..b.len()).rev().find_map(|i| match b[i] {
+        b',' | b';' | b':' => Some(i),
+        0x93 | 0x94 if i >= 2 && b[i - 2..i] == [0xE2, 0x80] => Some(i - 2),
+        _ => None,
+    })
+}
+
 /// The words of `s`, lowercased ASCII, for cue checks.
 pub fn words(s: &str) -> impl DoubleEndedIterator<Item = &str> {
     s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').filter(|w| !w.is_empty())
@@ -174,6 +197,16 @@ mod tests {
         for s in ["", " , ", "In", "troops moved into ", "the enemy’s ", "forces OF", "Київ і "] {
             let want = words(&s.to_lowercase()).last().map(String::from);
             assert_eq!(last_word(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn clause_marks_agree_with_char_search() {
+        for s in ["", "a", "x, y", "a — b; c", "a – b • c", "“quote” … end.", "Київ: 5", "no marks here", "•", "—x,"]
+        {
+            let end = [',', ';', ':', '.', '—', '–', '!', '?', '•'];
+            assert_eq!(find_clause_end(s), s.find(end), "{s:?}");
+            assert_eq!(rfind_clause_start(s), s.rfind([',', ';', ':', '—', '–']), "{s:?}");
         }
     }
 
