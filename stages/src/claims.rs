@@ -431,8 +431,9 @@ impl Stage for Claims {
                 if sent.quants.is_empty() {
                     continue;
                 }
-                // Read once per sentence (pieces are bounded), not per figure.
-                let continues = self.settings.continuation_cues.any_in(view.text(sent.span));
+                // Read at most once per sentence (pieces are bounded), and only
+                // when a recent claim is too far back to be close without it.
+                let mut continues = None;
                 let equivalents = Equivalents::of(&sent.quants);
                 for q in &sent.quants {
                     if equivalents.contains(q.number_span) || !figure::candidate(q) {
@@ -440,7 +441,10 @@ impl Stage for Claims {
                     }
                     let close = recent.as_ref().filter(|(at, _, _)| {
                         let back = sent.paragraph - view.sents[*at].paragraph.min(sent.paragraph);
-                        si - at <= 1 && back <= 1 || continues && back <= CONTINUATION_PARAGRAPHS
+                        si - at <= 1 && back <= 1
+                            || back <= CONTINUATION_PARAGRAPHS
+                                && *continues
+                                    .get_or_insert_with(|| self.settings.continuation_cues.any_in(view.text(sent.span)))
                     });
                     let mut inherited = figure::Inherited {
                         recent_subject: close.map(|(_, s, _)| s.clone()),
