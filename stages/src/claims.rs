@@ -464,8 +464,9 @@ impl Stage for Claims {
                         continue;
                     };
                     let st = &statements[si];
-                    let location =
-                        figure::location(&view, si, q, &self.settings).or_else(|| st.location.clone()).or_else(|| {
+                    let location = figure::location(&view, si, q, &self.settings)
+                        .or_else(|| st.location.as_deref().map(String::from))
+                        .or_else(|| {
                             (!figure::whole_war(&view, si, &self.settings))
                                 .then(|| view.focal.as_deref().map(String::from))
                                 .flatten()
@@ -478,7 +479,7 @@ impl Stage for Claims {
                             group: fig.group,
                             value: value.round() as i64,
                             bound,
-                            claimant: st.claimant.clone(),
+                            claimant: st.claimant.as_deref().map(String::from),
                             as_of: st.as_of.or_else(|| event_date(&view, si, q, &self.settings)),
                             location: location.clone(),
                             evidence: sent.span,

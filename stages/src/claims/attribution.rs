@@ -9,6 +9,8 @@
 //! statement before them: within a paragraph, into list items, and into the
 //! next paragraph while the article keeps giving figures.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use claimex_pipeline::{Mention, SentenceKind, Span};
 
@@ -16,17 +18,19 @@ use super::text::{at_most_words, first_word, has_clause_break, is_capitalised, l
 use super::{day_date, Settings, View};
 use crate::lexicon::fold::{fold, FoldOptions};
 
-/// The source and date a sentence's figures are stated with.
+/// The source and date a sentence's figures are stated with. The names are
+/// shared (mostly the lexicon's own canonical names), as statements are
+/// copied onto every sentence they carry over.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Statement {
     /// Canonical claimant; `None` when the article asserts the figure itself
     /// or names no source ("according to available information").
-    pub claimant: Option<String>,
+    pub claimant: Option<Arc<str>>,
     /// The side the claimant speaks for (resolves "the enemy").
-    pub side: Option<String>,
+    pub side: Option<Arc<str>>,
     pub as_of: Option<NaiveDate>,
     /// A place named in the sentence that introduces the statement.
-    pub location: Option<String>,
+    pub location: Option<Arc<str>>,
     /// True when the sentence itself holds a report cue.
     pub own: bool,
 }
@@ -34,8 +38,8 @@ pub struct Statement {
 /// A resolved source.
 #[derive(Clone, Debug)]
 struct Source {
-    name: Option<String>,
-    side: Option<String>,
+    name: Option<Arc<str>>,
+    side: Option<Arc<str>>,
     outlet: bool,
 }
 
@@ -43,19 +47,19 @@ struct Source {
 pub fn statements(view: &View<'_>, settings: &Settings) -> Vec<Statement> {
     let n = view.sents.len();
     let mut own: Vec<Option<Statement>> = Vec::with_capacity(n);
-    let mut last_person: Option<(String, Option<String>)> = None;
-    let mut last_side: Option<String> = None;
+    // The last person named, for pronouns in later sentences.
+    let mut last_person: Option<&Mention> = None;
+    let mut last_side: Option<Arc<str>> = None;
     for si in 0..n {
-        let st = own_statement(view, si, settings, &last_person, &last_side);
+        let st = own_statement(view, si, settings, last_person, &last_side);
         if let Some(s) = &st {
             if s.side.is_some() {
                 last_side = s.side.clone();
             }
         }
-        // Remember the last person named, for pronouns in later sentences.
         for m in &view.sents[si].mentions {
             if *m.label == *settings.labels.claimant && m.attr("type") == Some("person") {
-                last_person = Some((m.canonical.to_string(), m.attr("side").map(String::from)));
+                last_person = Some(m);
             }
         }
         own.push(st);
@@ -108,7 +112,7 @@ pub fn statements(view: &View<'_>, settings: &Settings) -> Vec<Statement> {
     let mut out = Vec::with_capacity(n);
     let mut current: Option<Statement> = None;
     let mut list_head: Option<Statement> = None;
-    let mut last_as_of: Vec<(String, NaiveDate)> = Vec::new();
+    let mut last_as_of: Vec<(Arc<str>, NaiveDate)> = Vec::new();
     for si in 0..n {
         let s = &view.sents[si];
         let new_para = si == 0 || view.sents[si - 1].paragraph != s.paragraph;
@@ -136,7 +140,7 @@ pub fn statements(view: &View<'_>, settings: &Settings) -> Vec<Statement> {
         };
         if st.own {
             if let (Some(name), Some(d)) = (&st.claimant, st.as_of) {
-                last_as_of.push((name.clone(), d));
+                last_as_of.push((Arc::clone(name), d));
             }
         }
         let carried = st.clone();
@@ -161,7 +165,7 @@ pub fn statements(view: &View<'_>, settings: &Settings) -> Vec<Statement> {
 
 /// A place named in the sentence (outside quotes of other speakers), for the
 /// statement's location.
-fn sentence_place(view: &View<'_>, si: usize, settings: &Settings) -> Option<String> {
+fn sentence_place(view: &View<'_>, si: usize, settings: &Settings) -> Option<Arc<str>> {
     view.sents[si]
         .mentions
         .iter()
@@ -170,7 +174,7 @@ fn sentence_place(view: &View<'_>, si: usize, settings: &Settings) -> Option<Str
                 && m.attr("type").is_none_or(|t| t != "country")
                 && !super::figure::used_as_actor(view, si, m, settings)
         })
-        .map(|m| m.canonical.to_string())
+        .map(|m| Arc::clone(&m.canonical))
 }
 
 /// "As of DATE" anywhere in the sentence.
@@ -199,8 +203,8 @@ fn own_statement(
     view: &View<'_>,
     si: usize,
     settings: &Settings,
-    last_person: &Option<(String, Option<String>)>,
-    last_side: &Option<String>,
+    last_person: Option<&Mention>,
+    last_side: &Option<Arc<str>>,
 ) -> Option<Statement> {
     let s = &view.sents[si];
     let cues: Vec<&Mention> = s
@@ -291,7 +295,7 @@ fn disclaims(view: &View<'_>, si: usize, cue: &Mention, settings: &Settings) -> 
 
 /// "Russia has lost over 20,000 soldiers – Ukraine's commander-in-chief": a
 /// headline whose source follows a dash at its end.
-fn headline_dash(view: &View<'_>, si: usize, settings: &Settings, last_side: &Option<String>) -> Option<Statement> {
+fn headline_dash(view: &View<'_>, si: usize, settings: &Settings, last_side: &Option<Arc<str>>) -> Option<Statement> {
     let s = &view.sents[si];
     if s.kind != SentenceKind::Heading {
         return None;
@@ -361,7 +365,7 @@ fn source_of(
     si: usize,
     m: &Mention,
     settings: &Settings,
-    last_side: &Option<String>,
+    last_side: &Option<Arc<str>>,
 ) -> Option<Source> {
     let l = &settings.labels;
     if is_label(m, &l.claimant) {
@@ -379,12 +383,12 @@ fn source_of(
                 .iter()
                 .flatten()
                 .find(|o| is_label(o, &l.claimant) && o.canonical.starts_with(&prefix))
-                .map(|o| (o.canonical.to_string(), o.attr("side").map(String::from)));
+                .map(|o| (Arc::clone(&o.canonical), o.attr("side").map(Arc::from)));
             let (name, side) = match (role_side(view, si, m, settings), named) {
-                (Some(side), _) => (Some(format!("{prefix}{side}")), Some(side)),
+                (Some(side), _) => (Some(Arc::from(format!("{prefix}{side}"))), Some(side)),
                 (None, Some((name, side))) => (Some(name), side),
                 (None, None) => match last_side.clone() {
-                    Some(side) => (Some(format!("{prefix}{side}")), Some(side)),
+                    Some(side) => (Some(Arc::from(format!("{prefix}{side}"))), Some(side)),
                     None => (None, None),
                 },
             };
@@ -394,19 +398,20 @@ fn source_of(
         // of a body speak for its country (CLAIMS.md "Unnamed officials").
         if kind == "organisation" {
             if let Some(side) = m.attr("side").filter(|_| official_noun_after(view, si, m, settings)) {
-                return Some(Source { name: Some(side.to_string()), side: Some(side.to_string()), outlet: false });
+                let side: Arc<str> = Arc::from(side);
+                return Some(Source { name: Some(Arc::clone(&side)), side: Some(side), outlet: false });
             }
         }
         return Some(Source {
-            name: Some(m.canonical.to_string()),
-            side: m.attr("side").map(String::from),
+            name: Some(Arc::clone(&m.canonical)),
+            side: m.attr("side").map(Arc::from),
             outlet: kind == "outlet",
         });
     }
     if is_label(m, &l.role) {
         let side = role_side(view, si, m, settings).or_else(|| last_side.clone());
         let date = view.doc.meta.published;
-        let name = side.as_deref().and_then(|sd| settings.official(&m.canonical, sd, date).map(String::from));
+        let name = side.as_deref().and_then(|sd| settings.official(&m.canonical, sd, date).map(Arc::from));
         // An unresolvable role of a known side speaks for that side.
         let name = name.or_else(|| side.clone());
         return Some(Source { name, side, outlet: false });
@@ -419,8 +424,8 @@ fn source_of(
         let official = official_noun_after(view, si, m, settings);
         if matches!(kind, "country" | "metonym") || official {
             return Some(Source {
-                name: Some(m.canonical.to_string()),
-                side: Some(m.canonical.to_string()),
+                name: Some(Arc::clone(&m.canonical)),
+                side: Some(Arc::clone(&m.canonical)),
                 outlet: false,
             });
         }
@@ -437,7 +442,7 @@ fn official_noun_after(view: &View<'_>, si: usize, m: &Mention, settings: &Setti
 
 /// The side of a role: an actor just before it ("Ukraine's commander-in-chief",
 /// "Ukrainian President") or just after ("Commander-in-Chief of Ukraine's armed forces").
-fn role_side(view: &View<'_>, si: usize, role: &Mention, settings: &Settings) -> Option<String> {
+fn role_side(view: &View<'_>, si: usize, role: &Mention, settings: &Settings) -> Option<Arc<str>> {
     let s = &view.sents[si];
     s.mentions
         .iter()
@@ -453,7 +458,7 @@ fn role_side(view: &View<'_>, si: usize, role: &Mention, settings: &Settings) ->
                 false
             }
         })
-        .map(|a| a.canonical.to_string())
+        .map(|a| Arc::clone(&a.canonical))
 }
 
 /// The source written before a "said"-type cue, nearest first.
@@ -462,8 +467,8 @@ fn source_before(
     si: usize,
     cue: &Mention,
     settings: &Settings,
-    last_person: &Option<(String, Option<String>)>,
-    last_side: &Option<String>,
+    last_person: Option<&Mention>,
+    last_side: &Option<Arc<str>>,
     unknown_names: bool,
 ) -> Option<Source> {
     let s = &view.sents[si];
@@ -472,8 +477,12 @@ fn source_before(
     let last_word = words(before).next_back().map(str::to_lowercase);
     if let Some(w) = &last_word {
         if settings.pronouns.iter().any(|p| p == w) {
-            if let Some((name, side)) = last_person {
-                return Some(Source { name: Some(name.clone()), side: side.clone(), outlet: false });
+            if let Some(p) = last_person {
+                return Some(Source {
+                    name: Some(Arc::clone(&p.canonical)),
+                    side: p.attr("side").map(Arc::from),
+                    outlet: false,
+                });
             }
         }
     }
@@ -515,7 +524,7 @@ fn adjacent_after(
     si: usize,
     cue: &Mention,
     settings: &Settings,
-    last_side: &Option<String>,
+    last_side: &Option<Arc<str>>,
     heading: bool,
 ) -> Option<Source> {
     let s = &view.sents[si];
@@ -542,7 +551,7 @@ fn source_after(
     si: usize,
     cue: &Mention,
     settings: &Settings,
-    last_side: &Option<String>,
+    last_side: &Option<Arc<str>>,
     unknown_names: bool,
 ) -> Option<Source> {
     let s = &view.sents[si];
@@ -589,12 +598,12 @@ fn unknown_name_before(view: &View<'_>, si: usize, cue: &Mention) -> Option<Sour
     let before = view.gap(s.span.start, cue.span.start).trim_end().trim_end_matches(',').trim_end();
     // Read from the cue backwards, only as far as the run goes.
     let name = name_run(before.split_whitespace().rev()).map(|n| n.split(' ').rev().collect::<Vec<_>>().join(" "))?;
-    Some(Source { name: Some(name), side: None, outlet: false })
+    Some(Source { name: Some(Arc::from(name)), side: None, outlet: false })
 }
 
 fn unknown_name_after(view: &View<'_>, si: usize, cue: &Mention) -> Option<Source> {
     let s = &view.sents[si];
     let after = view.gap(cue.span.end, s.span.end);
     let name = name_run(after.split(|c: char| c.is_whitespace() || c == ',' || c == '.').filter(|t| !t.is_empty()))?;
-    Some(Source { name: Some(name), side: None, outlet: false })
+    Some(Source { name: Some(Arc::from(name)), side: None, outlet: false })
 }

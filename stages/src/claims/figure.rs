@@ -317,7 +317,7 @@ pub fn read(
     let subject = subject(view, si, q, clause_end, settings, st, category, inflicted)
         .or_else(|| inherited.head_subject.clone())
         .or_else(|| inherited.recent_subject.clone())
-        .or_else(|| st.side.clone().filter(|_| category.is_personnel() && !inflicted))?;
+        .or_else(|| st.side.as_deref().filter(|_| category.is_personnel() && !inflicted).map(String::from))?;
     let group = if category.is_personnel() {
         group(view, si, q, head_person, settings, category).or(inherited.head_group).or(inherited.recent_group)
     } else {
