@@ -78,7 +78,6 @@ impl AnchoredPhrases {
             rank.push(set);
             set += w.count_ones();
         }
-        let by_length = |ids: &mut Vec<u32>| ids.sort_by_key(|&i| (std::cmp::Reverse(phrases[i as usize].len()), i));
         let mut buckets = vec![Vec::new(); set as usize];
         let mut short_by_first = vec![Vec::new(); 256];
         for (i, p) in phrases.iter().enumerate() {
@@ -89,22 +88,12 @@ impl AnchoredPhrases {
                 buckets[Self::bucket(&prefixes, &rank, k).expect("its key is set")].push(i as u32);
             }
         }
-        let (mut short, mut short_at) = (Vec::new(), vec![0u32]);
-        for mut s in short_by_first {
-            by_length(&mut s);
-            short.extend(s);
-            short_at.push(short.len() as u32);
-        }
-        let mut bucket_at = vec![0u32];
-        let mut members = Vec::new();
-        for mut b in buckets {
-            by_length(&mut b);
-            members.extend(b);
-            bucket_at.push(members.len() as u32);
-        }
+        let (members, bucket_at) = flatten_longest_first(buckets, &phrases);
+        let (short, short_at) = flatten_longest_first(short_by_first, &phrases);
         AnchoredPhrases { phrases, prefixes, rank, bucket_at, members, short, short_at }
     }
 
+    /// The bucket of key `k`, when some phrase has it.
     #[inline(always)]
     fn bucket(prefixes: &[u64], rank: &[u32], k: usize) -> Option<usize> {
         let w = prefixes[k >> 6];
@@ -112,6 +101,8 @@ impl AnchoredPhrases {
         (w & bit != 0).then(|| (rank[k >> 6] + (w & (bit - 1)).count_ones()) as usize)
     }
 
+    /// Whether some phrase has key `k` (the bit test of [`Self::bucket`],
+    /// without the rank): elsewhere no phrase of three or more bytes starts.
     #[inline(always)]
     pub(crate) fn may_start(&self, k: usize) -> bool {
         self.prefixes[k >> 6] & (1 << (k & 63)) != 0
@@ -135,6 +126,18 @@ impl AnchoredPhrases {
             self.short[self.short_at[c] as usize..self.short_at[c + 1] as usize].iter().find_map(|&i| at(i))
         })
     }
+}
+
+/// Lists of phrase ids as one array and the offsets of each list in it
+/// (list `r` is `ids[at[r]..at[r + 1]]`), each list longest phrase first.
+fn flatten_longest_first(lists: Vec<Vec<u32>>, phrases: &[Box<[u8]>]) -> (Vec<u32>, Vec<u32>) {
+    let (mut ids, mut at) = (Vec::new(), vec![0u32]);
+    for mut list in lists {
+        list.sort_by_key(|&i| (std::cmp::Reverse(phrases[i as usize].len()), i));
+        ids.extend(list);
+        at.push(ids.len() as u32);
+    }
+    (ids, at)
 }
 
 #[cfg(test)]

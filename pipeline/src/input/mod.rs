@@ -17,8 +17,6 @@ mod table;
 mod text;
 
 use std::collections::VecDeque;
-
-use foldhash::HashMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
@@ -26,6 +24,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use flate2::read::MultiGzDecoder;
+// Hit once per document id: a fast hasher.
+use foldhash::HashMap;
 
 use crate::config::InputConfig;
 use crate::document::{Document, Origin};

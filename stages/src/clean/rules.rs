@@ -2,9 +2,10 @@
 //! contains and regex rules plus month names. The format is documented in the
 //! file's header.
 
-/// Looked up for every short line: a fast hasher for the short keys.
-use foldhash::HashMap;
 use std::sync::{Arc, OnceLock};
+
+// Looked up for every short line: a fast hasher for the short keys.
+use foldhash::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use chrono::NaiveDate;
@@ -178,6 +179,8 @@ impl Rules {
             }
             best = self.exact.get(lower.as_str()).copied();
         }
+        // Most lines match no rule: `is_match` answers that for less than a
+        // full (overlapping) search, which only lines that match then pay for.
         if let Some(ac) = self.phrases.as_ref().filter(|ac| ac.is_match(line)) {
             for m in ac.find_overlapping_iter(line) {
                 let (rule, prefix) = self.phrase_rules[m.pattern().as_usize()];
@@ -187,7 +190,8 @@ impl Rules {
             }
         }
         let mut hit = best.map(|rule| Hit { rule, byline: None, date: None });
-        // Regex rules: the set reports matches in rule order; only the first counts.
+        // Regex rules: the set reports matches in rule order; only the first
+        // counts (and, as above, `is_match` first).
         if !self.set.is_match(line) {
             return hit;
         }

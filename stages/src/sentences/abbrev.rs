@@ -1,7 +1,7 @@
 //! The abbreviation lexicon of one language (`lexicons/abbreviations/<lang>.txt`).
 //! The file format is documented in the header of `en.txt`.
 
-/// Looked up at every full stop: a fast hasher for the short keys.
+// Looked up at every full stop: a fast hasher for the short keys.
 use foldhash::HashMap;
 
 /// What a full stop after an abbreviation means.
