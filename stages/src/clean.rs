@@ -180,7 +180,8 @@ impl Stage for Clean {
         for (i, line) in lines.iter_mut().enumerate() {
             let s = &text[line.span.start..line.span.end];
             if s.len() <= self.max_line {
-                if let Some(hit) = self.rules.find(s, &mut lower) {
+                let metadata = in_header && (byline.is_none() || date.is_none());
+                if let Some(hit) = self.rules.find(s, &mut lower, metadata) {
                     line.mark = Mark::Rule(hit.rule);
                     if in_header {
                         byline = byline.or(hit.byline);

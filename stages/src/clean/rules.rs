@@ -7,9 +7,11 @@ use std::sync::{Arc, OnceLock};
 // Looked up for every short line: a fast hasher for the short keys.
 use foldhash::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, StartKind};
 use chrono::NaiveDate;
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{RegexSet, RegexSetBuilder};
+use regex_automata::meta;
+use regex_syntax::hir::{Hir, HirKind};
 
 /// One rule: the region kind it assigns and where it was written.
 #[derive(Clone, Debug)]
@@ -32,13 +34,22 @@ pub struct Rules {
     exact: HashMap<String, usize>,
     /// Bytes of the longest whole-line phrase.
     exact_max: usize,
-    /// Prefix and contains phrases (ASCII case-insensitive), pattern id → (rule, is_prefix).
-    phrases: Option<AhoCorasick>,
-    phrase_rules: Vec<(usize, bool)>,
+    /// Prefix phrases (ASCII case-insensitive) and, by pattern id, their rules.
+    prefixes: Option<AhoCorasick>,
+    prefix_rules: Vec<usize>,
+    /// Bytes of the longest prefix phrase: only the line's first bytes up to
+    /// it are searched.
+    prefix_max: usize,
+    /// Contains phrases (ASCII case-insensitive) and their rules: searched
+    /// apart from the prefixes, so their automaton is small and its
+    /// prefilter skips most of a line.
+    contains: Option<AhoCorasick>,
+    contains_rules: Vec<usize>,
     set: RegexSet,
-    /// Regex i of `set` → (rule, regex for its captures). Compiled on the
-    /// first line it matches: most never do, and compiling the Unicode
-    /// classes of all of them took most of a run's start-up.
+    /// Regex i of `set` → (rule, regex for its captures). Compiled on
+    /// the first line whose metadata it is asked for: most never are, and
+    /// compiling the Unicode classes of all of them took most of a run's
+    /// start-up.
     regexes: Vec<(usize, LazyRegex)>,
     months: Vec<(String, u32)>,
 }
@@ -50,31 +61,46 @@ const REGEX_SIZE_LIMIT: usize = 64 << 20;
 /// A regex rule compiled when first needed.
 struct LazyRegex {
     pattern: String,
-    compiled: OnceLock<Regex>,
+    /// It names a `byline` or `date` group (the only captures read): others
+    /// are never compiled.
+    metadata: bool,
+    compiled: OnceLock<meta::Regex>,
 }
 
 impl LazyRegex {
-    fn get(&self) -> &Regex {
+    fn get(&self) -> &meta::Regex {
         self.compiled.get_or_init(|| {
-            RegexBuilder::new(&self.pattern)
-                .size_limit(REGEX_SIZE_LIMIT)
-                .build()
+            meta::Regex::builder()
+                // Captures of one short line: the NFA engines alone suffice,
+                // and skipping the lazy DFA skips compiling the reverse NFA.
+                .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).hybrid(false))
+                .build(&self.pattern)
                 .expect("a pattern of the rule set (compiled with the same limit) compiles alone")
         })
     }
 }
 
+/// Whether a pattern names a `byline` or `date` group.
+fn names_metadata(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Capture(c) => matches!(c.name.as_deref(), Some("byline" | "date")) || names_metadata(&c.sub),
+        HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(names_metadata),
+        HirKind::Repetition(r) => names_metadata(&r.sub),
+        _ => false,
+    }
+}
+
 /// Parse a pattern (no compiling): the errors a rule writer makes.
-fn check_syntax(pattern: &str) -> Result<(), String> {
-    regex_syntax::Parser::new().parse(pattern).map(drop).map_err(|e| e.to_string())
+fn check_syntax(pattern: &str) -> Result<Hir, String> {
+    regex_syntax::Parser::new().parse(pattern).map_err(|e| e.to_string())
 }
 
 impl Rules {
     pub fn parse(origin: &str, text: &str) -> Result<Rules, String> {
         let mut rules = Vec::new();
         let mut exact = HashMap::default();
-        let mut phrase_pats = Vec::new();
-        let mut phrase_rules = Vec::new();
+        let (mut prefix_pats, mut prefix_rules) = (Vec::new(), Vec::new());
+        let (mut contains_pats, mut contains_rules) = (Vec::new(), Vec::new());
         let mut regexes = Vec::new();
         let mut macros: Vec<(String, String)> = Vec::new();
         let mut months = Vec::new();
@@ -126,31 +152,41 @@ impl Rules {
                     if !pattern.is_ascii() {
                         return Err(err(format!("{how} patterns are ASCII (use `line` or `regex`): {pattern:?}")));
                     }
-                    phrase_pats.push(pattern.to_string());
-                    phrase_rules.push((rule, how == "prefix"));
+                    if how == "prefix" {
+                        prefix_pats.push(pattern.to_string());
+                        prefix_rules.push(rule);
+                    } else {
+                        contains_pats.push(pattern.to_string());
+                        contains_rules.push(rule);
+                    }
                 }
                 "regex" => {
                     let expanded = format!("^(?:{})$", expand(pattern, &macros).map_err(err)?);
-                    check_syntax(&expanded).map_err(|e| err(format!("invalid regex: {e}")))?;
-                    regexes.push((rule, LazyRegex { pattern: expanded, compiled: OnceLock::new() }));
+                    let hir = check_syntax(&expanded).map_err(|e| err(format!("invalid regex: {e}")))?;
+                    let metadata = names_metadata(&hir);
+                    regexes.push((rule, LazyRegex { pattern: expanded, metadata, compiled: OnceLock::new() }));
                 }
                 other => return Err(err(format!("unknown match {other:?}: expected line, prefix, contains or regex"))),
             }
             rules.push(Rule { kind: Arc::from(kind), origin: Arc::from(format!("{origin}:{line_no}")) });
         }
-        let phrases = if phrase_pats.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    // A few dozen short phrases: the full DFA is small and the fastest to run.
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&phrase_pats)
-                    .map_err(|e| format!("{origin}: {e}"))?,
-            )
+        let phrases = |pats: &[String], start| -> Result<Option<AhoCorasick>, String> {
+            if pats.is_empty() {
+                return Ok(None);
+            }
+            AhoCorasickBuilder::new()
+                // A few dozen short phrases: the full DFA is small and the fastest to run.
+                .kind(Some(AhoCorasickKind::DFA))
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .start_kind(start)
+                .build(pats)
+                .map(Some)
+                .map_err(|e| format!("{origin}: {e}"))
         };
+        let prefixes = phrases(&prefix_pats, StartKind::Both)?;
+        let prefix_max = prefix_pats.iter().map(String::len).max().unwrap_or(0);
+        let contains = phrases(&contains_pats, StartKind::Unanchored)?;
         let set = RegexSetBuilder::new(regexes.iter().map(|(_, r)| &r.pattern))
             .size_limit(REGEX_SIZE_LIMIT)
             // A cache large enough that the lazy DFA does not give up on the
@@ -159,12 +195,25 @@ impl Rules {
             .build()
             .map_err(|e| format!("{origin}: regex set: {e}"))?;
         let exact_max = exact.keys().map(String::len).max().unwrap_or(0);
-        Ok(Rules { rules, exact, exact_max, phrases, phrase_rules, set, regexes, months })
+        Ok(Rules {
+            rules,
+            exact,
+            exact_max,
+            prefixes,
+            prefix_rules,
+            prefix_max,
+            contains,
+            contains_rules,
+            set,
+            regexes,
+            months,
+        })
     }
 
-    /// The first rule (in file order) matching a trimmed line.
-    /// `lower` is a scratch buffer reused across lines.
-    pub fn find<'t>(&self, line: &'t str, lower: &mut String) -> Option<Hit<'t>> {
+    /// The first rule (in file order) matching a trimmed line. `lower` is a
+    /// scratch buffer reused across lines; `metadata`: the caller reads the
+    /// byline and date captured (only then are they captured).
+    pub fn find<'t>(&self, line: &'t str, lower: &mut String, metadata: bool) -> Option<Hit<'t>> {
         let mut best = None;
         // Lowercase has at least a third of a char's bytes (the Kelvin sign K
         // becomes k), so a longer line is no whole-line phrase: most lines are
@@ -175,35 +224,56 @@ impl Rules {
                 lower.push_str(line);
                 lower.make_ascii_lowercase();
             } else {
-                lower.extend(line.chars().flat_map(char::to_lowercase));
+                lowercase_chars(line, lower);
             }
             best = self.exact.get(lower.as_str()).copied();
         }
-        // Most lines match no rule: `is_match` answers that for less than a
-        // full (overlapping) search, which only lines that match then pay for.
-        if let Some(ac) = self.phrases.as_ref().filter(|ac| ac.is_match(line)) {
-            for m in ac.find_overlapping_iter(line) {
-                let (rule, prefix) = self.phrase_rules[m.pattern().as_usize()];
-                if (!prefix || m.start() == 0) && best.is_none_or(|b| rule < b) {
-                    best = Some(rule);
-                }
-            }
+        if let Some(rule) = self.phrase(line) {
+            best = Some(best.map_or(rule, |b: usize| b.min(rule)));
         }
         let mut hit = best.map(|rule| Hit { rule, byline: None, date: None });
         // Regex rules: the set reports matches in rule order; only the first
-        // counts (and, as above, `is_match` first).
+        // counts (and, as for the phrases, `is_match` first).
         if !self.set.is_match(line) {
             return hit;
         }
         if let Some(i) = self.set.matches(line).iter().next() {
             let (rule, re) = &self.regexes[i];
             if hit.as_ref().is_none_or(|h| *rule < h.rule) {
-                let caps = re.get().captures(line);
-                let group = |name| caps.as_ref().and_then(|c| c.name(name)).map(|m| m.as_str());
-                hit = Some(Hit { rule: *rule, byline: group("byline"), date: group("date") });
+                hit = Some(Hit { rule: *rule, byline: None, date: None });
+                if metadata && re.metadata {
+                    let re = re.get();
+                    let mut caps = re.create_captures();
+                    re.captures(line, &mut caps);
+                    let group = |name| caps.get_group_by_name(name).map(|s| &line[s.range()]);
+                    hit = Some(Hit { rule: *rule, byline: group("byline"), date: group("date") });
+                }
             }
         }
         hit
+    }
+
+    /// The first prefix or contains rule matching a line.
+    fn phrase(&self, line: &str) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        let mut keep = |rule: usize| best = Some(best.map_or(rule, |b| b.min(rule)));
+        // Most lines match no phrase: `is_match` (anchored for the prefixes)
+        // answers that for less than a full (overlapping) search, which only
+        // lines that match then pay for.
+        if let Some(ac) = &self.prefixes {
+            let head = &line.as_bytes()[..line.len().min(self.prefix_max)];
+            if ac.is_match(aho_corasick::Input::new(head).anchored(aho_corasick::Anchored::Yes)) {
+                for m in ac.find_overlapping_iter(head).filter(|m| m.start() == 0) {
+                    keep(self.prefix_rules[m.pattern().as_usize()]);
+                }
+            }
+        }
+        if let Some(ac) = self.contains.as_ref().filter(|ac| ac.is_match(line)) {
+            for m in ac.find_overlapping_iter(line) {
+                keep(self.contains_rules[m.pattern().as_usize()]);
+            }
+        }
+        best
     }
 
     /// Read a date such as "April 26, 2025", "Feb.06 - 2025", "Sunday March 9th, 2025",
@@ -229,6 +299,18 @@ impl Rules {
             None => (*small.get(1)?, *small.first()?),
         };
         NaiveDate::from_ymd_opt(year, m, d)
+    }
+}
+
+/// Append the chars of `line` lowercased one by one (no final-sigma rule,
+/// unlike `str::to_lowercase`); ASCII chars without the case-mapping iterator.
+fn lowercase_chars(line: &str, lower: &mut String) {
+    for c in line.chars() {
+        if c.is_ascii() {
+            lower.push(c.to_ascii_lowercase());
+        } else {
+            lower.extend(c.to_lowercase());
+        }
     }
 }
 
@@ -292,18 +374,139 @@ mod tests {
         let r = Rules::parse("f", "a\tline\tkkk\n").unwrap();
         let mut buf = String::new();
         assert_eq!(
-            r.find("\u{212A}\u{212A}\u{212A}", &mut buf).map(|h| h.rule),
+            r.find("\u{212A}\u{212A}\u{212A}", &mut buf, true).map(|h| h.rule),
             Some(0),
             "Kelvin signs lowercase to kkk"
         );
+    }
+
+    fn furniture() -> (String, Rules) {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../lexicons/clean/furniture.tsv");
+        let text = std::fs::read_to_string(path).unwrap();
+        let rules = Rules::parse("furniture.tsv", &text).unwrap();
+        (text, rules)
+    }
+
+    /// The seed articles' lines, their prefixes and suffixes, and lines made
+    /// of each rule's phrase.
+    fn test_lines(text: &str) -> Vec<String> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/seeds");
+        let mut lines = Vec::new();
+        for entry in
+            std::fs::read_dir(dir).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+        {
+            for line in std::fs::read_to_string(entry.path()).unwrap().lines().map(str::trim) {
+                let cut = line.floor_char_boundary(200);
+                let line = &line[..cut];
+                for (i, _) in line.char_indices() {
+                    lines.push(line[i..].to_string());
+                    lines.push(line[..i].to_string());
+                }
+                lines.push(line.to_string());
+            }
+        }
+        for (_, l) in crate::sentences::data_lines(text) {
+            let p = l.split('\t').nth(2).unwrap_or("").trim();
+            for s in [p.to_string(), p.to_uppercase(), format!("x{p}"), format!("{p} and more"), format!("Ж {p}.")] {
+                lines.push(s);
+            }
+            lines.extend(p.char_indices().map(|(i, _)| p[..i].to_string()));
+        }
+        lines.extend(
+            [
+                "",
+                "By John Smith",
+                "By Jane Doe and Tom Lee | April 26, 2025 · 5 min read",
+                "Written by Ana García, 26.04.2025",
+                "Published: March 9th, 2025 at 10:30 AM EST",
+                "Updated on 2025-04-26 · 3 min read",
+                "Author: Ann Lee",
+                "Reporting by Max Mustermann and Jo Ng",
+                "Photo: Reuters",
+                "John Smith/Reuters",
+                "A view of the city (Photo: AFP)",
+                "Getty Images",
+                "Source: BBC",
+                "Ünïcödé Ὀδυσσεύς Київ \u{212A}",
+            ]
+            .map(String::from),
+        );
+        lines
+    }
+
+    #[test]
+    fn phrases_as_one_overlapping_search() {
+        // The rules as one automaton, searched overlapping over the whole
+        // line: prefix phrases count at offset 0, contains phrases anywhere.
+        let (text, rules) = furniture();
+        let (mut pats, mut kinds, mut rule) = (Vec::new(), Vec::new(), 0);
+        for (_, l) in crate::sentences::data_lines(&text) {
+            let cols: Vec<&str> = l.split('\t').map(str::trim).collect();
+            if cols[0] == "define" || cols[0] == "month" {
+                continue;
+            }
+            if cols[1] == "prefix" || cols[1] == "contains" {
+                pats.push(cols[2]);
+                kinds.push((rule, cols[1] == "prefix"));
+            }
+            rule += 1;
+        }
+        assert!(kinds.iter().any(|k| k.1) && kinds.iter().any(|k| !k.1), "both kinds are tested");
+        let ac = AhoCorasickBuilder::new().ascii_case_insensitive(true).build(&pats).unwrap();
+        for line in test_lines(&text) {
+            let mut want: Option<usize> = None;
+            for m in ac.find_overlapping_iter(&line) {
+                let (rule, prefix) = kinds[m.pattern().as_usize()];
+                if !prefix || m.start() == 0 {
+                    want = Some(want.map_or(rule, |w| w.min(rule)));
+                }
+            }
+            assert_eq!(rules.phrase(&line), want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn metadata_as_the_regex_crate_captures_it() {
+        let (text, rules) = furniture();
+        assert_eq!(rules.regexes.iter().filter(|(_, r)| r.metadata).count(), 3, "two byline rules and a dateline");
+        let compiled: Vec<regex::Regex> =
+            rules.regexes.iter().map(|(_, r)| regex::Regex::new(&r.pattern).unwrap()).collect();
+        let mut buf = String::new();
+        let mut captured = 0;
+        for line in test_lines(&text) {
+            let with = rules.find(&line, &mut buf, true);
+            let without = rules.find(&line, &mut buf, false);
+            assert_eq!(with.as_ref().map(|h| h.rule), without.as_ref().map(|h| h.rule), "{line:?}");
+            assert!(without.is_none_or(|h| h.byline.is_none() && h.date.is_none()), "{line:?}");
+            let Some(hit) = with else { continue };
+            let Some(i) = rules.regexes.iter().position(|(r, _)| *r == hit.rule) else { continue };
+            let caps = compiled[i].captures(&line).unwrap();
+            let group = |name| caps.name(name).map(|m| m.as_str());
+            if rules.regexes[i].1.metadata {
+                assert_eq!((hit.byline, hit.date), (group("byline"), group("date")), "{line:?}");
+                captured += usize::from(hit.byline.is_some() || hit.date.is_some());
+            } else {
+                assert_eq!((group("byline"), group("date")), (None, None), "{line:?}");
+            }
+        }
+        assert!(captured >= 5, "{captured} lines captured");
+    }
+
+    #[test]
+    fn lowercase_char_by_char() {
+        for line in ["Ünïcödé ΣΑΣ Київ \u{212A} İx ABC", "ǅ ß ẞ"] {
+            let mut got = String::new();
+            lowercase_chars(line, &mut got);
+            assert_eq!(got, line.chars().flat_map(char::to_lowercase).collect::<String>());
+        }
     }
 
     #[test]
     fn first_rule_in_file_order_wins() {
         let r = Rules::parse("f", "a\tprefix\tSubscribe\nb\tline\tsubscribe now\nc\tregex\t.*now\n").unwrap();
         let mut buf = String::new();
-        assert_eq!(r.find("Subscribe now", &mut buf).map(|h| h.rule), Some(0));
-        assert_eq!(r.find("do it now", &mut buf).map(|h| h.rule), Some(2));
-        assert!(r.find("I subscribe", &mut buf).is_none());
+        assert_eq!(r.find("Subscribe now", &mut buf, true).map(|h| h.rule), Some(0));
+        assert_eq!(r.find("do it now", &mut buf, true).map(|h| h.rule), Some(2));
+        assert!(r.find("I subscribe", &mut buf, true).is_none());
     }
 }
