@@ -137,7 +137,7 @@ impl Clean {
         let mut prev_blank = false;
         let mut pos = 0;
         while pos <= text.len() {
-            let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+            let end = memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i);
             let raw = &text[pos..end];
             let trimmed = raw.trim();
             if trimmed.is_empty() {

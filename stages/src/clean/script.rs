@@ -82,13 +82,19 @@ pub(super) fn mark_foreign(text: &str, lines: &mut [Line]) {
     if text.is_ascii() {
         return;
     }
-    let total = counts(text);
+    // The lines are the text's trimmed non-blank lines: the bytes between
+    // them are whitespace, never letters, so the lines' counts add up to the
+    // text's and each char is counted once.
+    let per_line: Vec<[usize; SCRIPTS]> = lines.iter().map(|l| counts(&text[l.span.start..l.span.end])).collect();
+    let mut total = [0; SCRIPTS];
+    for n in &per_line {
+        total.iter_mut().zip(n).for_each(|(t, n)| *t += n);
+    }
     if total.iter().filter(|&&n| n > 0).count() < 2 {
         return; // one script only: nothing can be foreign
     }
     let main = (0..SCRIPTS).max_by_key(|&i| total[i]).unwrap_or(0);
-    for line in lines.iter_mut().filter(|l| l.mark == Mark::None) {
-        let n = counts(&text[line.span.start..line.span.end]);
+    for (line, n) in lines.iter_mut().zip(&per_line).filter(|(l, _)| l.mark == Mark::None) {
         let letters: usize = n.iter().sum();
         if letters >= 3 && n[main] * 2 < letters {
             line.mark = Mark::Detector("script", Kind::Named("foreign_language"));
@@ -104,6 +110,37 @@ mod tests {
     fn fast_alphabetic_agrees_with_unicode() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             assert_eq!(is_alphabetic(c), c.is_alphabetic(), "alphabetic {c:?} U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn whitespace_is_no_letter() {
+        // What `str::trim` strips and blank lines hold: `mark_foreign` counts
+        // only the lines.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32).filter(|c| c.is_whitespace()) {
+            assert_eq!(script(c).map(|s| s as usize), None, "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn lines_hold_every_letter() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/seeds");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .collect();
+        assert!(texts.len() >= 5);
+        texts.push("\u{3000}Київ\u{a0}\n\u{2028}\n \t\r\n\u{85}ab ж\u{2029}\n\n  é \u{200b}x\u{feff}".into());
+        for text in &texts {
+            let lines = crate::clean::Clean::lines(text);
+            let mut sum = [0; SCRIPTS];
+            for l in &lines {
+                let n = counts(&text[l.span.start..l.span.end]);
+                sum.iter_mut().zip(n).for_each(|(s, n)| *s += n);
+            }
+            assert_eq!(sum, counts(text), "{:?}", &text[..text.len().min(40)]);
         }
     }
 
