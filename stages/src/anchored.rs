@@ -59,6 +59,12 @@ pub(crate) struct AnchoredPhrases {
     /// longest first.
     short: Vec<u32>,
     short_at: Vec<u32>,
+    /// `by_byte[i][c]`: the keys (as bits, by rank modulo 64) whose `i`-th
+    /// letter code is that of byte `c`. A key is set iff its three masks
+    /// share a bit: three table loads per word start instead of computing
+    /// the key and testing `prefixes` (the scan asks at every word start).
+    /// Above 64 keys, ranks share bits and the test lets a few more through.
+    by_byte: Box<[[u64; 256]; 3]>,
 }
 
 impl AnchoredPhrases {
@@ -90,7 +96,20 @@ impl AnchoredPhrases {
         }
         let (members, bucket_at) = flatten_longest_first(buckets, &phrases);
         let (short, short_at) = flatten_longest_first(short_by_first, &phrases);
-        AnchoredPhrases { phrases, prefixes, rank, bucket_at, members, short, short_at }
+        let mut by_byte = Box::new([[0u64; 256]; 3]);
+        for k in 0..prefixes.len() * 64 {
+            let Some(r) = Self::bucket(&prefixes, &rank, k) else { continue };
+            let codes = [k >> 10, k >> 5 & 31, k & 31];
+            for c in 0..=255u8 {
+                let code = prefix_key(&[c], 0, 1) >> 10;
+                for (i, &want) in codes.iter().enumerate() {
+                    if code == want {
+                        by_byte[i][usize::from(c)] |= 1 << (r % 64);
+                    }
+                }
+            }
+        }
+        AnchoredPhrases { phrases, prefixes, rank, bucket_at, members, short, short_at, by_byte }
     }
 
     /// The bucket of key `k`, when some phrase has it.
@@ -102,10 +121,27 @@ impl AnchoredPhrases {
     }
 
     /// Whether some phrase has key `k` (the bit test of [`Self::bucket`],
-    /// without the rank): elsewhere no phrase of three or more bytes starts.
-    #[inline(always)]
+    /// without the rank): the reference [`Self::may_start_at`] is tested against.
+    #[cfg(test)]
     pub(crate) fn may_start(&self, k: usize) -> bool {
         self.prefixes[k >> 6] & (1 << (k & 63)) != 0
+    }
+
+    /// Whether some phrase may start at `pos` (a word start in `b[..hi]`):
+    /// `may_start(prefix_key(b, pos, hi))` with three table loads, or, above
+    /// 64 keys, a superset of it (tested either way).
+    #[inline(always)]
+    pub(crate) fn may_start_at(&self, b: &[u8], pos: usize, hi: usize) -> bool {
+        // A space has letter code 0, as a byte past `hi` does in `prefix_key`.
+        let [x, y, z] = match b.get(pos..pos + 3).filter(|_| pos + 3 <= hi) {
+            Some(&[x, y, z]) => [x, y, z],
+            _ => {
+                let at = |i: usize| if i < hi { b[i] } else { b' ' };
+                [at(pos), at(pos + 1), at(pos + 2)]
+            }
+        };
+        let t = &*self.by_byte;
+        t[0][usize::from(x)] & t[1][usize::from(y)] & t[2][usize::from(z)] != 0
     }
 
     /// The longest phrase written at `pos` and ending by `hi`.
@@ -170,6 +206,38 @@ mod tests {
             for hi in 0..=b.len() {
                 for pos in 0..hi {
                     prop_assert_eq!(c.find(b, pos, hi), longest(pos, hi, b), "{:?} at {} by {}", text, pos, hi);
+                }
+            }
+        }
+    }
+
+    /// The table test agrees with the key test for every three bytes and every
+    /// end of range, and lets through a superset of it above 64 keys.
+    #[test]
+    fn may_start_at_agrees_with_the_key() {
+        let few = AnchoredPhrases::new(PHRASES.iter().map(|p| p.as_bytes().into()).collect());
+        // 26 * 26 three-letter phrases plus the list: ranks share bits.
+        let mut many: Vec<Box<[u8]>> = PHRASES.iter().map(|p| p.as_bytes().into()).collect();
+        for x in b'a'..=b'z' {
+            for y in (b'a'..=b'z').step_by(3) {
+                many.push(vec![x, y, b'q' - (x % 5)].into());
+            }
+        }
+        let many = AnchoredPhrases::new(many);
+        let exact = |c: &AnchoredPhrases, b: &[u8], hi: usize| c.may_start(prefix_key(b, 0, hi));
+        for x in 0..=255u8 {
+            for y in 0..=255u8 {
+                for z in 0..=255u8 {
+                    let b = [x, y, z];
+                    assert_eq!(few.may_start_at(&b, 0, 3), exact(&few, &b, 3), "{b:?}");
+                    if exact(&many, &b, 3) {
+                        assert!(many.may_start_at(&b, 0, 3), "{b:?}");
+                    }
+                }
+                for hi in 1..=2 {
+                    let b = [x, y, 0xff];
+                    assert_eq!(few.may_start_at(&b, 0, hi), exact(&few, &b, hi), "{b:?} by {hi}");
+                    assert!(!exact(&many, &b, hi) || many.may_start_at(&b, 0, hi), "{b:?} by {hi}");
                 }
             }
         }

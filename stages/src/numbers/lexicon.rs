@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use claimex_pipeline::{Bound, UnitKind};
 
-use crate::anchored::{prefix_key, AnchoredPhrases, PhraseMatch};
+use crate::anchored::{AnchoredPhrases, PhraseMatch};
 
 /// One data file's text and the name used in its errors.
 pub struct Source<'a> {
@@ -282,7 +282,7 @@ impl Lexicons {
     /// True when a candidate phrase may start at `pos` (exact on the first three letters).
     #[inline(always)]
     pub fn may_start(&self, b: &[u8], pos: usize, hi: usize) -> bool {
-        self.candidates.may_start(prefix_key(b, pos, hi))
+        self.candidates.may_start_at(b, pos, hi)
     }
 
     /// The longest number word or vague phrase written at `pos` and ending by
