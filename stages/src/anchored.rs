@@ -59,12 +59,12 @@ pub(crate) struct AnchoredPhrases {
     /// longest first.
     short: Vec<u32>,
     short_at: Vec<u32>,
-    /// `by_byte[i][c]`: the keys (as bits, by rank modulo 64) whose `i`-th
-    /// letter code is that of byte `c`. A key is set iff its three masks
-    /// share a bit: three table loads per word start instead of computing
-    /// the key and testing `prefixes` (the scan asks at every word start).
-    /// Above 64 keys, ranks share bits and the test lets a few more through.
-    by_byte: Box<[[u64; 256]; 3]>,
+    /// `by_byte[i][c]`: the phrases (as bits, by index modulo 64) that byte
+    /// `c` may stand at offset `i` of, for a phrase that ends on a word
+    /// boundary: three table loads and ANDs per word start (the scan asks at
+    /// every one) instead of computing its key, and the fourth byte rejects
+    /// most words that only share a key ("for" against "forty").
+    by_byte: Box<[[u64; 256]; 4]>,
 }
 
 impl AnchoredPhrases {
@@ -96,19 +96,7 @@ impl AnchoredPhrases {
         }
         let (members, bucket_at) = flatten_longest_first(buckets, &phrases);
         let (short, short_at) = flatten_longest_first(short_by_first, &phrases);
-        let mut by_byte = Box::new([[0u64; 256]; 3]);
-        for k in 0..prefixes.len() * 64 {
-            let Some(r) = Self::bucket(&prefixes, &rank, k) else { continue };
-            let codes = [k >> 10, k >> 5 & 31, k & 31];
-            for c in 0..=255u8 {
-                let code = prefix_key(&[c], 0, 1) >> 10;
-                for (i, &want) in codes.iter().enumerate() {
-                    if code == want {
-                        by_byte[i][usize::from(c)] |= 1 << (r % 64);
-                    }
-                }
-            }
-        }
+        let by_byte = Box::new(byte_masks(&phrases));
         AnchoredPhrases { phrases, prefixes, rank, bucket_at, members, short, short_at, by_byte }
     }
 
@@ -120,28 +108,22 @@ impl AnchoredPhrases {
         (w & bit != 0).then(|| (rank[k >> 6] + (w & (bit - 1)).count_ones()) as usize)
     }
 
-    /// Whether some phrase has key `k` (the bit test of [`Self::bucket`],
-    /// without the rank): the reference [`Self::may_start_at`] is tested against.
-    #[cfg(test)]
-    pub(crate) fn may_start(&self, k: usize) -> bool {
-        self.prefixes[k >> 6] & (1 << (k & 63)) != 0
-    }
-
-    /// Whether some phrase may start at `pos` (a word start in `b[..hi]`):
-    /// `may_start(prefix_key(b, pos, hi))` with three table loads, or, above
-    /// 64 keys, a superset of it (tested either way).
+    /// False only where [`Self::find`] finds nothing at `pos`, or a phrase
+    /// followed by an ASCII letter or digit (not a whole word): the scan
+    /// skips such a word start. Exact up to 64 phrases; beyond, phrases
+    /// share bits and more words get through.
     #[inline(always)]
     pub(crate) fn may_start_at(&self, b: &[u8], pos: usize, hi: usize) -> bool {
-        // A space has letter code 0, as a byte past `hi` does in `prefix_key`.
-        let [x, y, z] = match b.get(pos..pos + 3).filter(|_| pos + 3 <= hi) {
-            Some(&[x, y, z]) => [x, y, z],
+        // A space, like the end of the range, ends a word.
+        let [w, x, y, z] = match b.get(pos..pos + 4).filter(|_| pos + 4 <= hi) {
+            Some(&[w, x, y, z]) => [w, x, y, z],
             _ => {
                 let at = |i: usize| if i < hi { b[i] } else { b' ' };
-                [at(pos), at(pos + 1), at(pos + 2)]
+                [at(pos), at(pos + 1), at(pos + 2), at(pos + 3)]
             }
         };
         let t = &*self.by_byte;
-        t[0][usize::from(x)] & t[1][usize::from(y)] & t[2][usize::from(z)] != 0
+        t[0][usize::from(w)] & t[1][usize::from(x)] & t[2][usize::from(y)] & t[3][usize::from(z)] != 0
     }
 
     /// The longest phrase written at `pos` and ending by `hi`.
@@ -162,6 +144,32 @@ impl AnchoredPhrases {
             self.short[self.short_at[c] as usize..self.short_at[c + 1] as usize].iter().find_map(|&i| at(i))
         })
     }
+}
+
+/// The masks of [`AnchoredPhrases::may_start_at`]. A phrase's first four
+/// bytes (or fewer: all of it) make a pattern, bit `n % 64` for the `n`-th
+/// distinct one: offset `i` admits the bytes that lowercase to `p[i]`, then
+/// (at `p.len()`) any byte but an ASCII letter or digit, then anything.
+fn byte_masks(phrases: &[Box<[u8]>]) -> [[u64; 256]; 4] {
+    let mut patterns: Vec<&[u8]> = phrases.iter().map(|p| &p[..p.len().min(4)]).collect();
+    patterns.sort_unstable();
+    patterns.dedup();
+    let mut t = [[0u64; 256]; 4];
+    for (id, p) in patterns.into_iter().enumerate() {
+        for (i, row) in t.iter_mut().enumerate() {
+            for c in 0..=255u8 {
+                let admits = match p.get(i) {
+                    Some(&want) => c.to_ascii_lowercase() == want,
+                    None if i == p.len() => !c.is_ascii_alphanumeric(),
+                    None => true,
+                };
+                if admits {
+                    row[usize::from(c)] |= 1 << (id % 64);
+                }
+            }
+        }
+    }
+    t
 }
 
 /// Lists of phrase ids as one array and the offsets of each list in it
@@ -211,36 +219,59 @@ mod tests {
         }
     }
 
-    /// The table test agrees with the key test for every three bytes and every
-    /// end of range, and lets through a superset of it above 64 keys.
-    #[test]
-    fn may_start_at_agrees_with_the_key() {
-        let few = AnchoredPhrases::new(PHRASES.iter().map(|p| p.as_bytes().into()).collect());
-        // 26 * 26 three-letter phrases plus the list: ranks share bits.
+    /// A whole phrase found at a position: followed by no ASCII letter or digit.
+    fn whole(c: &AnchoredPhrases, b: &[u8], pos: usize, hi: usize) -> bool {
+        c.find(b, pos, hi).is_some_and(|m| m.end == hi || !b[m.end].is_ascii_alphanumeric())
+    }
+
+    /// 26 * 9 three-letter phrases plus the list: patterns share bits.
+    fn many() -> AnchoredPhrases {
         let mut many: Vec<Box<[u8]>> = PHRASES.iter().map(|p| p.as_bytes().into()).collect();
         for x in b'a'..=b'z' {
             for y in (b'a'..=b'z').step_by(3) {
                 many.push(vec![x, y, b'q' - (x % 5)].into());
             }
         }
-        let many = AnchoredPhrases::new(many);
-        let exact = |c: &AnchoredPhrases, b: &[u8], hi: usize| c.may_start(prefix_key(b, 0, hi));
-        for x in 0..=255u8 {
-            for y in 0..=255u8 {
-                for z in 0..=255u8 {
-                    let b = [x, y, z];
-                    assert_eq!(few.may_start_at(&b, 0, 3), exact(&few, &b, 3), "{b:?}");
-                    if exact(&many, &b, 3) {
-                        assert!(many.may_start_at(&b, 0, 3), "{b:?}");
+        AnchoredPhrases::new(many)
+    }
+
+    /// Every four bytes from a set that spells the phrases, in both cases,
+    /// with word ends, digits and non-ASCII bytes: the byte masks let
+    /// through every whole phrase, and (up to 64 patterns) nothing else.
+    #[test]
+    fn may_start_at_lets_through_exactly_the_whole_phrases() {
+        let few = AnchoredPhrases::new(PHRASES.iter().map(|p| p.as_bytes().into()).collect());
+        let many = many();
+        let mut bytes: Vec<u8> = b"adzonerustwhfq -5,\xc3\xa9".to_vec();
+        bytes.extend(b"ADZONERUSTWHF");
+        // Would a phrase pattern admit these bytes (some phrase, cut at four bytes,
+        // equal to them, then a word end)?
+        let pattern = |b: &[u8], hi: usize| {
+            PHRASES.iter().any(|p| {
+                let p = p.as_bytes();
+                (0..4).all(|i| match p.get(i) {
+                    Some(&c) => i < hi && b[i].to_ascii_lowercase() == c,
+                    None => i > p.len() || i >= hi || !b[i].is_ascii_alphanumeric(),
+                })
+            })
+        };
+        for &w in &bytes {
+            for &x in &bytes {
+                for &y in &bytes {
+                    for &z in &bytes {
+                        let b = [w, x, y, z, b'!'];
+                        for hi in 1..=5 {
+                            let got = few.may_start_at(&b, 0, hi);
+                            assert_eq!(got, pattern(&b, hi), "{b:?} by {hi}");
+                            assert!(got || !whole(&few, &b, 0, hi), "{b:?} by {hi}");
+                            assert!(many.may_start_at(&b, 0, hi) || !whole(&many, &b, 0, hi), "{b:?} by {hi}");
+                        }
                     }
-                }
-                for hi in 1..=2 {
-                    let b = [x, y, 0xff];
-                    assert_eq!(few.may_start_at(&b, 0, hi), exact(&few, &b, hi), "{b:?} by {hi}");
-                    assert!(!exact(&many, &b, hi) || many.may_start_at(&b, 0, hi), "{b:?} by {hi}");
                 }
             }
         }
+        assert!(few.may_start_at(b"Thousands", 0, 9) && !few.may_start_at(b"those", 0, 5));
+        assert!(few.may_start_at(b"one-off", 0, 7) && !few.may_start_at(b"onex", 0, 4));
     }
 
     /// The branch-free key agrees with lowercasing byte by byte, for every

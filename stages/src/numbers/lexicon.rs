@@ -279,7 +279,7 @@ fn bound(src: &Source, line: usize, s: &str) -> Result<Bound, String> {
 }
 
 impl Lexicons {
-    /// True when a candidate phrase may start at `pos` (exact on the first three letters).
+    /// False where no candidate phrase starts at `pos` as a whole word (by its first four bytes).
     #[inline(always)]
     pub fn may_start(&self, b: &[u8], pos: usize, hi: usize) -> bool {
         self.candidates.may_start_at(b, pos, hi)

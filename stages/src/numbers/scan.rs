@@ -224,7 +224,7 @@ impl Scanner {
     /// Append the quantities of `text[lo..hi]` (one sentence) to `out`, in text order.
     ///
     /// One pass over the bytes: a digit is a candidate; a word start is one only when
-    /// its first three letters begin some number word or vague phrase (a bit test),
+    /// its first four bytes may begin a whole number word or vague phrase (table tests),
     /// and then one anchored automaton search decides.
     pub fn scan(&self, text: &str, lo: usize, hi: usize, out: &mut Vec<Quantity>) {
         let b = text.as_bytes();
