@@ -78,6 +78,7 @@ const CASES: &[Case] = &[
     ("The ministry reported 1 300 casualties.", "1 300", 1300.0, E, N, None, false),
     ("The ministry reported 1\u{a0}300 casualties.", "1\u{a0}300", 1300.0, E, N, None, false),
     ("The ministry reported 40\u{202f}000 casualties.", "40\u{202f}000", 40000.0, E, N, None, false),
+    ("The ministry reported 2\u{2009}500 casualties.", "2\u{2009}500", 2500.0, E, N, None, false),
     ("The population fell to 1,234,567 people.", "1,234,567", 1234567.0, E, N, None, false),
     ("Officials counted 1.234.567 displaced people.", "1.234.567", 1234567.0, E, N, None, false),
     ("The rate rose to 4.8 on Monday.", "4.8", 4.8, E, N, None, false),

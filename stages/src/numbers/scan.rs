@@ -409,7 +409,9 @@ impl Scanner {
             return (Some(u), num.end);
         }
         let b = text.as_bytes();
-        let mut tries = [num.end, skip_ws(text, num.end, hi), usize::MAX];
+        // Each position once: after no space, the second is the first.
+        let ws = skip_ws(text, num.end, hi);
+        let mut tries = [num.end, if ws > num.end { ws } else { usize::MAX }, usize::MAX];
         if b.get(num.end) == Some(&b'-') {
             tries[2] = num.end + 1;
         }
@@ -515,7 +517,9 @@ impl Scanner {
                 grouped = true;
             }
             // "1 300", "40 000" with a no-break or narrow space
-            if !grouped {
+            // (Every separator starts with one of these bytes: most figures are
+            // followed by none and try no separator.)
+            if !grouped && matches!(b.get(i), Some(b' ' | 0xC2 | 0xE2)) {
                 if let Some(sep) = SPACE_SEPS.iter().find(|s| group_at(b, i, hi, s)) {
                     while group_at(b, i, hi, sep) {
                         value = value * 1000.0 + digits_value(&b[i + sep.len()..i + sep.len() + 3]);
