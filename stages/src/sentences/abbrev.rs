@@ -20,7 +20,11 @@ pub enum AbbrevClass {
 /// Abbreviations (matched case-insensitively) and sentence starters (exact).
 #[derive(Clone, Debug, Default)]
 pub struct Abbreviations {
-    abbrevs: HashMap<Box<[u8]>, AbbrevClass>,
+    /// Abbreviations of up to seven bytes, lowercased and [`pack`]ed: one
+    /// word to hash and compare at each lookup.
+    short: HashMap<u64, AbbrevClass>,
+    /// Longer abbreviations, lowercased.
+    long: HashMap<Box<[u8]>, AbbrevClass>,
     starters: HashMap<Box<[u8]>, ()>,
     /// Longest abbreviation in bytes: longer tokens are not looked up.
     max_len: usize,
@@ -37,6 +41,16 @@ pub(crate) fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// Tokens longer than this are never abbreviations (keeps the lookup on the stack).
 const MAX_ABBREV: usize = 24;
+
+/// A token of at most seven bytes, lowercased, as one word: its bytes, then
+/// its length in the top byte (so `ab` and `ab\0` differ).
+fn pack(token: &[u8]) -> Option<u64> {
+    let mut w = [0u8; 8];
+    w.get_mut(..token.len()).filter(|_| token.len() < 8)?.copy_from_slice(token);
+    w.make_ascii_lowercase();
+    w[7] = token.len() as u8;
+    Some(u64::from_le_bytes(w))
+}
 
 impl Abbreviations {
     /// Parse a lexicon file; errors name `origin:line`.
@@ -72,8 +86,11 @@ impl Abbreviations {
                     if word.len() > MAX_ABBREV || !word.is_ascii() {
                         return Err(err(format!("abbreviations are ASCII of at most {MAX_ABBREV} bytes: {word:?}")));
                     }
-                    let key: Box<[u8]> = word.to_ascii_lowercase().into_bytes().into();
-                    if out.abbrevs.insert(key, class).is_some() {
+                    let duplicate = match pack(word.as_bytes()) {
+                        Some(key) => out.short.insert(key, class).is_some(),
+                        None => out.long.insert(word.to_ascii_lowercase().into_bytes().into(), class).is_some(),
+                    };
+                    if duplicate {
                         return Err(err(format!("duplicate abbreviation {word:?} (matching ignores case)")));
                     }
                     out.max_len = out.max_len.max(word.len());
@@ -93,11 +110,14 @@ impl Abbreviations {
         if token.is_empty() || token.len() > self.max_len {
             return None;
         }
+        if let Some(key) = pack(token) {
+            return self.short.get(&key).copied();
+        }
         let mut buf = [0u8; MAX_ABBREV];
         let lower = &mut buf[..token.len()];
         lower.copy_from_slice(token);
         lower.make_ascii_lowercase();
-        self.abbrevs.get(&*lower).copied()
+        self.long.get(&*lower).copied()
     }
 
     /// True when `word` typically begins a sentence.
@@ -105,12 +125,17 @@ impl Abbreviations {
         self.starters.contains_key(word)
     }
 
+    /// The longest abbreviation in bytes (no longer token is one).
+    pub fn longest(&self) -> usize {
+        self.max_len
+    }
+
     pub fn len(&self) -> usize {
-        self.abbrevs.len()
+        self.short.len() + self.long.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.abbrevs.is_empty()
+        self.short.is_empty() && self.long.is_empty()
     }
 }
 
@@ -134,5 +159,24 @@ mod tests {
         assert_eq!(a.class(b"NO"), Some(AbbrevClass::Number));
         assert!(a.is_starter(b"The"));
         assert!(!a.is_starter(b"the"));
+    }
+
+    /// Short (packed) and long abbreviations are both found, in any case,
+    /// and a token is never taken for a shorter or longer one.
+    #[test]
+    fn short_and_long_abbreviations() {
+        let a =
+            Abbreviations::parse("x", "Mr\ttitle\nApprox\tgeneral\nApproxim\tnumber\nDepartmnt\tgeneral\n").unwrap();
+        assert_eq!(a.len(), 4);
+        assert_eq!(a.class(b"mR"), Some(AbbrevClass::Title));
+        assert_eq!(a.class(b"APPROX"), Some(AbbrevClass::General));
+        assert_eq!(a.class(b"Approxim"), Some(AbbrevClass::Number));
+        assert_eq!(a.class(b"departmnt"), Some(AbbrevClass::General));
+        for miss in [&b"M"[..], b"Mr\0", b"Mrs", b"Appro", b"Approxi", b"Approxima", b"Departmn", b"", b"Mr."] {
+            assert_eq!(a.class(miss), None, "{:?}", String::from_utf8_lossy(miss));
+        }
+        assert_eq!(a.longest(), 9);
+        let err = Abbreviations::parse("x", "Approxim\tnumber\napproxIM\tgeneral\n").unwrap_err();
+        assert!(err.contains("duplicate"), "{err}");
     }
 }

@@ -110,6 +110,11 @@ pub fn split(text: &str, skipped: &[Span], ab: &Abbreviations, out: &mut Vec<Sen
 
 /// Trimmed bounds of `text[s..e]`.
 fn trim(text: &str, s: usize, e: usize) -> (usize, usize) {
+    // Visible ASCII at both ends (most lines and sentences) is never trimmed.
+    let b = text.as_bytes();
+    if s < e && b[s].is_ascii_graphic() && b[e - 1].is_ascii_graphic() {
+        return (s, e);
+    }
     let line = &text[s..e];
     let start = line.trim_start();
     if start.is_empty() {
@@ -386,7 +391,17 @@ impl Splitter<'_> {
     /// What the word before the full stop at `p` is.
     fn abbreviation(&self, bs: usize, p: usize) -> Abbrev {
         let b = self.b;
+        // The letters before the stop: more than any abbreviation has, and
+        // more than three (`U.S`-style parts), and it is no abbreviation.
+        let longest = self.ab.longest().max(3);
         let mut j = p;
+        while j > bs && b[j - 1].is_ascii_alphabetic() {
+            j -= 1;
+            if p - j > longest {
+                return Abbrev::None;
+            }
+        }
+        let dotted = j > bs && b[j - 1] == b'.';
         while j > bs && (b[j - 1].is_ascii_alphabetic() || b[j - 1] == b'.') {
             j -= 1;
         }
@@ -400,7 +415,7 @@ impl Splitter<'_> {
             Some(AbbrevClass::General) => Abbrev::General,
             None if token == b"I" => Abbrev::General,
             None if token.len() == 1 && token[0].is_ascii_uppercase() => Abbrev::Title,
-            None if token.contains(&b'.') && token.split(|&c| c == b'.').all(|w| w.len() <= 3) => Abbrev::General,
+            None if dotted && token.split(|&c| c == b'.').all(|w| w.len() <= 3) => Abbrev::General,
             None => Abbrev::None,
         }
     }
@@ -688,7 +703,8 @@ fn enum_marker(text: &str) -> Option<(u32, u8, usize)> {
     let body = &b[paren as usize..];
     // Five bytes tell a marker (at most four) from a word.
     let n = body.iter().take(5).take_while(|c| c.is_ascii_alphanumeric()).count();
-    if n == 0 || n > 4 {
+    // Every marker closes with `.` or `)`: most sentence starts are words and stop here.
+    if n == 0 || n > 4 || !matches!(body.get(n), Some(b'.' | b')')) {
         return None;
     }
     let tok = &body[..n];
@@ -801,6 +817,114 @@ mod tests {
         }
     }
 
+    /// The seed articles and hostile text, for the tests that compare a
+    /// shortcut with the plain path.
+    fn seeds_and_hostile_text() -> Vec<String> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/seeds");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        assert!(texts.len() >= 5, "the seed articles are read");
+        texts.push(
+            "U.S. e.g. Mr. MR. mr. Approx. approximately. Corp.Inc. A.B.C.D. abcdefgh.ijk. i.e. No. 5 \
+             a.verylongword. verylongword.a. I. X. Jan. Sept. é. Ü.S. 9Mr. Mr.. .Mr. Gov. Govs. St.Louis"
+                .into(),
+        );
+        texts
+    }
+
+    /// The abbreviation check with its early exit agrees with the plain walk
+    /// back over the whole token, at every full stop.
+    #[test]
+    fn abbreviation_early_exit_agrees_with_the_whole_token() {
+        let ab = Abbreviations::parse(
+            "en.txt",
+            &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../lexicons/abbreviations/en.txt")).unwrap(),
+        )
+        .unwrap();
+        let plain = |b: &[u8], bs: usize, p: usize| {
+            let mut j = p;
+            while j > bs && (b[j - 1].is_ascii_alphabetic() || b[j - 1] == b'.') {
+                j -= 1;
+            }
+            if j == p || b[j] == b'.' || (j > bs && (b[j - 1].is_ascii_alphanumeric() || b[j - 1] >= 0x80)) {
+                return 0;
+            }
+            let token = &b[j..p];
+            match ab.class(token) {
+                Some(AbbrevClass::Title) => 1,
+                Some(AbbrevClass::Number | AbbrevClass::Month) => 2,
+                Some(AbbrevClass::General) => 3,
+                None if token == b"I" => 3,
+                None if token.len() == 1 && token[0].is_ascii_uppercase() => 1,
+                None if token.contains(&b'.') && token.split(|&c| c == b'.').all(|w| w.len() <= 3) => 3,
+                None => 0,
+            }
+        };
+        let mut checked = 0;
+        for text in seeds_and_hostile_text() {
+            let mut out = Vec::new();
+            let sp =
+                Splitter { text: &text, b: text.as_bytes(), ab: &ab, out: &mut out, para: 0, block: None, last: None };
+            for p in (0..text.len()).filter(|&p| text.as_bytes()[p] == b'.') {
+                for bs in [0, p.saturating_sub(5)] {
+                    let got = match sp.abbreviation(bs, p) {
+                        Abbrev::None => 0,
+                        Abbrev::Title => 1,
+                        Abbrev::Number => 2,
+                        Abbrev::General => 3,
+                    };
+                    assert_eq!(
+                        got,
+                        plain(sp.b, bs, p),
+                        "{:?}",
+                        &text[text.floor_char_boundary(p.saturating_sub(20))..p]
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 250, "{checked} full stops");
+    }
+
+    /// The ASCII shortcut of `trim` agrees with `str::trim`.
+    #[test]
+    fn trim_agrees_with_str_trim() {
+        let pieces = ["a", " ", ".", "\u{a0}", "\t", "é", "\u{3000}", "\n", "~", "\u{1c}"];
+        for x in pieces {
+            for y in pieces {
+                for z in pieces {
+                    let text = format!("{x}{y}{z}");
+                    for s in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                        for e in (s..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                            let (cs, ce) = trim(&text, s, e);
+                            let t = text[s..e].trim();
+                            assert_eq!(&text[cs..ce], t, "{:?}", &text[s..e]);
+                            assert!(t.is_empty() || cs == s + text[s..e].find(t).unwrap(), "{:?}", &text[s..e]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Enumeration markers are told from words by their closing `.` or `)`.
+    #[test]
+    fn enum_markers_and_words() {
+        assert_eq!(enum_marker("1. x"), Some((1, 0, 2)));
+        assert_eq!(enum_marker("12) x"), Some((12, 1, 3)));
+        assert_eq!(enum_marker("b.) x"), Some((2, 6, 3)));
+        assert_eq!(enum_marker("(iv) x"), Some((4, 11, 4)));
+        assert_eq!(enum_marker("iii) x"), Some((3, 9, 4)));
+        for word in ["The cat", "It. x", "1.x", "iv. x", "(a x", "abcde. x", "A", "", "(1)x", "5 x"] {
+            assert_eq!(enum_marker(word), None, "{word:?}");
+        }
+    }
+
     /// [`uax_boundary`] without its shortcuts: every window goes through UAX #29.
     fn uax_window_boundary(text: &str, p: usize, q: usize, s: usize, be: usize) -> bool {
         let (w0, w1) = window(text, p, s, be);
@@ -841,15 +965,7 @@ mod tests {
     /// the window, whatever the corrections would have decided first.
     #[test]
     fn uax_shortcuts_agree_with_the_window_on_seeds_and_hostile_text() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/seeds");
-        let mut texts: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .collect();
-        assert!(texts.len() >= 5, "the seed articles are read");
+        let mut texts = seeds_and_hostile_text();
         let pieces = [
             "U.S. ",
             "a. ",
