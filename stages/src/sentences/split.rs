@@ -697,16 +697,29 @@ fn is_bullet(c: char) -> bool {
 /// An enumeration marker at the start of `text` followed by a space:
 /// `(value, style, length)`. Styles: 0 `1.` 1 `1)` 2 `1.)` 3 `(1)`, +4 for
 /// letters, +8 for roman numerals.
+/// Asked at every sentence start: the test that rejects words is inlined, the rest is not.
+#[inline]
 fn enum_marker(text: &str) -> Option<(u32, u8, usize)> {
     let b = text.as_bytes();
     let paren = b.first() == Some(&b'(');
     let body = &b[paren as usize..];
     // Five bytes tell a marker (at most four) from a word.
-    let n = body.iter().take(5).take_while(|c| c.is_ascii_alphanumeric()).count();
+    let mut n = 0;
+    while n < 5 && n < body.len() && body[n].is_ascii_alphanumeric() {
+        n += 1;
+    }
     // Every marker closes with `.` or `)`: most sentence starts are words and stop here.
     if n == 0 || n > 4 || !matches!(body.get(n), Some(b'.' | b')')) {
         return None;
     }
+    enum_marker_value(b, paren, n)
+}
+
+/// [`enum_marker`] once `b` starts with an optional `(`, `n` ASCII letters or
+/// digits, and `.` or `)`.
+#[inline(never)]
+fn enum_marker_value(b: &[u8], paren: bool, n: usize) -> Option<(u32, u8, usize)> {
+    let body = &b[paren as usize..];
     let tok = &body[..n];
     let (value, family) = if tok.iter().all(u8::is_ascii_digit) && n <= 2 {
         (tok.iter().fold(0u32, |v, d| v * 10 + u32::from(d - b'0')), 0u8)
