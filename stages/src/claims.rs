@@ -282,12 +282,22 @@ pub struct View<'a> {
     /// Spans between matching quote marks.
     pub quotes: Vec<Span>,
     pub focal: Option<Arc<str>>,
+    /// True when the sentences are disjoint and in text order (the sentence
+    /// layer's contract, checked once), so spans find theirs by binary search.
+    pub ordered: bool,
 }
 
 impl<'a> View<'a> {
     fn new(doc: &'a Document, settings: &Settings) -> View<'a> {
+        // The skipped regions, gathered once: `Document::content_sentences`
+        // scans every region (skipped or not) for every sentence.
+        let skipped: Vec<Span> = doc.skipped().collect();
         let mut sents: Vec<Sent<'a>> = doc
-            .content_sentences()
+            .layers
+            .sentences
+            .iter()
+            .flatten()
+            .filter(|s| !skipped.iter().any(|r| r.overlaps(s.span)))
             .flat_map(|s| {
                 pieces(&doc.text, s.span).map(move |span| Sent {
                     span,
@@ -325,7 +335,8 @@ impl<'a> View<'a> {
         }
         let quotes = quote_regions(doc, &sents);
         let focal = focal_place(&sents, settings);
-        View { doc, sents, quotes, focal }
+        let ordered = sents.windows(2).all(|w| w[0].span.end <= w[1].span.start);
+        View { doc, sents, quotes, focal, ordered }
     }
 
     pub fn text(&self, span: Span) -> &'a str {
@@ -341,9 +352,29 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The quote holding `span`. Quote regions are disjoint and in text
+    /// order (starts and ends both ascending), so the first region that could
+    /// hold `span` is the first ending at or after it: a binary search.
     pub fn in_quote(&self, span: Span) -> Option<Span> {
-        self.quotes.iter().copied().find(|q| q.contains(span))
+        quote_holding(&self.quotes, span)
     }
+
+    /// The range of sentences overlapping `span` (sentences are disjoint and
+    /// in text order).
+    pub fn sents_overlapping(&self, span: Span) -> std::ops::Range<usize> {
+        if !self.ordered {
+            return 0..self.sents.len();
+        }
+        let lo = self.sents.partition_point(|s| s.span.end <= span.start);
+        let hi = self.sents.partition_point(|s| s.span.start < span.end);
+        lo..hi.max(lo)
+    }
+}
+
+/// The first of `quotes` (disjoint, in text order) that contains `span`.
+fn quote_holding(quotes: &[Span], span: Span) -> Option<Span> {
+    let i = quotes.partition_point(|q| q.end < span.end);
+    quotes.get(i).copied().filter(|q| q.contains(span))
 }
 
 /// Pair quote marks across the article's content sentences: curly quotes by
@@ -633,6 +664,27 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The binary search for a span's quote finds what a scan finds, on
+        /// disjoint quotes in text order (touching ones included).
+        #[test]
+        fn quote_holding_matches_scan(
+            gaps in prop::collection::vec((0..4usize, 1..6usize), 0..12),
+            start in 0..60usize,
+            len in 0..8usize,
+        ) {
+            let mut at = 0;
+            let quotes: Vec<Span> = gaps
+                .iter()
+                .map(|&(gap, l)| {
+                    let q = Span::new(at + gap, at + gap + l);
+                    at = q.end;
+                    q
+                })
+                .collect();
+            let span = Span::new(start, start + len);
+            prop_assert_eq!(quote_holding(&quotes, span), quotes.iter().copied().find(|q| q.contains(span)));
+        }
+
         /// `overlapping` returns every mention that overlaps the span.
         #[test]
         fn overlapping_misses_no_mention(

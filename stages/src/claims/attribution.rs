@@ -14,7 +14,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use claimex_pipeline::{Mention, SentenceKind, Span};
 
-use super::text::{at_most_words, first_word, has_clause_break, is_capitalised, last_word, lower_words, words};
+use super::text::{
+    at_most_words, first_word, has_clause_break, is_capitalised, is_word, last_word, lower_words, starts_with_lower,
+    words,
+};
 use super::{day_date, Settings, View};
 use crate::lexicon::fold::{fold, FoldOptions};
 
@@ -67,12 +70,17 @@ pub fn statements(view: &View<'_>, settings: &Settings) -> Vec<Statement> {
 
     // Quoted sentences without their own cue take the attribution of the quote,
     // found in the sentence where the quote closes or opens.
+    // Only the sentences overlapping a quote can close, open or lie in it.
     for q in &view.quotes {
-        let closing = view.sents.iter().position(|s| s.span.start < q.end && q.end <= s.span.end);
-        let opening = view.sents.iter().position(|s| s.span.start <= q.start && q.start < s.span.end);
-        let source = closing.and_then(|i| own[i].clone()).or_else(|| opening.and_then(|i| own[i].clone()));
+        let near = view.sents_overlapping(*q);
+        let sents = &view.sents[near.clone()];
+        let closing = sents.iter().position(|s| s.span.start < q.end && q.end <= s.span.end);
+        let opening = sents.iter().position(|s| s.span.start <= q.start && q.start < s.span.end);
+        let source = closing
+            .and_then(|i| own[near.start + i].clone())
+            .or_else(|| opening.and_then(|i| own[near.start + i].clone()));
         let Some(source) = source else { continue };
-        for (si, s) in view.sents.iter().enumerate() {
+        for (si, s) in near.clone().zip(sents) {
             if own[si].is_none()
                 && q.contains(Span::new(s.span.start.max(q.start), s.span.end.min(q.end)))
                 && s.span.overlaps(*q)
@@ -181,9 +189,9 @@ fn sentence_place(view: &View<'_>, si: usize, settings: &Settings) -> Option<Arc
 fn as_of_date(view: &View<'_>, si: usize) -> Option<NaiveDate> {
     let s = &view.sents[si];
     s.dates.iter().find_map(|d| {
-        let mut back = lower_words(view.gap(s.span.start, d.span.start)).rev();
-        let lead_as_of = back.next().as_deref() == Some("of") && back.next().as_deref() == Some("as");
-        (lead_as_of || view.text(d.span).to_lowercase().starts_with("as of")).then(|| day_date(d)).flatten()
+        let mut back = words(view.gap(s.span.start, d.span.start)).rev();
+        let lead_as_of = back.next().is_some_and(|w| is_word(w, "of")) && back.next().is_some_and(|w| is_word(w, "as"));
+        (lead_as_of || starts_with_lower(view.text(d.span), "as of")).then(|| day_date(d)).flatten()
     })
 }
 
@@ -192,9 +200,9 @@ fn as_of_date(view: &View<'_>, si: usize) -> Option<NaiveDate> {
 fn refers_back(view: &View<'_>, si: usize, settings: &Settings) -> bool {
     let s = &view.sents[si];
     s.mentions.iter().filter(|m| *m.label == *settings.labels.report).any(|cue| {
-        let mut w = lower_words(view.gap(cue.span.end, s.span.end));
-        matches!(w.next().as_deref(), Some("that" | "this" | "it" | "so"))
-            && matches!(w.next().as_deref(), None | Some("on" | "in" | "via"))
+        let mut w = words(view.gap(cue.span.end, s.span.end));
+        w.next().is_some_and(|w| ["that", "this", "it", "so"].iter().any(|c| is_word(w, c)))
+            && w.next().is_none_or(|w| ["on", "in", "via"].iter().any(|c| is_word(w, c)))
     })
 }
 
@@ -212,12 +220,13 @@ fn own_statement(
         .iter()
         .copied()
         .filter(|m| *m.label == *settings.labels.report && view.in_quote(m.span).is_none())
-        .filter(|m| !disclaims(view, si, m, settings))
         .filter(|m| {
             !s.mentions
                 .iter()
                 .any(|o| *o.label == *settings.labels.loss && o.span.overlaps(m.span) && o.span.len() > m.span.len())
         })
+        // Last: the costliest test (it folds and searches the clause).
+        .filter(|m| !disclaims(view, si, m, settings))
         .collect();
     // "according to the statement": a cue naming an earlier statement refers back to it.
     let (back_refs, cues): (Vec<&Mention>, Vec<&Mention>) = cues.into_iter().partition(|m| {
@@ -289,6 +298,10 @@ fn disclaims(view: &View<'_>, si: usize, cue: &Mention, settings: &Settings) -> 
     let after = view.gap(cue.span.end, s.span.end);
     // ASCII marks: a byte search finds them.
     let clause = &after[..memchr::memchr3(b',', b';', b'.', after.as_bytes()).unwrap_or(after.len())];
+    // Folding never lengthens a clause: one shorter than every cue holds none.
+    if clause.len() < settings.unverified_cues.min_pattern_len() {
+        return false;
+    }
     let folded = fold(clause, FoldOptions { lowercase: false, diacritics: false });
     settings.unverified_cues.is_match(folded.text.as_ref())
 }

@@ -131,6 +131,27 @@ impl WordSet {
     }
 }
 
+/// True when `w` lowercases to `lower` (itself lowercase), without building
+/// the lowercase `String` for an ASCII word: an ASCII word lowercases byte for
+/// byte; other words take the general path.
+pub fn is_word(w: &str, lower: &str) -> bool {
+    if w.is_ascii() {
+        w.eq_ignore_ascii_case(lower)
+    } else {
+        w.to_lowercase() == lower
+    }
+}
+
+/// True when `s.to_lowercase()` starts with `prefix` (lowercase ASCII),
+/// reading only the first chars of `s` and allocating nothing. Chars lowercase
+/// one by one; the one context rule of `str::to_lowercase` (final sigma)
+/// only picks between two non-ASCII letters, neither in an ASCII prefix.
+pub fn starts_with_lower(s: &str, prefix: &str) -> bool {
+    debug_assert!(prefix.is_ascii());
+    let mut lowered = s.chars().flat_map(char::to_lowercase);
+    prefix.chars().all(|p| lowered.next() == Some(p))
+}
+
 /// The first word of `s`, lowercased.
 pub fn first_word(s: &str) -> Option<String> {
     lower_words(s).next()
@@ -144,6 +165,18 @@ pub fn is_capitalised(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The allocation-free word tests agree with lowercasing first.
+        #[test]
+        fn word_tests_match_lowercasing(s in "[aAsSoOfF İKΣσ'’\u{212A}x]{0,8}") {
+            for lower in ["as of", "of", "as", "so", "k", "i"] {
+                prop_assert_eq!(starts_with_lower(&s, lower), s.to_lowercase().starts_with(lower), "{:?} {:?}", s, lower);
+                prop_assert_eq!(is_word(&s, lower), s.to_lowercase() == lower, "{:?} {:?}", s, lower);
+            }
+        }
+    }
 
     #[test]
     fn finds_cue_words_in_any_case() {
