@@ -230,8 +230,14 @@ fn own_statement(
         .collect();
     // "according to the statement": a cue naming an earlier statement refers back to it.
     let (back_refs, cues): (Vec<&Mention>, Vec<&Mention>) = cues.into_iter().partition(|m| {
+        let t = view.text(m.span);
+        // An ASCII cue splits into the same words before and after lowercasing.
         m.attr("claimant").is_none()
-            && words(&view.text(m.span).to_lowercase()).any(|w| settings.statement_nouns.iter().any(|n| n == w))
+            && if t.is_ascii() {
+                words(t).any(|w| settings.statement_nouns.iter().any(|n| w.eq_ignore_ascii_case(n)))
+            } else {
+                words(&t.to_lowercase()).any(|w| settings.statement_nouns.iter().any(|n| n == w))
+            }
     });
     if cues.is_empty() {
         if !back_refs.is_empty() {
@@ -487,9 +493,8 @@ fn source_before(
     let s = &view.sents[si];
     let before = view.gap(s.span.start, cue.span.start);
     // A pronoun right before the cue: "he said", "he added in the message".
-    let last_word = words(before).next_back().map(str::to_lowercase);
-    if let Some(w) = &last_word {
-        if settings.pronouns.iter().any(|p| p == w) {
+    if let Some(w) = words(before).next_back() {
+        if settings.pronouns.iter().any(|p| is_word(w, p)) {
             if let Some(p) = last_person {
                 return Some(Source {
                     name: Some(Arc::clone(&p.canonical)),
