@@ -107,76 +107,58 @@ fn source_key(t: &Trigger) -> &'static str {
     }
 }
 
-/// A bitset over the first four bytes of every trigger, each byte reduced to
-/// 28 classes (a letter ignoring ASCII case, a space, anything else), plus the
-/// first bytes of triggers shorter than three bytes. A word whose first four
-/// bytes are not in the set cannot start a trigger, so the automaton only runs
-/// where one may begin.
-///
-/// The four-byte set is large (75 KB); most words already miss in the small
-/// set of first three bytes (3 KB, stays in the L1 cache), so the large one is
-/// read only for the few that pass.
+/// Which words may start a trigger, by their first four bytes: `masks[i][c]`
+/// holds the bits of the trigger prefixes (a trigger's first four bytes, or
+/// all of it) that byte `c` may stand at offset `i` of, bit `n % 64` for the
+/// `n`-th distinct prefix. Offset `i` admits the bytes equal to the prefix's
+/// byte ignoring ASCII case; after a three-byte trigger, any byte but an ASCII
+/// letter (a digit may follow a month: "Oct2"); after a shorter one, anything.
+/// A word start is then four table loads ANDed, instead of a key computed
+/// from byte classes and looked up in a bitset (dates 46.1 → 34.5 M
+/// instructions on the mixed set). Exact up to 64 prefixes; beyond, prefixes
+/// share bits and more words get through (the automaton still decides).
 pub(crate) struct TriggerStarts {
-    grams: Vec<u64>,
-    grams3: Vec<u64>,
-    short_first: [bool; 256],
-}
-
-const CLASSES: usize = 28;
-
-#[inline]
-fn class(c: u8) -> usize {
-    let l = c | 0x20;
-    if l.is_ascii_lowercase() {
-        usize::from(l - b'a')
-    } else if c == b' ' {
-        26
-    } else {
-        27
-    }
+    masks: Box<[[u64; 256]; 4]>,
 }
 
 impl TriggerStarts {
-    fn set(&mut self, k: usize) {
-        self.grams[k / 64] |= 1 << (k % 64);
-        let k3 = k / CLASSES;
-        self.grams3[k3 / 64] |= 1 << (k3 % 64);
-    }
-
     fn new<'p>(patterns: impl Iterator<Item = &'p [u8]>) -> Self {
-        let size = CLASSES * CLASSES * CLASSES * CLASSES;
-        let mut t = TriggerStarts {
-            grams: vec![0; size.div_ceil(64)],
-            grams3: vec![0; (size / CLASSES).div_ceil(64)],
-            short_first: [false; 256],
-        };
-        for p in patterns {
-            let k3 = |p: &[u8]| (class(p[0]) * CLASSES + class(p[1])) * CLASSES + class(p[2]);
-            match p.len() {
-                0 => {}
-                1 | 2 => {
-                    t.short_first[usize::from(p[0].to_ascii_lowercase())] = true;
-                    t.short_first[usize::from(p[0].to_ascii_uppercase())] = true;
+        let mut prefixes: Vec<Vec<u8>> = patterns.map(|p| p[..p.len().min(4)].to_ascii_lowercase()).collect();
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        let mut masks = Box::new([[0u64; 256]; 4]);
+        for (id, p) in prefixes.iter().enumerate() {
+            for (i, row) in masks.iter_mut().enumerate() {
+                for c in 0..=255u8 {
+                    let admits = match p.get(i) {
+                        Some(&want) => c.to_ascii_lowercase() == want,
+                        None if i == 3 && p.len() == 3 => !c.is_ascii_alphabetic(),
+                        None => true,
+                    };
+                    if admits {
+                        row[usize::from(c)] |= 1 << (id % 64);
+                    }
                 }
-                // A three-byte trigger ends at a non-letter (or a digit: "Oct2").
-                3 => {
-                    t.set(k3(p) * CLASSES + 26);
-                    t.set(k3(p) * CLASSES + 27);
-                }
-                _ => t.set(k3(p) * CLASSES + class(p[3])),
             }
         }
-        t
+        TriggerStarts { masks }
     }
 
-    /// Whether a trigger may start at the beginning of `w`.
-    #[inline]
+    /// Whether a trigger may start at the beginning of `w` (the rest of the
+    /// range): false only where no trigger is written there, or a three-byte
+    /// one is followed by an ASCII letter.
+    #[inline(always)]
     pub(crate) fn may_start(&self, w: &[u8]) -> bool {
-        let c = |k: usize| w.get(k).map_or(27, |&b| class(b));
-        let k3 = (c(0) * CLASSES + c(1)) * CLASSES + c(2);
-        let k = k3 * CLASSES + c(3);
-        let long = self.grams3[k3 / 64] & (1 << (k3 % 64)) != 0 && self.grams[k / 64] & (1 << (k % 64)) != 0;
-        long || w.first().is_some_and(|&b| self.short_first[usize::from(b)])
+        // The end of the range admits what a non-letter admits.
+        let [a, b, c, d] = match w.get(..4) {
+            Some(&[a, b, c, d]) => [a, b, c, d],
+            _ => {
+                let at = |i: usize| w.get(i).copied().unwrap_or(b' ');
+                [at(0), at(1), at(2), at(3)]
+            }
+        };
+        let t = &*self.masks;
+        t[0][usize::from(a)] & t[1][usize::from(b)] & t[2][usize::from(c)] & t[3][usize::from(d)] != 0
     }
 }
 
@@ -442,5 +424,86 @@ impl Lexicons {
             month_cues,
             year_cues,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TriggerStarts;
+
+    /// Whether `p` is written at the start of `w` as far as four bytes show
+    /// (ASCII case ignored; the end of `w` reads as a space), followed, when
+    /// it is three bytes long, by anything but an ASCII letter.
+    fn written(p: &[u8], w: &[u8]) -> bool {
+        let at = |i: usize| w.get(i).copied().unwrap_or(b' ');
+        let n = p.len().min(4);
+        (0..n).all(|i| at(i).eq_ignore_ascii_case(&p[i])) && (p.len() != 3 || !at(3).is_ascii_alphabetic())
+    }
+
+    /// Every word of up to four bytes over letters (both cases), a space, a
+    /// digit, a hyphen and non-ASCII bytes.
+    fn words(mut f: impl FnMut(&[u8])) {
+        let mut alphabet: Vec<u8> = (b'a'..=b'z').chain(b"AOJMS -7.".iter().copied()).collect();
+        alphabet.extend([0xC3, 0xA9]);
+        let mut w = Vec::new();
+        fn rec(alphabet: &[u8], w: &mut Vec<u8>, f: &mut dyn FnMut(&[u8])) {
+            f(w);
+            if w.len() < 4 {
+                for &c in alphabet {
+                    w.push(c);
+                    rec(alphabet, w, f);
+                    w.pop();
+                }
+            }
+        }
+        rec(&alphabet, &mut w, &mut f);
+    }
+
+    /// Up to 64 prefixes the filter is exact: it lets through a word just when
+    /// some trigger is written at its start (the automaton finds nothing
+    /// elsewhere, and a three-byte trigger before a letter fails its check).
+    #[test]
+    fn may_start_is_exact_up_to_64_prefixes() {
+        let patterns: [&[u8]; 12] = [
+            b"oct",
+            b"October",
+            b"mid",
+            b"in the",
+            b"so far",
+            b"a",
+            b"by",
+            b"d\xc3\xa9c",
+            b"tmrw",
+            b"end ",
+            b"Ago",
+            b"oct.",
+        ];
+        let t = TriggerStarts::new(patterns.iter().copied());
+        words(|w| {
+            let want = patterns.iter().any(|p| written(p, w));
+            assert_eq!(t.may_start(w), want, "{w:?}");
+        });
+        assert!(t.may_start(b"Oct2") && t.may_start(b"OCT ") && !t.may_start(b"Octa") && t.may_start(b"octo"));
+    }
+
+    /// Beyond 64 prefixes bits are shared: more words get through, never fewer.
+    #[test]
+    fn may_start_never_drops_a_trigger_beyond_64_prefixes() {
+        let patterns: Vec<Vec<u8>> = (0..300u32)
+            .map(|n| {
+                let l = |k: u32| b'a' + (n / k % 26) as u8;
+                let mut p = vec![l(1), l(7), l(3)];
+                if n % 3 != 0 {
+                    p.push(l(11));
+                }
+                p
+            })
+            .collect();
+        let t = TriggerStarts::new(patterns.iter().map(|p| p.as_slice()));
+        words(|w| {
+            if patterns.iter().any(|p| written(p, w)) {
+                assert!(t.may_start(w), "{w:?}");
+            }
+        });
     }
 }
