@@ -6,6 +6,8 @@
 //! key ("last week", "last month", …) and an anchored Aho-Corasick search
 //! tells them apart in one pass (tried: +17 % instructions for that stage).
 
+use crate::prefix_masks::PrefixMasks;
+
 /// The first three bytes as letters (1..=26) or 0 for anything else, packed in 15 bits.
 #[inline(always)]
 pub(crate) fn prefix_key(b: &[u8], pos: usize, hi: usize) -> usize {
@@ -59,12 +61,10 @@ pub(crate) struct AnchoredPhrases {
     /// longest first.
     short: Vec<u32>,
     short_at: Vec<u32>,
-    /// `by_byte[i][c]`: the phrases (as bits, by index modulo 64) that byte
-    /// `c` may stand at offset `i` of, for a phrase that ends on a word
-    /// boundary: three table loads and ANDs per word start (the scan asks at
-    /// every one) instead of computing its key, and the fourth byte rejects
-    /// most words that only share a key ("for" against "forty").
-    by_byte: Box<[[u64; 256]; 4]>,
+    /// The word-start filter, for a phrase that ends on a word boundary: the
+    /// fourth byte rejects most words that only share a key ("for" against
+    /// "forty").
+    by_byte: PrefixMasks,
 }
 
 impl AnchoredPhrases {
@@ -96,7 +96,7 @@ impl AnchoredPhrases {
         }
         let (members, bucket_at) = flatten_longest_first(buckets, &phrases);
         let (short, short_at) = flatten_longest_first(short_by_first, &phrases);
-        let by_byte = Box::new(byte_masks(&phrases));
+        let by_byte = PrefixMasks::new(phrases.iter().map(|p| &p[..]), |_, c| !c.is_ascii_alphanumeric());
         AnchoredPhrases { phrases, prefixes, rank, bucket_at, members, short, short_at, by_byte }
     }
 
@@ -114,16 +114,7 @@ impl AnchoredPhrases {
     /// share bits and more words get through.
     #[inline(always)]
     pub(crate) fn may_start_at(&self, b: &[u8], pos: usize, hi: usize) -> bool {
-        // A space, like the end of the range, ends a word.
-        let [w, x, y, z] = match b.get(pos..pos + 4).filter(|_| pos + 4 <= hi) {
-            Some(&[w, x, y, z]) => [w, x, y, z],
-            _ => {
-                let at = |i: usize| if i < hi { b[i] } else { b' ' };
-                [at(pos), at(pos + 1), at(pos + 2), at(pos + 3)]
-            }
-        };
-        let t = &*self.by_byte;
-        t[0][usize::from(w)] & t[1][usize::from(x)] & t[2][usize::from(y)] & t[3][usize::from(z)] != 0
+        self.by_byte.admits(b, pos, hi)
     }
 
     /// The longest phrase written at `pos` and ending by `hi`.
@@ -144,32 +135,6 @@ impl AnchoredPhrases {
             self.short[self.short_at[c] as usize..self.short_at[c + 1] as usize].iter().find_map(|&i| at(i))
         })
     }
-}
-
-/// The masks of [`AnchoredPhrases::may_start_at`]. A phrase's first four
-/// bytes (or fewer: all of it) make a pattern, bit `n % 64` for the `n`-th
-/// distinct one: offset `i` admits the bytes that lowercase to `p[i]`, then
-/// (at `p.len()`) any byte but an ASCII letter or digit, then anything.
-fn byte_masks(phrases: &[Box<[u8]>]) -> [[u64; 256]; 4] {
-    let mut patterns: Vec<&[u8]> = phrases.iter().map(|p| &p[..p.len().min(4)]).collect();
-    patterns.sort_unstable();
-    patterns.dedup();
-    let mut t = [[0u64; 256]; 4];
-    for (id, p) in patterns.into_iter().enumerate() {
-        for (i, row) in t.iter_mut().enumerate() {
-            for c in 0..=255u8 {
-                let admits = match p.get(i) {
-                    Some(&want) => c.to_ascii_lowercase() == want,
-                    None if i == p.len() => !c.is_ascii_alphanumeric(),
-                    None => true,
-                };
-                if admits {
-                    row[usize::from(c)] |= 1 << (id % 64);
-                }
-            }
-        }
-    }
-    t
 }
 
 /// Lists of phrase ids as one array and the offsets of each list in it

@@ -17,11 +17,29 @@ pub mod clean;
 pub mod dates;
 pub mod lexicon;
 pub mod numbers;
+mod prefix_masks;
 pub mod sentences;
 mod swar;
 pub mod triage;
 
 use claimex_pipeline::{Config, ConfigError, DataRoot, Pipeline, Registry, StageKind};
+
+/// The bundled seed articles (`corpus/seeds/*.txt`), for the unit tests that
+/// compare a fast path with the plain one on real text.
+#[cfg(test)]
+pub(crate) fn seed_texts() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/seeds");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("corpus/seeds is readable")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    paths.sort();
+    let texts: Vec<String> = paths.iter().map(|p| std::fs::read_to_string(p).expect("a seed article")).collect();
+    assert!(texts.len() >= 5, "the seed articles are read");
+    texts
+}
 
 /// The embedded default config and lexicon files.
 pub mod embedded {

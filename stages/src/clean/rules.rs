@@ -390,12 +390,9 @@ mod tests {
     /// The seed articles' lines, their prefixes and suffixes, and lines made
     /// of each rule's phrase.
     fn test_lines(text: &str) -> Vec<String> {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/seeds");
         let mut lines = Vec::new();
-        for entry in
-            std::fs::read_dir(dir).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
-        {
-            for line in std::fs::read_to_string(entry.path()).unwrap().lines().map(str::trim) {
+        for article in crate::seed_texts() {
+            for line in article.lines().map(str::trim) {
                 let cut = line.floor_char_boundary(200);
                 let line = &line[..cut];
                 for (i, _) in line.char_indices() {

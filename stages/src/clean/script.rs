@@ -124,14 +124,7 @@ mod tests {
 
     #[test]
     fn lines_hold_every_letter() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/seeds");
-        let mut texts: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
-            .map(|e| std::fs::read_to_string(e.path()).unwrap())
-            .collect();
-        assert!(texts.len() >= 5);
+        let mut texts = crate::seed_texts();
         texts.push("\u{3000}Київ\u{a0}\n\u{2028}\n \t\r\n\u{85}ab ж\u{2029}\n\n  é \u{200b}x\u{feff}".into());
         for text in &texts {
             let lines = crate::clean::Clean::lines(text);

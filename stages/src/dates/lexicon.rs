@@ -6,6 +6,8 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, StartKind};
 use claimex_pipeline::DataFile;
 
+use crate::prefix_masks::PrefixMasks;
+
 /// Duration units of the date grammar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Unit {
@@ -107,41 +109,18 @@ fn source_key(t: &Trigger) -> &'static str {
     }
 }
 
-/// Which words may start a trigger, by their first four bytes: `masks[i][c]`
-/// holds the bits of the trigger prefixes (a trigger's first four bytes, or
-/// all of it) that byte `c` may stand at offset `i` of, bit `n % 64` for the
-/// `n`-th distinct prefix. Offset `i` admits the bytes equal to the prefix's
-/// byte ignoring ASCII case; after a three-byte trigger, any byte but an ASCII
-/// letter (a digit may follow a month: "Oct2"); after a shorter one, anything.
-/// A word start is then four table loads ANDed, instead of a key computed
-/// from byte classes and looked up in a bitset (dates 46.1 → 34.5 M
-/// instructions on the mixed set). Exact up to 64 prefixes; beyond, prefixes
-/// share bits and more words get through (the automaton still decides).
+/// Which words may start a trigger, by their first four bytes
+/// ([`PrefixMasks`]): after a three-byte trigger any byte but an ASCII letter
+/// may follow (a digit may follow a month: "Oct2"), after a shorter one
+/// anything (dates 46.1 → 34.5 M instructions on the mixed set against a key
+/// looked up in a bitset).
 pub(crate) struct TriggerStarts {
-    masks: Box<[[u64; 256]; 4]>,
+    masks: PrefixMasks,
 }
 
 impl TriggerStarts {
     fn new<'p>(patterns: impl Iterator<Item = &'p [u8]>) -> Self {
-        let mut prefixes: Vec<Vec<u8>> = patterns.map(|p| p[..p.len().min(4)].to_ascii_lowercase()).collect();
-        prefixes.sort_unstable();
-        prefixes.dedup();
-        let mut masks = Box::new([[0u64; 256]; 4]);
-        for (id, p) in prefixes.iter().enumerate() {
-            for (i, row) in masks.iter_mut().enumerate() {
-                for c in 0..=255u8 {
-                    let admits = match p.get(i) {
-                        Some(&want) => c.to_ascii_lowercase() == want,
-                        None if i == 3 && p.len() == 3 => !c.is_ascii_alphabetic(),
-                        None => true,
-                    };
-                    if admits {
-                        row[usize::from(c)] |= 1 << (id % 64);
-                    }
-                }
-            }
-        }
-        TriggerStarts { masks }
+        TriggerStarts { masks: PrefixMasks::new(patterns, |len, c| len != 3 || !c.is_ascii_alphabetic()) }
     }
 
     /// Whether a trigger may start at the beginning of `w` (the rest of the
@@ -149,16 +128,7 @@ impl TriggerStarts {
     /// one is followed by an ASCII letter.
     #[inline(always)]
     pub(crate) fn may_start(&self, w: &[u8]) -> bool {
-        // The end of the range admits what a non-letter admits.
-        let [a, b, c, d] = match w.get(..4) {
-            Some(&[a, b, c, d]) => [a, b, c, d],
-            _ => {
-                let at = |i: usize| w.get(i).copied().unwrap_or(b' ');
-                [at(0), at(1), at(2), at(3)]
-            }
-        };
-        let t = &*self.masks;
-        t[0][usize::from(a)] & t[1][usize::from(b)] & t[2][usize::from(c)] & t[3][usize::from(d)] != 0
+        self.masks.admits(w, 0, w.len())
     }
 }
 

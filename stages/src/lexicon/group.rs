@@ -584,14 +584,7 @@ mod tests {
         let members = group.members.lock().unwrap().clone();
         let (trie, automaton) = (Merged::build(&members, false).unwrap(), Merged::build(&members, true).unwrap());
         assert!(trie.parts.iter().all(|p| matches!(p.engine, Engine::Words(_))), "the defaults use the trie");
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/seeds");
-        let mut texts: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .collect();
+        let mut texts = crate::seed_texts();
         texts.push("Kyiv’s ZSU—ЗСУ said: “irretrievable” losses,Russia's 5-year-old U.S.-made e\u{301} Kyiv".into());
         texts.push("-".repeat(70) + "Ukraine" + &"é".repeat(40) + " Russia-Ukraine-");
         let n = members.len();
