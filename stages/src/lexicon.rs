@@ -225,8 +225,7 @@ impl LexiconStage {
             .collect();
         let count = entries.len();
         let labels = entries.iter().map(|e| Arc::clone(&e.entry.label)).collect();
-        let plain = group::plain_entries(&groups, &entries);
-        let matcher = Matcher { patterns, groups, plain, entries, opts, whole_word: p.whole_word };
+        let matcher = Matcher { patterns, groups, entries, opts, whole_word: p.whole_word };
         let index = group.join(matcher);
         Ok(LexiconStage { name, group, index, entries: count, files, params: p.clone(), labels })
     }

@@ -55,26 +55,12 @@ impl Compiled {
     }
 }
 
-/// [`Matcher::plain`] of a pattern whose entries must be told apart by case.
-pub(crate) const NO_ENTRY: u32 = u32::MAX;
-
-/// The [`Matcher::plain`] column of `groups`: a group's first entry stands
-/// for every match when it asks for no exact case (exact rows sort first, so
-/// then none does).
-pub(crate) fn plain_entries(groups: &[Box<[u32]>], entries: &[Compiled]) -> Vec<u32> {
-    groups.iter().map(|g| if entries[g[0] as usize].exact.is_none() { g[0] } else { NO_ENTRY }).collect()
-}
-
 /// One stage's compiled lexicon: its folded surfaces and what they stand for.
 pub(crate) struct Matcher {
     /// Distinct folded surfaces (ASCII-lowercased when case-insensitive).
     pub patterns: Vec<String>,
     /// Pattern id → entries with that folded surface (case-sensitive rows first).
     pub groups: Vec<Box<[u32]>>,
-    /// Pattern id → the entry every match of it stands for when its first
-    /// entry asks for no exact case (almost all), else [`NO_ENTRY`]: one load
-    /// per match instead of three dependent ones (see [`Matcher::accept`]).
-    pub plain: Vec<u32>,
     pub entries: Vec<Compiled>,
     pub opts: FoldOptions,
     pub whole_word: bool,
@@ -90,10 +76,6 @@ impl Matcher {
     fn accept(&self, view: &str, s: usize, e: usize, pid: u32) -> Option<u32> {
         if self.whole_word && !right_boundary(view, e) {
             return None;
-        }
-        let plain = self.plain[pid as usize];
-        if plain != NO_ENTRY {
-            return Some(plain);
         }
         let matched = &view[s..e];
         self.groups[pid as usize].iter().copied().find(|&id| match &self.entries[id as usize].exact {
