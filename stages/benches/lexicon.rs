@@ -94,6 +94,12 @@ fn bench(c: &mut Criterion) {
         }
         n
     };
+    // `LEXICON_BENCH_ROUNDS=n`: exactly n passes and no timing (for callgrind).
+    if let Some(n) = std::env::var("LEXICON_BENCH_ROUNDS").ok().and_then(|n| n.parse::<usize>().ok()) {
+        let found: usize = (0..n).map(|_| all_stages()).sum();
+        eprintln!("{n} passes, {found} mentions");
+        return;
+    }
     wall_and_cpu("all default lexicon stages", bytes, all_stages);
     if quick.as_deref() == Some("all") {
         return;
