@@ -200,37 +200,47 @@ fn step(text: &str, bits: &[u64], at: usize, case_insensitive: bool) -> (usize, 
     let spaced = hay[at] == b' ' && at + 1 < hay.len();
     let from = at + usize::from(spaced);
     let (end, word) = token_end(text, bits, from);
-    let h = token_hash(&hay[from..end], word && case_insensitive);
+    let h = token_hash(hay, from, end, word && case_insensitive);
     (end, if spaced { h ^ SPACED } else { h })
 }
 
 /// Mixed into the hash of a step that starts with a space.
 const SPACED: u64 = 0x5851_F42D_4C95_7F2D;
 
-/// Hash of a token. Word tokens get `| 0x20` on every byte when case-insensitive
-/// (ASCII letters lowercase; other bytes change consistently on both sides,
-/// and the final comparison is exact). Reads whole words of the token, the
-/// last one overlapping, so no byte is copied.
+/// Hash of the token `hay[from..end]`. Word tokens get `| 0x20` on every
+/// byte when case-insensitive (ASCII letters lowercase; other bytes change
+/// consistently on both sides, and the final comparison is exact). A token of
+/// up to eight bytes is one load, masked to its length (most words: the
+/// bytes after it are read but masked off, or copied when the text ends);
+/// longer ones are read in whole words, the last one overlapping.
 #[inline(always)]
-fn token_hash(b: &[u8], fold_case: bool) -> u64 {
+fn token_hash(hay: &[u8], from: usize, end: usize, fold_case: bool) -> u64 {
     let fold = if fold_case { 0x2020_2020_2020_2020u64 } else { 0 };
-    let n = b.len();
-    let r8 = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes")) | fold;
-    let r4 = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes"))) | (fold >> 32);
-    let mut h = (n as u64).wrapping_mul(K);
-    if n >= 8 {
+    let n = end - from;
+    let h = (n as u64).wrapping_mul(K);
+    let h = if n <= 8 {
+        debug_assert!(n > 0, "tokens are never empty");
+        let keep = u64::MAX >> (64 - 8 * n);
+        let x = match swar::load(hay, from) {
+            Some(x) => x,
+            None => {
+                let mut w = [0u8; 8];
+                w[..n].copy_from_slice(&hay[from..end]);
+                u64::from_le_bytes(w)
+            }
+        };
+        mix(h, (x | fold) & keep)
+    } else {
+        let b = &hay[from..end];
+        let r8 = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes")) | fold;
+        let mut h = h;
         let mut i = 0;
         while i + 8 < n {
             h = mix(h, r8(i));
             i += 8;
         }
-        h = mix(h, r8(n - 8));
-    } else if n >= 4 {
-        h = mix(h, r4(0) << 32 | r4(n - 4));
-    } else if n > 0 {
-        let w = u64::from(b[0]) << 16 | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]);
-        h = mix(h, w | (fold >> 40));
-    }
+        mix(h, r8(n - 8))
+    };
     h ^ (h >> 29)
 }
 
@@ -249,6 +259,11 @@ struct Table {
 /// Bit of a child id set when surfaces end at the child (so a walk reads the
 /// end lists only where there are some).
 const HAS_ENDS: u32 = 1 << 31;
+/// Bit of a child id set when the child has children of its own (so a walk
+/// hashes the next token only where some surface goes on).
+const HAS_CHILDREN: u32 = 1 << 30;
+/// The node id without its flags.
+const NODE: u32 = !(HAS_ENDS | HAS_CHILDREN);
 
 impl Table {
     fn new(slots: usize) -> Table {
@@ -286,11 +301,11 @@ impl Table {
         self.len += 1;
     }
 
-    /// Set [`HAS_ENDS`] on every child `ends(child)` says has ends.
-    fn mark_ends(&mut self, ends: impl Fn(u32) -> bool) {
+    /// Set `flag` on every child `has(child)` says has it.
+    fn mark(&mut self, flag: u32, has: impl Fn(u32) -> bool) {
         for e in self.slots.iter_mut().filter(|e| **e != 0) {
-            if ends(*e as u32) {
-                *e |= u64::from(HAS_ENDS);
+            if has(*e as u32 & NODE) {
+                *e |= u64::from(flag);
             }
         }
     }
@@ -349,6 +364,7 @@ impl WordTrie {
         let mut edges = Table::new(1024);
         let mut bits = Vec::new();
         let mut node_count = 1u32;
+        let mut parents = vec![false];
         let mut ends_of: Vec<(u32, u32)> = Vec::new();
         let mut other_first = Vec::new();
         let mut root_words = vec![0u64; 1 << (ROOT_BITS - 6)];
@@ -375,6 +391,8 @@ impl WordTrie {
                     Some(child) => child,
                     None => {
                         edges.insert(key, node_count);
+                        parents[node as usize] = true;
+                        parents.push(false);
                         node_count += 1;
                         node_count - 1
                     }
@@ -383,7 +401,7 @@ impl WordTrie {
             }
             ends_of.push((node, pid as u32));
         }
-        assert!(node_count < HAS_ENDS, "a word trie holds fewer than 2^31 nodes");
+        assert!(node_count < HAS_CHILDREN, "a word trie holds fewer than 2^30 nodes");
         ends_of.sort_unstable();
         let mut end_starts = Vec::with_capacity(node_count as usize + 1);
         for (i, &(node, _)) in ends_of.iter().enumerate() {
@@ -393,7 +411,8 @@ impl WordTrie {
         }
         end_starts.resize(node_count as usize + 1, ends_of.len() as u32);
         let ends = ends_of.into_iter().map(|(_, p)| p).collect();
-        edges.mark_ends(|n| end_starts[n as usize] < end_starts[n as usize + 1]);
+        edges.mark(HAS_ENDS, |n| end_starts[n as usize] < end_starts[n as usize + 1]);
+        edges.mark(HAS_CHILDREN, |n| parents[n as usize]);
         let mut surfaces = patterns.concat();
         if case_insensitive {
             surfaces.make_ascii_lowercase();
@@ -425,11 +444,10 @@ impl WordTrie {
         }
     }
 
-    /// The child of `node` (without its [`HAS_ENDS`] bit) by a step hashed `h`,
-    /// with that bit.
+    /// The child of `node` (without its flags) by a step hashed `h`, with its flags.
     #[inline(always)]
     fn child(&self, node: u32, h: u64) -> Option<u32> {
-        self.edges.get(edge_key(node & !HAS_ENDS, h))
+        self.edges.get(edge_key(node & NODE, h))
     }
 
     /// Call `f(end, pattern)` for every whole-word match in `text` (the folded
@@ -449,19 +467,29 @@ impl WordTrie {
         let bits = &scratch.words[..];
         let mut carry = 0;
         for (w, &word) in bits.iter().enumerate() {
-            // Word starts, and the (non-word) chars other surfaces start with.
-            let mut starts = word & !(word << 1 | carry) | scratch.others.get(w).copied().unwrap_or(0) & !word;
+            let mut words = word & !(word << 1 | carry);
+            let mut others = scratch.others.get(w).copied().unwrap_or(0) & !word;
             carry = word >> 63;
-            while starts != 0 {
-                let i = w * 64 + starts.trailing_zeros() as usize;
-                starts &= starts - 1;
-                let (end, h) = step(text, bits, i, self.case_insensitive);
-                if bit(bits, i) {
-                    let (w, bit) = root_bit(h);
-                    if self.root_words[w] & bit == 0 {
-                        continue;
-                    }
+            // Word starts: the step is the word alone (no space before it),
+            // and most words are ruled out by the first-token filter.
+            while words != 0 {
+                let i = w * 64 + words.trailing_zeros() as usize;
+                words &= words - 1;
+                let end = run_end(bits, i, hay.len());
+                let h = token_hash(hay, i, end, self.case_insensitive);
+                let (w, bit) = root_bit(h);
+                if self.root_words[w] & bit == 0 {
+                    continue;
                 }
+                if let Some(node) = self.child(ROOT, h) {
+                    self.walk(text, bits, i, end, node, &mut f)?;
+                }
+            }
+            // The (non-word) chars other surfaces start with.
+            while others != 0 {
+                let i = w * 64 + others.trailing_zeros() as usize;
+                others &= others - 1;
+                let (end, h) = step(text, bits, i, self.case_insensitive);
                 if let Some(node) = self.child(ROOT, h) {
                     self.walk(text, bits, i, end, node, &mut f)?;
                 }
@@ -486,7 +514,7 @@ impl WordTrie {
         let hay = text.as_bytes();
         loop {
             if node & HAS_ENDS != 0 {
-                let n = (node & !HAS_ENDS) as usize;
+                let n = (node & NODE) as usize;
                 let (a, b) = (self.end_starts[n] as usize, self.end_starts[n + 1] as usize);
                 for &p in &self.ends[a..b] {
                     let (from, to) = (self.offsets[p as usize] as usize, self.offsets[p as usize + 1] as usize);
@@ -502,7 +530,7 @@ impl WordTrie {
                     }
                 }
             }
-            if at >= hay.len() {
+            if node & HAS_CHILDREN == 0 || at >= hay.len() {
                 return ControlFlow::Continue(());
             }
             let (end, h) = step(text, bits, at, self.case_insensitive);
@@ -560,6 +588,26 @@ mod tests {
                 let lower = want.to_ascii_lowercase();
                 assert_eq!(same(&found, &lower, true), found.eq_ignore_ascii_case(&lower), "{found:?} {lower:?}");
                 assert_eq!(same(&found, &want, false), found == want, "{found:?} {want:?}");
+            }
+        }
+    }
+
+    /// A token's hash is the same wherever it stands: mid-text (one load,
+    /// masked), at the very end (copied into a padded word), or as a whole
+    /// surface; and the bytes after it never change it.
+    #[test]
+    fn token_hash_ignores_what_follows() {
+        let word = "Abcdefghijklmnopqrstu";
+        for n in 1..word.len() {
+            let token = &word[..n];
+            for fold in [false, true] {
+                let alone = token_hash(token.as_bytes(), 0, n, fold);
+                for tail in ["", " ", "xyz", "\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}", "ZZZZZZZZZZZZ"] {
+                    let text = format!("..{token}{tail}");
+                    assert_eq!(token_hash(text.as_bytes(), 2, 2 + n, fold), alone, "{token:?} before {tail:?}");
+                }
+                let other = token_hash(word[1..=n].as_bytes(), 0, n, fold);
+                assert_ne!(other, alone, "{token:?}: a different token of the same length");
             }
         }
     }
