@@ -108,13 +108,14 @@ impl AnchoredPhrases {
         (w & bit != 0).then(|| (rank[k >> 6] + (w & (bit - 1)).count_ones()) as usize)
     }
 
-    /// False only where [`Self::find`] finds nothing at `pos`, or a phrase
+    /// False only where [`Self::find`] finds nothing at a word start whose
+    /// first four bytes are `w` ([`crate::prefix_masks::window`]), or a phrase
     /// followed by an ASCII letter or digit (not a whole word): the scan
     /// skips such a word start. Exact up to 64 phrases; beyond, phrases
     /// share bits and more words get through.
     #[inline(always)]
-    pub(crate) fn may_start_at(&self, b: &[u8], pos: usize, hi: usize) -> bool {
-        self.by_byte.admits(b, pos, hi)
+    pub(crate) fn may_start(&self, w: [u8; 4]) -> bool {
+        self.by_byte.admits(w)
     }
 
     /// The longest phrase written at `pos` and ending by `hi`.
@@ -152,6 +153,7 @@ fn flatten_longest_first(lists: Vec<Vec<u32>>, phrases: &[Box<[u8]>]) -> (Vec<u3
 #[cfg(test)]
 mod tests {
     use super::{prefix_key, AnchoredPhrases, PhraseMatch};
+    use crate::prefix_masks::window;
     use proptest::prelude::*;
 
     /// Phrases of every length class: one and two bytes, three-byte keys shared
@@ -204,7 +206,7 @@ mod tests {
     /// with word ends, digits and non-ASCII bytes: the byte masks let
     /// through every whole phrase, and (up to 64 patterns) nothing else.
     #[test]
-    fn may_start_at_lets_through_exactly_the_whole_phrases() {
+    fn may_start_lets_through_exactly_the_whole_phrases() {
         let few = AnchoredPhrases::new(PHRASES.iter().map(|p| p.as_bytes().into()).collect());
         let many = many();
         let mut bytes: Vec<u8> = b"adzonerustwhfq -5,\xc3\xa9".to_vec();
@@ -226,17 +228,17 @@ mod tests {
                     for &z in &bytes {
                         let b = [w, x, y, z, b'!'];
                         for hi in 1..=5 {
-                            let got = few.may_start_at(&b, 0, hi);
+                            let got = few.may_start(window(&b, 0, hi));
                             assert_eq!(got, pattern(&b, hi), "{b:?} by {hi}");
                             assert!(got || !whole(&few, &b, 0, hi), "{b:?} by {hi}");
-                            assert!(many.may_start_at(&b, 0, hi) || !whole(&many, &b, 0, hi), "{b:?} by {hi}");
+                            assert!(many.may_start(window(&b, 0, hi)) || !whole(&many, &b, 0, hi), "{b:?} by {hi}");
                         }
                     }
                 }
             }
         }
-        assert!(few.may_start_at(b"Thousands", 0, 9) && !few.may_start_at(b"those", 0, 5));
-        assert!(few.may_start_at(b"one-off", 0, 7) && !few.may_start_at(b"onex", 0, 4));
+        assert!(few.may_start(window(b"Thousands", 0, 9)) && !few.may_start(window(b"those", 0, 5)));
+        assert!(few.may_start(window(b"one-off", 0, 7)) && !few.may_start(window(b"onex", 0, 4)));
     }
 
     /// The branch-free key agrees with lowercasing byte by byte, for every

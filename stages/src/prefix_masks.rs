@@ -40,18 +40,17 @@ impl PrefixMasks {
         PrefixMasks { masks }
     }
 
-    /// Whether some prefix admits the bytes of `b[pos..hi]` (the end of the
-    /// range reads as a space).
+    /// Whether some prefix admits the four bytes `w` (see [`window`]).
     #[inline(always)]
-    pub(crate) fn admits(&self, b: &[u8], pos: usize, hi: usize) -> bool {
-        let [w, x, y, z] = match b.get(pos..pos + 4).filter(|_| pos + 4 <= hi) {
-            Some(&[w, x, y, z]) => [w, x, y, z],
-            _ => {
-                let at = |i: usize| if i < hi { b[i] } else { b' ' };
-                [at(pos), at(pos + 1), at(pos + 2), at(pos + 3)]
-            }
-        };
+    pub(crate) fn admits(&self, [w, x, y, z]: [u8; 4]) -> bool {
         let t = &*self.masks;
         t[0][usize::from(w)] & t[1][usize::from(x)] & t[2][usize::from(y)] & t[3][usize::from(z)] != 0
     }
+}
+
+/// The four bytes of `b[pos..hi]` a filter reads, the end of the range read as a space.
+#[inline(always)]
+pub(crate) fn window(b: &[u8], pos: usize, hi: usize) -> [u8; 4] {
+    let at = |i: usize| if i < hi { b[i] } else { b' ' };
+    [at(pos), at(pos + 1), at(pos + 2), at(pos + 3)]
 }

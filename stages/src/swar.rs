@@ -1,13 +1,16 @@
 //! Eight bytes at a time in one machine word (SWAR: portable, no `unsafe`):
 //! the byte tests several stages' scans make, and [`Starts`], where a scan over
 //! a segment must stop: word starts (and, for the numbers scanner, every ASCII
-//! digit), found 64 bytes at a time. A flag is the high bit of its byte.
+//! digit), found 64 bytes at a time (16 at a time with SSE2 on x86_64). A flag
+//! is the high bit of its byte.
 //!
 //! Both the `numbers` and the `dates` scanners look only at ASCII letters and
 //! digits that begin a word. Walking the text byte by byte costs a mispredicted
 //! branch at every word end; classifying a block into bitmasks first and then
 //! jumping from set bit to set bit does not, and classifying eight bytes at a
 //! time in a machine word is a handful of instructions.
+
+use crate::prefix_masks::window;
 
 /// Bitmasks of one block: bit `k` is byte `k` of the block.
 #[derive(Clone, Copy)]
@@ -59,41 +62,74 @@ pub(crate) fn alnum_digit(x: u64) -> (u64, u64) {
     (gather(digit | letter), gather(digit))
 }
 
-/// Classify `chunk` (at most 64 bytes) as ASCII alphanumeric and ASCII digit.
-#[inline]
-fn classify(chunk: &[u8]) -> Classes {
+/// The bytes a block reads: its 64, and the three after its last for the
+/// filter's four-byte window (one more so that an index up to 64 needs no check).
+const VIEW: usize = 64 + 4;
+
+/// Classify 64 bytes as ASCII alphanumeric and ASCII digit, 16 at a time:
+/// SSE2 is part of every x86_64, so no detection is needed.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn classify(v: &[u8; 64]) -> Classes {
+    use std::arch::x86_64::{
+        _mm_add_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
     let (mut alnum, mut digit) = (0u64, 0u64);
-    let mut words = chunk.chunks_exact(8);
-    for (k, w) in words.by_ref().enumerate() {
+    for (k, chunk) in v.chunks_exact(16).enumerate() {
+        // SAFETY: `chunk` is 16 readable bytes and the load is unaligned; the
+        // rest are SSE2 register operations, always available on x86_64.
+        let (a, d) = unsafe {
+            let x = _mm_loadu_si128(chunk.as_ptr().cast());
+            // `c - lo < n` (wrapping) as a signed compare: shift the range to start at -128.
+            let below = |x, lo: u8, n: u8| {
+                _mm_cmplt_epi8(
+                    _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8)),
+                    _mm_set1_epi8((0x80 + n) as i8),
+                )
+            };
+            let d = below(x, b'0', 10);
+            let l = below(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', 26);
+            (_mm_movemask_epi8(_mm_or_si128(d, l)), _mm_movemask_epi8(d))
+        };
+        alnum |= u64::from(a as u16) << (16 * k);
+        digit |= u64::from(d as u16) << (16 * k);
+    }
+    Classes { alnum, digit }
+}
+
+/// Classify 64 bytes as ASCII alphanumeric and ASCII digit, eight at a time.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+#[inline(always)]
+fn classify_swar(v: &[u8; 64]) -> Classes {
+    let (mut alnum, mut digit) = (0u64, 0u64);
+    for (k, w) in v.chunks_exact(8).enumerate() {
         let (a, d) = alnum_digit(u64::from_le_bytes(w.try_into().expect("eight bytes")));
         alnum |= a << (8 * k);
         digit |= d << (8 * k);
     }
-    let rest = words.remainder();
-    if !rest.is_empty() {
-        // Pad the tail with NULs, which are neither.
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        let (a, d) = alnum_digit(u64::from_le_bytes(w));
-        let k = chunk.len() - rest.len();
-        alnum |= a << k;
-        digit |= d << k;
-    }
     Classes { alnum, digit }
 }
+
+#[cfg(not(target_arch = "x86_64"))]
+use classify_swar as classify;
 
 /// The stopping points of one segment `[lo, hi)`, in order: ASCII letters or
 /// digits whose previous byte is not an ASCII letter or digit (or that stand at
 /// `lo`), plus, with `every_digit`, all ASCII digits. A start after a non-ASCII
 /// byte may still continue a word in another script: the caller checks that.
 ///
-/// `keep(bytes, i)` filters the starts that are not digits, a block at a time:
-/// the numbers and dates scanners ask their prefix tables whether a number
-/// word or a date word may start there, so most word starts are dropped in
-/// this tight loop rather than one by one by the caller.
-pub(crate) struct Starts<'a, F = fn(&[u8], usize) -> bool> {
+/// `keep(w)` filters the starts that are not digits, a block at a time, by
+/// the four bytes `w` there (those past `hi` read as spaces, as
+/// [`crate::prefix_masks::window`] reads them): the numbers and dates
+/// scanners ask their prefix tables whether a number word or a date word may
+/// start there, so most word starts are dropped in this tight loop rather
+/// than one by one by the caller.
+pub(crate) struct Starts<'a, F = fn([u8; 4]) -> bool> {
+    /// The whole text: a block reads past `hi` (and masks what it read there)
+    /// rather than copying a segment's last bytes.
     b: &'a [u8],
     lo: usize,
+    hi: usize,
     every_digit: bool,
     keep: F,
     /// The current block starts here …
@@ -106,40 +142,51 @@ impl<'a> Starts<'a> {
     /// Every start, unfiltered.
     #[cfg(test)]
     pub(crate) fn new(b: &'a [u8], lo: usize, hi: usize, every_digit: bool) -> Self {
-        Starts::filtered(b, lo, hi, every_digit, |_, _| true)
+        Starts::filtered(b, lo, hi, every_digit, |_| true)
     }
 }
 
-impl<'a, F: Fn(&[u8], usize) -> bool> Starts<'a, F> {
-    /// The starts in `b[lo..hi]`; `keep` sees `b[..hi]`.
+impl<'a, F: Fn([u8; 4]) -> bool> Starts<'a, F> {
+    /// The starts in `b[lo..hi]`.
     pub(crate) fn filtered(b: &'a [u8], lo: usize, hi: usize, every_digit: bool, keep: F) -> Self {
-        let b = &b[..hi];
-        let mut s = Starts { b, lo, every_digit, keep, base: lo, mask: 0 };
+        assert!(hi <= b.len(), "segment end {hi} past the text ({})", b.len());
+        let mut s = Starts { b, lo, hi, every_digit, keep, base: lo, mask: 0 };
         s.mask = s.block(lo);
         s
     }
 
     /// The stopping points of the block at `at`.
     fn block(&self, at: usize) -> u64 {
-        if at >= self.b.len() {
+        if at >= self.hi {
             return 0;
         }
-        let c = classify(&self.b[at..self.b.len().min(at + 64)]);
-        let prev = at > self.lo && self.b[at - 1].is_ascii_alphanumeric();
-        let after_alnum = c.alnum << 1 | u64::from(prev);
-        let mut at_start = c.alnum & !after_alnum;
-        let mut words = at_start & !c.digit;
-        while words != 0 {
-            let k = words.trailing_zeros();
-            words &= words - 1;
-            if !(self.keep)(self.b, at + k as usize) {
-                at_start &= !(1 << k);
+        let len = self.hi - at;
+        let padded;
+        let v: &[u8; VIEW] = match self.b.get(at..at + VIEW) {
+            Some(v) => v.try_into().expect("VIEW bytes"),
+            None => {
+                // The end of the text (once a document): pad with NULs, which are neither.
+                padded = pad(&self.b[at..]);
+                &padded
             }
+        };
+        let c = classify(v[..64].try_into().expect("64 bytes"));
+        let valid = if len >= 64 { u64::MAX } else { (1 << len) - 1 };
+        let (alnum, digit) = (c.alnum & valid, c.digit & valid);
+        let prev = at > self.lo && self.b[at - 1].is_ascii_alphanumeric();
+        let at_start = alnum & !(alnum << 1 | u64::from(prev));
+        let mut words = at_start & !digit;
+        let mut kept = at_start & digit;
+        while words != 0 {
+            let k = words.trailing_zeros() as usize;
+            words &= words - 1;
+            let w = if k + 4 <= len { [v[k], v[k + 1], v[k + 2], v[k + 3]] } else { window(v, k, len) };
+            kept |= u64::from((self.keep)(w)) << k;
         }
         if self.every_digit {
-            at_start | c.digit
+            kept | digit
         } else {
-            at_start
+            kept
         }
     }
 
@@ -157,7 +204,7 @@ impl<'a, F: Fn(&[u8], usize) -> bool> Starts<'a, F> {
                 return Some(self.base + self.mask.trailing_zeros() as usize);
             }
             self.base += 64;
-            if self.base >= self.b.len() {
+            if self.base >= self.hi {
                 return None;
             }
             self.mask = self.block(self.base);
@@ -165,9 +212,18 @@ impl<'a, F: Fn(&[u8], usize) -> bool> Starts<'a, F> {
     }
 }
 
+/// The last bytes of a text, NUL-padded to a block's view.
+#[cold]
+fn pad(rest: &[u8]) -> [u8; VIEW] {
+    let mut v = [0; VIEW];
+    v[..rest.len()].copy_from_slice(rest);
+    v
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{alnum_digit, non_ascii_or_below, Starts, HIGH};
+    use super::{alnum_digit, classify, classify_swar, non_ascii_or_below, Starts, HIGH};
+    use crate::prefix_masks::window;
 
     /// The stopping points by a plain byte walk, for comparison.
     fn naive(b: &[u8], lo: usize, hi: usize, every_digit: bool) -> Vec<usize> {
@@ -244,9 +300,10 @@ mod tests {
     fn filtered_drops_only_the_word_starts_it_rejects() {
         let text = "Five 5 fives x9 ab12 Seven-seven 70 ".repeat(9) + "zz";
         let b = text.as_bytes();
-        // Keep word starts whose letter is in the first half of the alphabet.
-        let keep = |b: &[u8], i: usize| b[i].to_ascii_lowercase() <= b'm';
-        for (lo, hi) in [(0, b.len()), (3, b.len() - 1), (60, 70), (64, 200)] {
+        // Keep word starts whose letter is in the first half of the alphabet
+        // and whose fourth byte (a space past the range) is not an `e`.
+        let keep = |w: [u8; 4]| w[0].to_ascii_lowercase() <= b'm' && w[3] != b'e';
+        for (lo, hi) in [(0, b.len()), (3, b.len() - 1), (60, 70), (64, 200), (0, 62), (0, 66), (5, 69), (1, 8)] {
             let mut s = Starts::filtered(b, lo, hi, true, keep);
             let mut got = Vec::new();
             let mut i = lo;
@@ -254,9 +311,36 @@ mod tests {
                 got.push(p);
                 i = p + 1;
             }
-            let want: Vec<usize> =
-                naive(b, lo, hi, true).into_iter().filter(|&i| b[i].is_ascii_digit() || keep(b, i)).collect();
+            let want: Vec<usize> = naive(b, lo, hi, true)
+                .into_iter()
+                .filter(|&i| b[i].is_ascii_digit() || keep(window(b, i, hi)))
+                .collect();
             assert_eq!(got, want, "{lo}..{hi}");
+        }
+    }
+
+    /// The SSE2 classification (on x86_64) agrees with the SWAR one for every
+    /// byte value at every position of a block, among neighbours of each kind.
+    #[test]
+    fn classify_agrees_with_swar() {
+        for c in 0..=255u8 {
+            for k in 0..64 {
+                for fill in [b'a', b' ', b'Z', b'0', 0x7f, 0, 0xc3, b'9', b'@', b'['] {
+                    let mut v = [fill; 64];
+                    v[k] = c;
+                    let (fast, slow) = (classify(&v), classify_swar(&v));
+                    let want =
+                        |f: fn(&u8) -> bool| v.iter().enumerate().map(|(j, c)| u64::from(f(c)) << j).sum::<u64>();
+                    assert_eq!(
+                        slow.alnum,
+                        want(u8::is_ascii_alphanumeric),
+                        "SWAR alnum, byte {c:#x} at {k} in {fill:#x}"
+                    );
+                    assert_eq!(slow.digit, want(u8::is_ascii_digit), "SWAR digit, byte {c:#x} at {k} in {fill:#x}");
+                    assert_eq!(fast.alnum, slow.alnum, "alnum, byte {c:#x} at {k} in {fill:#x}");
+                    assert_eq!(fast.digit, slow.digit, "digit, byte {c:#x} at {k} in {fill:#x}");
+                }
+            }
         }
     }
 
@@ -267,7 +351,8 @@ mod tests {
             text.push_str(&format!("Word{k} 12,345 x9 ‘ü’ Ünïcode_{}-{k}. ", "ab".repeat(k % 7)));
         }
         let b = text.as_bytes();
-        for (lo, hi) in [(0, b.len()), (1, b.len() - 1), (5, 70), (63, 200), (64, 64), (10, 11), (0, 0)] {
+        let n = b.len();
+        for (lo, hi) in [(0, n), (1, n - 1), (5, 70), (63, 200), (64, 64), (10, 11), (0, 0), (n - 70, n), (n - 3, n)] {
             for every_digit in [false, true] {
                 assert_eq!(all(b, lo, hi, every_digit), naive(b, lo, hi, every_digit), "{lo}..{hi} {every_digit}");
             }

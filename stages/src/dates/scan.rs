@@ -241,8 +241,7 @@ impl<'a> Scan<'a> {
         // One pass over word starts: digits start numeric dates, letters are
         // checked against the trigger table (a block at a time, in `Starts`)
         // before the automaton runs.
-        let mut stops =
-            Starts::filtered(self.b, self.lo, self.hi, false, |b: &[u8], i| self.lx.starts.may_start(&b[i..]));
+        let mut stops = Starts::filtered(self.b, self.lo, self.hi, false, |w| self.lx.starts.may_start(w));
         let mut i = self.lo;
         while let Some(p) = stops.next(i) {
             i = p;

@@ -279,10 +279,11 @@ fn bound(src: &Source, line: usize, s: &str) -> Result<Bound, String> {
 }
 
 impl Lexicons {
-    /// False where no candidate phrase starts at `pos` as a whole word (by its first four bytes).
+    /// False where no candidate phrase starts as a whole word at a word start
+    /// whose first four bytes are `w` ([`crate::prefix_masks::window`]).
     #[inline(always)]
-    pub fn may_start(&self, b: &[u8], pos: usize, hi: usize) -> bool {
-        self.candidates.may_start_at(b, pos, hi)
+    pub fn may_start(&self, w: [u8; 4]) -> bool {
+        self.candidates.may_start(w)
     }
 
     /// The longest number word or vague phrase written at `pos` and ending by

@@ -230,7 +230,7 @@ impl Scanner {
         let b = text.as_bytes();
         // Digits anywhere (a digit glued to a word is rejected in `at_digit`)
         // and the word starts where a number word or phrase may begin.
-        let mut stops = Starts::filtered(b, lo, hi, true, |b: &[u8], i| self.lx.may_start(b, i, b.len()));
+        let mut stops = Starts::filtered(b, lo, hi, true, |w| self.lx.may_start(w));
         let mut i = lo;
         let mut floor = lo;
         while let Some(p) = stops.next(i) {
