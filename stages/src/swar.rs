@@ -175,19 +175,27 @@ impl<'a, F: Fn([u8; 4]) -> bool> Starts<'a, F> {
         let (alnum, digit) = (c.alnum & valid, c.digit & valid);
         let prev = at > self.lo && self.b[at - 1].is_ascii_alphanumeric();
         let at_start = alnum & !(alnum << 1 | u64::from(prev));
-        let mut words = at_start & !digit;
-        let mut kept = at_start & digit;
+        let words = at_start & !digit;
+        let at = |k: usize| [v[k], v[k + 1], v[k + 2], v[k + 3]];
+        // Most blocks lie inside their segment: their word starts need no end check.
+        let kept = if len >= VIEW {
+            self.kept(words, at)
+        } else {
+            self.kept(words, |k| if k + 4 <= len { at(k) } else { window(v, k, len) })
+        };
+        kept | if self.every_digit { digit } else { at_start & digit }
+    }
+
+    /// The word starts of `words` that `keep` keeps, given the four bytes at each.
+    #[inline(always)]
+    fn kept(&self, mut words: u64, at: impl Fn(usize) -> [u8; 4]) -> u64 {
+        let mut kept = 0;
         while words != 0 {
             let k = words.trailing_zeros() as usize;
             words &= words - 1;
-            let w = if k + 4 <= len { [v[k], v[k + 1], v[k + 2], v[k + 3]] } else { window(v, k, len) };
-            kept |= u64::from((self.keep)(w)) << k;
+            kept |= u64::from((self.keep)(at(k))) << k;
         }
-        if self.every_digit {
-            kept | digit
-        } else {
-            kept
-        }
+        kept
     }
 
     /// The first stopping point at or after `i`; `i` never decreases between calls.
