@@ -86,7 +86,7 @@ pub(crate) struct Lexicons {
     /// By automaton pattern id.
     pub triggers: Vec<Trigger>,
     pub relatives: Vec<Relative>,
-    pub ordinals: Vec<(Box<str>, u32)>,
+    pub ordinals: Vec<Ordinal>,
     pub counts: Vec<Count>,
     pub units: Vec<UnitWord>,
     pub dayparts: Vec<Box<str>>,
@@ -106,6 +106,35 @@ fn source_key(t: &Trigger) -> &'static str {
         Trigger::Weekday { .. } => "weekdays",
         Trigger::Relative(_) => "relative",
         _ => "cues",
+    }
+}
+
+/// An ordinal day word ("first", "twenty-first") with its day, and its first
+/// two bytes lowercased: a word compares them before the whole word, since
+/// most words asked start otherwise ("the", "of").
+pub(crate) struct Ordinal {
+    pub word: Box<str>,
+    pub day: u32,
+    /// The first two bytes, lowercased, little-endian, and which of them the word has.
+    head: u16,
+    head_mask: u16,
+}
+
+impl Ordinal {
+    fn new(word: &str, day: u32) -> Self {
+        let (mut head, mut head_mask) = (0, 0);
+        for (k, c) in word.bytes().take(2).enumerate() {
+            head |= u16::from(c.to_ascii_lowercase()) << (8 * k);
+            head_mask |= 0xff << (8 * k);
+        }
+        Ordinal { word: Box::from(word), day, head, head_mask }
+    }
+
+    /// False only where the word is not written at text whose first two bytes,
+    /// lowercased, are `head` (little-endian, NUL past the end).
+    #[inline]
+    pub(crate) fn may_start(&self, head: u16) -> bool {
+        head & self.head_mask == self.head
     }
 }
 
@@ -270,7 +299,7 @@ impl Lexicons {
             let (line, cols) = row.map_err(|e| ("ordinals", e))?;
             let day = int::<u32>(path, line, "day of month", cols[1], |d| (1..=31).contains(d))
                 .map_err(|e| ("ordinals", e))?;
-            ordinals.push((Box::from(cols[0]), day));
+            ordinals.push(Ordinal::new(cols[0], day));
         }
 
         let (path, file) = files.counts;
@@ -401,6 +430,42 @@ impl Lexicons {
 mod tests {
     use super::TriggerStarts;
     use crate::prefix_masks::window;
+
+    /// An ordinal's head filter lets through every text the word is written
+    /// at (ASCII case ignored) and rejects the texts whose first two bytes differ.
+    #[test]
+    fn ordinal_head_drops_only_texts_without_the_word() {
+        let words = ["first", "Twenty first", "x", "\u{e9}me", ""];
+        let texts = [
+            "first",
+            "FIRST of",
+            "fi",
+            "f",
+            "",
+            "fx",
+            "twenty First",
+            "TW",
+            "x",
+            "X.",
+            "xy",
+            "\u{c9}me",
+            "\u{e9}m",
+            "the",
+        ];
+        for w in words {
+            let o = super::Ordinal::new(w, 1);
+            for t in texts {
+                let b = t.as_bytes();
+                let lower = |j: usize| u16::from(b.get(j).map_or(0, u8::to_ascii_lowercase));
+                let got = o.may_start(lower(0) | lower(1) << 8);
+                let written = b.len() >= w.len() && b[..w.len()].eq_ignore_ascii_case(w.as_bytes());
+                let n = w.len().min(2);
+                let same_head = b.len() >= n && b[..n].eq_ignore_ascii_case(&w.as_bytes()[..n]);
+                assert!(got || !written, "{w:?} is written at {t:?}");
+                assert_eq!(got, same_head, "{w:?} against {t:?}");
+            }
+        }
+    }
 
     /// The filter asked at the start of `w`, the rest of the range.
     fn starts(t: &TriggerStarts, w: &[u8]) -> bool {

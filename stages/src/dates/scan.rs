@@ -439,7 +439,13 @@ impl<'a> Scan<'a> {
         if !self.b.get(i).is_some_and(u8::is_ascii_alphabetic) {
             return None;
         }
-        self.lx.ordinals.iter().find_map(|(w, d)| self.phrase_at(i, w).map(|e| (*d, e)))
+        let lower = |j: usize| u16::from(if j < self.hi { self.b[j].to_ascii_lowercase() } else { 0 });
+        let head = lower(i) | lower(i + 1) << 8;
+        self.lx
+            .ordinals
+            .iter()
+            .filter(|o| o.may_start(head))
+            .find_map(|o| self.phrase_at(i, &o.word).map(|e| (o.day, e)))
     }
 
     /// The day after a month name: "January 1", "Jan-1", "Oct/2", "Oct2",
