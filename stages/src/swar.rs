@@ -14,9 +14,11 @@ use crate::prefix_masks::window;
 
 /// Bitmasks of one block: bit `k` is byte `k` of the block.
 #[derive(Clone, Copy)]
-struct Classes {
-    alnum: u64,
-    digit: u64,
+pub(crate) struct Classes {
+    pub alnum: u64,
+    pub digit: u64,
+    /// Bytes that are not ASCII (high bit set).
+    pub high: u64,
 }
 
 /// Every byte's high bit: SWAR flags live there.
@@ -66,19 +68,19 @@ pub(crate) fn alnum_digit(x: u64) -> (u64, u64) {
 /// filter's four-byte window (one more so that an index up to 64 needs no check).
 const VIEW: usize = 64 + 4;
 
-/// Classify 64 bytes as ASCII alphanumeric and ASCII digit, 16 at a time:
-/// SSE2 is part of every x86_64, so no detection is needed.
+/// Classify 64 bytes as ASCII alphanumeric, ASCII digit and not ASCII, 16
+/// at a time: SSE2 is part of every x86_64, so no detection is needed.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn classify(v: &[u8; 64]) -> Classes {
+pub(crate) fn classify(v: &[u8; 64]) -> Classes {
     use std::arch::x86_64::{
         _mm_add_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
-    let (mut alnum, mut digit) = (0u64, 0u64);
+    let (mut alnum, mut digit, mut high) = (0u64, 0u64, 0u64);
     for (k, chunk) in v.chunks_exact(16).enumerate() {
         // SAFETY: `chunk` is 16 readable bytes and the load is unaligned; the
         // rest are SSE2 register operations, always available on x86_64.
-        let (a, d) = unsafe {
+        let (a, d, h) = unsafe {
             let x = _mm_loadu_si128(chunk.as_ptr().cast());
             // `c - lo < n` (wrapping) as a signed compare: shift the range to start at -128.
             let below = |x, lo: u8, n: u8| {
@@ -89,29 +91,32 @@ fn classify(v: &[u8; 64]) -> Classes {
             };
             let d = below(x, b'0', 10);
             let l = below(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', 26);
-            (_mm_movemask_epi8(_mm_or_si128(d, l)), _mm_movemask_epi8(d))
+            (_mm_movemask_epi8(_mm_or_si128(d, l)), _mm_movemask_epi8(d), _mm_movemask_epi8(x))
         };
         alnum |= u64::from(a as u16) << (16 * k);
         digit |= u64::from(d as u16) << (16 * k);
+        high |= u64::from(h as u16) << (16 * k);
     }
-    Classes { alnum, digit }
+    Classes { alnum, digit, high }
 }
 
-/// Classify 64 bytes as ASCII alphanumeric and ASCII digit, eight at a time.
+/// Classify 64 bytes as ASCII alphanumeric, ASCII digit and not ASCII, eight at a time.
 #[cfg(any(test, not(target_arch = "x86_64")))]
 #[inline(always)]
-fn classify_swar(v: &[u8; 64]) -> Classes {
-    let (mut alnum, mut digit) = (0u64, 0u64);
+pub(crate) fn classify_swar(v: &[u8; 64]) -> Classes {
+    let (mut alnum, mut digit, mut high) = (0u64, 0u64, 0u64);
     for (k, w) in v.chunks_exact(8).enumerate() {
-        let (a, d) = alnum_digit(u64::from_le_bytes(w.try_into().expect("eight bytes")));
+        let x = u64::from_le_bytes(w.try_into().expect("eight bytes"));
+        let (a, d) = alnum_digit(x);
         alnum |= a << (8 * k);
         digit |= d << (8 * k);
+        high |= gather(x & HIGH) << (8 * k);
     }
-    Classes { alnum, digit }
+    Classes { alnum, digit, high }
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-use classify_swar as classify;
+pub(crate) use classify_swar as classify;
 
 /// The stopping points of one segment `[lo, hi)`, in order: ASCII letters or
 /// digits whose previous byte is not an ASCII letter or digit (or that stand at
@@ -347,6 +352,8 @@ mod tests {
                     assert_eq!(slow.digit, want(u8::is_ascii_digit), "SWAR digit, byte {c:#x} at {k} in {fill:#x}");
                     assert_eq!(fast.alnum, slow.alnum, "alnum, byte {c:#x} at {k} in {fill:#x}");
                     assert_eq!(fast.digit, slow.digit, "digit, byte {c:#x} at {k} in {fill:#x}");
+                    assert_eq!(slow.high, want(|c| !c.is_ascii()), "SWAR high, byte {c:#x} at {k} in {fill:#x}");
+                    assert_eq!(fast.high, slow.high, "high, byte {c:#x} at {k} in {fill:#x}");
                 }
             }
         }

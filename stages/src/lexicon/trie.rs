@@ -125,33 +125,43 @@ pub(crate) fn char_at(text: &str, i: usize) -> (bool, usize) {
 }
 
 /// Bit `i` set when byte `i` of `text` belongs to a word char: one pass,
-/// eight ASCII bytes at a time without branches, chars decoded only where a
-/// byte is not ASCII. Tokens are then found with bit operations, so word ends
-/// cost no mispredicted branch per byte.
+/// 64 bytes classified at a time ([`swar::classify`]), chars decoded only
+/// where a byte is not ASCII. Tokens are then found with bit operations, so
+/// word ends cost no mispredicted branch per byte.
 pub(crate) fn word_bits(text: &str, bits: &mut Vec<u64>) {
     let b = text.as_bytes();
     bits.clear();
     bits.resize(b.len() / 64 + 2, 0);
-    let mut set = |i: usize, m: u64| {
-        bits[i / 64] |= m << (i % 64);
-        if i % 64 > 56 {
-            bits[i / 64 + 1] |= m >> (64 - i % 64);
-        }
-    };
-    let mut i = 0;
-    while i < b.len() {
-        if let Some(x) = swar::load(b, i) {
-            if x & swar::HIGH == 0 {
-                set(i, swar::alnum_digit(x).0);
-                i += 8;
-                continue;
+    // Chars are decoded from here on: the bytes before it in a block continue
+    // a char that began in the block before.
+    let mut next = 0;
+    for (k, chunk) in b.chunks(64).enumerate() {
+        let c = match <&[u8; 64]>::try_from(chunk) {
+            Ok(v) => swar::classify(v),
+            Err(_) => {
+                // The last bytes, padded with NULs (neither word nor non-ASCII).
+                let mut v = [0u8; 64];
+                v[..chunk.len()].copy_from_slice(chunk);
+                swar::classify(&v)
             }
+        };
+        bits[k] |= c.alnum;
+        let base = 64 * k;
+        let mut high = c.high & u64::MAX.checked_shl((next.max(base) - base) as u32).unwrap_or(0);
+        while high != 0 {
+            let i = base + high.trailing_zeros() as usize;
+            let (word, end) = char_at(text, i);
+            if word {
+                // A char of up to four bytes, perhaps running into the next word of bits.
+                let m = (1u64 << (end - i)) - 1;
+                bits[k] |= m << (i % 64);
+                if i % 64 > 60 {
+                    bits[k + 1] |= m >> (64 - i % 64);
+                }
+            }
+            next = end;
+            high &= u64::MAX.checked_shl((end - base) as u32).unwrap_or(0);
         }
-        let (word, end) = char_at(text, i);
-        if word {
-            set(i, (1u64 << (end - i)) - 1);
-        }
-        i = end;
     }
 }
 
@@ -608,6 +618,36 @@ mod tests {
                 }
                 let other = token_hash(&word.as_bytes()[1..=n], 0, n, fold);
                 assert_ne!(other, alone, "{token:?}: a different token of the same length");
+            }
+        }
+    }
+
+    /// The block-wise bitmap is the char-by-char definition: a multi-byte
+    /// char at every offset across block edges, word chars or not, at the
+    /// text's end and before it.
+    #[test]
+    fn word_bits_agree_with_a_char_walk() {
+        let naive = |text: &str| {
+            let mut bits = vec![0u64; text.len() / 64 + 2];
+            for (i, c) in text.char_indices() {
+                if is_word_char(c) {
+                    (i..i + c.len_utf8()).for_each(|j| bits[j / 64] |= 1 << (j % 64));
+                }
+            }
+            bits
+        };
+        let mut bits = Vec::new();
+        for c in ['é', 'ж', '’', '€', '𝐀', '😀', '\u{301}', 'a', '-'] {
+            for at in 0..140 {
+                for len in [at + c.len_utf8(), at + c.len_utf8() + 1, 130, 200] {
+                    let mut text: String = "ab c1 ".chars().cycle().take(at).collect();
+                    text.push(c);
+                    while text.len() < len {
+                        text.push(if text.len() % 5 == 0 { ' ' } else { 'Z' });
+                    }
+                    word_bits(&text, &mut bits);
+                    assert_eq!(bits, naive(&text), "{c:?} at {at} in {} bytes", text.len());
+                }
             }
         }
     }
