@@ -48,16 +48,18 @@ pub(crate) fn in_range(x: u64, low7: u64, lo: u8, hi: u8) -> u64 {
 }
 
 /// The eight high bits of `flags` as the low eight bits (byte `k` → bit `k`).
+#[cfg(any(test, not(target_arch = "x86_64")))]
 #[inline(always)]
-pub(crate) fn gather(flags: u64) -> u64 {
+fn gather(flags: u64) -> u64 {
     // Bit 8k lands on bit 56 + k; no two partial products share a bit, so nothing carries.
     (flags >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
 /// Bit `k` set where byte `k` of `x` is an ASCII letter or digit, and where
 /// it is an ASCII digit.
+#[cfg(any(test, not(target_arch = "x86_64")))]
 #[inline(always)]
-pub(crate) fn alnum_digit(x: u64) -> (u64, u64) {
+fn alnum_digit(x: u64) -> (u64, u64) {
     let low7 = x & !HIGH;
     let digit = in_range(x, low7, b'0', b'9');
     let letter = in_range(x, low7 | (ONES * 0x20), b'a', b'z');

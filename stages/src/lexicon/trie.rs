@@ -643,7 +643,7 @@ mod tests {
                     let mut text: String = "ab c1 ".chars().cycle().take(at).collect();
                     text.push(c);
                     while text.len() < len {
-                        text.push(if text.len() % 5 == 0 { ' ' } else { 'Z' });
+                        text.push(if text.len().is_multiple_of(5) { ' ' } else { 'Z' });
                     }
                     word_bits(&text, &mut bits);
                     assert_eq!(bits, naive(&text), "{c:?} at {at} in {} bytes", text.len());
