@@ -1,14 +1,16 @@
-//! Eight bytes at a time in one machine word (SWAR: portable, no `unsafe`):
-//! the byte tests several stages' scans make, and [`Starts`], where a scan over
-//! a segment must stop: word starts (and, for the numbers scanner, every ASCII
-//! digit), found 64 bytes at a time (16 at a time with SSE2 on x86_64). A flag
-//! is the high bit of its byte.
+//! Byte tests several stages' scans make, eight bytes at a time in one
+//! machine word (SWAR; a flag is the high bit of its byte); [`classify`], which
+//! turns a 64-byte block into bitmasks (ASCII alphanumeric, digit, not ASCII)
+//! 16 bytes at a time with SSE2 on x86_64 (the crate's one `unsafe` block: an
+//! unaligned load), eight at a time elsewhere; and [`Starts`], where a scan
+//! over a segment must stop: word starts (and, for the numbers scanner, every
+//! ASCII digit).
 //!
-//! Both the `numbers` and the `dates` scanners look only at ASCII letters and
-//! digits that begin a word. Walking the text byte by byte costs a mispredicted
-//! branch at every word end; classifying a block into bitmasks first and then
-//! jumping from set bit to set bit does not, and classifying eight bytes at a
-//! time in a machine word is a handful of instructions.
+//! The `numbers` and `dates` scanners look only at ASCII letters and digits
+//! that begin a word, and the lexicon's word bitmap marks word chars. Walking
+//! the text byte by byte costs a mispredicted branch at every word end;
+//! classifying a block into bitmasks first and then jumping from set bit to
+//! set bit does not.
 
 use crate::prefix_masks::window;
 
