@@ -206,8 +206,11 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
             statement_nouns: lower(p.statement_nouns),
             whole_war_cues: lower(p.whole_war_cues),
             pronouns: lower(p.pronouns),
+            // A DFA: it is asked of the clause after every report cue, and a
+            // search costs a table step per byte.
             unverified_cues: AhoCorasick::builder()
                 .ascii_case_insensitive(true)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(lower(p.unverified_cues))
                 .map_err(|e| params.error("unverified_cues", e.to_string()))?,
             official_nouns: lower(p.official_nouns),
@@ -227,7 +230,7 @@ const MAX_SENTENCE_BYTES: usize = 2048;
 
 /// `span` cut into pieces of at most [`MAX_SENTENCE_BYTES`], at whitespace
 /// when there is some, always on char boundaries.
-fn pieces(text: &str, span: Span) -> impl Iterator<Item = Span> + '_ {
+fn pieces_of(text: &str, span: Span) -> impl Iterator<Item = Span> + '_ {
     let mut start = span.start;
     std::iter::from_fn(move || {
         if start >= span.end {
@@ -249,28 +252,191 @@ fn pieces(text: &str, span: Span) -> impl Iterator<Item = Span> + '_ {
     })
 }
 
+/// Bits for the configured labels a mention carries ([`Tagged::kinds`]):
+/// label tests become a mask test instead of two pointer hops and a string
+/// comparison per mention per test.
+pub mod kind {
+    pub const ACTOR: u16 = 1 << 0;
+    pub const CLAIMANT: u16 = 1 << 1;
+    pub const ROLE: u16 = 1 << 2;
+    pub const LOCATION: u16 = 1 << 3;
+    pub const LOSS: u16 = 1 << 4;
+    pub const EQUIPMENT: u16 = 1 << 5;
+    pub const PERSON: u16 = 1 << 6;
+    pub const REPORT: u16 = 1 << 7;
+    pub const NONCLAIM: u16 = 1 << 8;
+    /// A location whose `type` is not `country` (absent counts): a place a
+    /// figure can be located in.
+    pub const PLACE: u16 = 1 << 9;
+}
+
+impl Labels {
+    /// The [`kind`] bits of a mention labelled `label` (several when labels
+    /// are configured alike).
+    fn kinds(&self, label: &str) -> u16 {
+        let all = [
+            (&self.actor, kind::ACTOR),
+            (&self.claimant, kind::CLAIMANT),
+            (&self.role, kind::ROLE),
+            (&self.location, kind::LOCATION),
+            (&self.loss, kind::LOSS),
+            (&self.equipment, kind::EQUIPMENT),
+            (&self.person, kind::PERSON),
+            (&self.report, kind::REPORT),
+            (&self.nonclaim, kind::NONCLAIM),
+        ];
+        all.iter().filter(|(l, _)| l.as_str() == label).fold(0, |k, (_, b)| k | b)
+    }
+}
+
+/// A mention with its span and label bits stored inline, so the scans over a
+/// sentence's mentions read one contiguous array.
+#[derive(Clone, Copy, Debug)]
+pub struct Tagged<'a> {
+    pub span: Span,
+    pub kinds: u16,
+    pub m: &'a Mention,
+}
+
+impl<'a> Tagged<'a> {
+    /// True when the mention carries one of the `kinds` bits.
+    pub fn is(&self, kinds: u16) -> bool {
+        self.kinds & kinds != 0
+    }
+}
+
+impl std::ops::Deref for Tagged<'_> {
+    type Target = Mention;
+    fn deref(&self) -> &Mention {
+        self.m
+    }
+}
+
 /// A content sentence with the annotations inside it.
 pub struct Sent<'a> {
     pub span: Span,
     pub kind: SentenceKind,
     pub paragraph: u32,
     /// Sorted by (start, end).
-    pub mentions: Vec<&'a Mention>,
+    pub mentions: &'a [Tagged<'a>],
     /// The longest mention's length, which bounds how far before a span an
     /// overlapping mention can start.
     pub longest_mention: usize,
-    pub quants: Vec<&'a Quantity>,
-    pub dates: Vec<&'a DateMention>,
+    pub quants: &'a [&'a Quantity],
+    pub dates: &'a [&'a DateMention],
 }
 
 impl<'a> Sent<'a> {
     /// The mentions that may overlap `span` (a superset: every one that
     /// does), found by binary search, so list-like sentences with hundreds
     /// of mentions cost no scan per figure.
-    pub fn overlapping(&self, span: Span) -> &[&'a Mention] {
+    pub fn overlapping(&self, span: Span) -> &'a [Tagged<'a>] {
         let lo = self.mentions.partition_point(|m| m.span.start + self.longest_mention <= span.start);
         let hi = self.mentions.partition_point(|m| m.span.start < span.end.max(span.start + 1));
         &self.mentions[lo..hi.max(lo)]
+    }
+}
+
+/// A content sentence piece as [`Store`] finds it.
+struct Piece {
+    span: Span,
+    kind: SentenceKind,
+    paragraph: u32,
+}
+
+/// The annotations of a document grouped by content sentence piece, each
+/// group one range of a flat array: three allocations per document rather
+/// than three per sentence, and each sentence's annotations side by side.
+pub struct Store<'a> {
+    pieces: Vec<Piece>,
+    mentions: Vec<Tagged<'a>>,
+    quants: Vec<&'a Quantity>,
+    dates: Vec<&'a DateMention>,
+    /// Where each piece's group starts in `mentions`, `quants` and `dates`
+    /// (one more entry than pieces).
+    starts: Vec<[u32; 3]>,
+}
+
+/// `items` grouped by `group` (`None`: dropped) into `n` groups, in their
+/// order within a group (a stable counting sort); returns the items and the
+/// start of each group (`n + 1` entries).
+fn group_by<T: Copy>(items: &[T], n: usize, group: impl Fn(&T) -> Option<usize>) -> (Vec<T>, Vec<u32>) {
+    let at: Vec<u32> = items.iter().map(|t| group(t).map_or(u32::MAX, |g| g as u32)).collect();
+    let mut starts = vec![0u32; n + 1];
+    for &g in &at {
+        if g != u32::MAX {
+            starts[g as usize + 1] += 1;
+        }
+    }
+    for i in 0..n {
+        starts[i + 1] += starts[i];
+    }
+    let Some(&first) = items.first() else { return (Vec::new(), starts) };
+    let mut next = starts.clone();
+    let mut out = vec![first; starts[n] as usize];
+    for (t, &g) in items.iter().zip(&at) {
+        if g != u32::MAX {
+            out[next[g as usize] as usize] = *t;
+            next[g as usize] += 1;
+        }
+    }
+    (out, starts)
+}
+
+impl<'a> Store<'a> {
+    fn new(doc: &'a Document, settings: &Settings) -> Store<'a> {
+        // The skipped regions, gathered once: `Document::content_sentences`
+        // scans every region (skipped or not) for every sentence.
+        let skipped: Vec<Span> = doc.skipped().collect();
+        let sentences = doc.layers.sentences.as_deref().unwrap_or_default();
+        let mut pieces = Vec::with_capacity(sentences.len());
+        for s in sentences.iter().filter(|s| !skipped.iter().any(|r| r.overlaps(s.span))) {
+            pieces.extend(pieces_of(&doc.text, s.span).map(|span| Piece {
+                span,
+                kind: s.kind,
+                paragraph: s.paragraph,
+            }));
+        }
+        let find = |span: Span| {
+            let i = pieces.partition_point(|s| s.span.end <= span.start);
+            (i < pieces.len() && pieces[i].span.contains(span)).then_some(i)
+        };
+        let n = pieces.len();
+        // Label bits, computed once per distinct label (mentions of one
+        // lexicon share their label's allocation, and come in runs).
+        let mut last: Option<(*const u8, usize, u16)> = None;
+        let mut kinds_of = |m: &Mention| {
+            let key = (m.label.as_ptr(), m.label.len());
+            match last {
+                Some((p, l, k)) if (p, l) == key => k,
+                _ => {
+                    let k = settings.labels.kinds(&m.label);
+                    last = Some((key.0, key.1, k));
+                    k
+                }
+            }
+        };
+        let all_mentions = doc.layers.mentions.as_deref().unwrap_or_default();
+        let tagged: Vec<Tagged<'a>> = all_mentions
+            .iter()
+            .map(|m| {
+                let mut kinds = kinds_of(m);
+                if kinds & kind::LOCATION != 0 && m.attr("type").is_none_or(|t| t != "country") {
+                    kinds |= kind::PLACE;
+                }
+                Tagged { span: m.span, kinds, m }
+            })
+            .collect();
+        let (mut mentions, m_starts) = group_by(&tagged, n, |m| find(m.span));
+        for i in 0..n {
+            mentions[m_starts[i] as usize..m_starts[i + 1] as usize].sort_by_key(|m| (m.span.start, m.span.end));
+        }
+        let quants: Vec<&Quantity> = doc.layers.numbers.iter().flatten().collect();
+        let (quants, q_starts) = group_by(&quants, n, |q| find(q.span));
+        let dates: Vec<&DateMention> = doc.layers.dates.iter().flatten().collect();
+        let (dates, d_starts) = group_by(&dates, n, |d| find(d.span));
+        let starts = (0..=n).map(|i| [m_starts[i], q_starts[i], d_starts[i]]).collect();
+        Store { pieces, mentions, quants, dates, starts }
     }
 }
 
@@ -288,54 +454,27 @@ pub struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    fn new(doc: &'a Document, settings: &Settings) -> View<'a> {
-        // The skipped regions, gathered once: `Document::content_sentences`
-        // scans every region (skipped or not) for every sentence.
-        let skipped: Vec<Span> = doc.skipped().collect();
-        let mut sents: Vec<Sent<'a>> = doc
-            .layers
-            .sentences
+    fn new(doc: &'a Document, store: &'a Store<'a>, settings: &Settings) -> View<'a> {
+        let sents: Vec<Sent<'a>> = store
+            .pieces
             .iter()
-            .flatten()
-            .filter(|s| !skipped.iter().any(|r| r.overlaps(s.span)))
-            .flat_map(|s| {
-                pieces(&doc.text, s.span).map(move |span| Sent {
-                    span,
-                    kind: s.kind,
-                    paragraph: s.paragraph,
-                    mentions: Vec::new(),
-                    longest_mention: 0,
-                    quants: Vec::new(),
-                    dates: Vec::new(),
-                })
+            .zip(store.starts.windows(2))
+            .map(|(p, w)| {
+                let mentions = &store.mentions[w[0][0] as usize..w[1][0] as usize];
+                Sent {
+                    span: p.span,
+                    kind: p.kind,
+                    paragraph: p.paragraph,
+                    mentions,
+                    longest_mention: mentions.iter().map(|m| m.span.len()).max().unwrap_or(0),
+                    quants: &store.quants[w[0][1] as usize..w[1][1] as usize],
+                    dates: &store.dates[w[0][2] as usize..w[1][2] as usize],
+                }
             })
             .collect();
-        let find = |sents: &[Sent<'_>], span: Span| {
-            let i = sents.partition_point(|s| s.span.end <= span.start);
-            (i < sents.len() && sents[i].span.contains(span)).then_some(i)
-        };
-        for m in doc.layers.mentions.iter().flatten() {
-            if let Some(i) = find(&sents, m.span) {
-                sents[i].mentions.push(m);
-            }
-        }
-        for q in doc.layers.numbers.iter().flatten() {
-            if let Some(i) = find(&sents, q.span) {
-                sents[i].quants.push(q);
-            }
-        }
-        for d in doc.layers.dates.iter().flatten() {
-            if let Some(i) = find(&sents, d.span) {
-                sents[i].dates.push(d);
-            }
-        }
-        for s in &mut sents {
-            s.mentions.sort_by_key(|m| (m.span.start, m.span.end));
-            s.longest_mention = s.mentions.iter().map(|m| m.span.len()).max().unwrap_or(0);
-        }
-        let quotes = quote_regions(doc, &sents);
-        let focal = focal_place(&sents, settings);
         let ordered = sents.windows(2).all(|w| w[0].span.end <= w[1].span.start);
+        let quotes = quote_regions(doc, &sents, ordered);
+        let focal = focal_place(&sents, settings);
         View { doc, sents, quotes, focal, ordered }
     }
 
@@ -379,32 +518,64 @@ fn quote_holding(quotes: &[Span], span: Span) -> Option<Span> {
 
 /// Pair quote marks across the article's content sentences: curly quotes by
 /// direction, straight ones by alternation.
-fn quote_regions(doc: &Document, sents: &[Sent<'_>]) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut open: Option<usize> = None;
-    for s in sents {
-        let text = &doc.text[s.span.start..s.span.end];
-        // Quote marks are `"` or start with byte E2 (“ „ ”) or C2 (« »): only
-        // those bytes are decoded.
-        for i in memchr::memchr3_iter(b'"', 0xE2, 0xC2, text.as_bytes()) {
-            let Some(c) = text[i..].chars().next() else { continue };
-            let at = s.span.start + i;
-            match c {
-                '“' | '«' | '„' => open = Some(at),
-                '”' | '»' => {
-                    if let Some(o) = open.take() {
-                        out.push(Span::new(o, at + c.len_utf8()));
-                    }
+fn quote_regions(doc: &Document, sents: &[Sent<'_>], ordered: bool) -> Vec<Span> {
+    let mut pairing = QuotePairing::default();
+    match (ordered, sents.first(), sents.last()) {
+        // One search over the text the sentences cover, keeping the marks
+        // inside a sentence: the same marks in the same order as a search
+        // per sentence, without a search set up for every sentence.
+        (true, Some(first), Some(last)) => {
+            let (from, to) = (first.span.start, last.span.end);
+            let mut k = 0;
+            for i in memchr::memchr3_iter(b'"', 0xE2, 0xC2, &doc.text.as_bytes()[from..to]) {
+                let at = from + i;
+                while sents[k].span.end <= at {
+                    k += 1;
                 }
-                '"' => match open.take() {
-                    Some(o) => out.push(Span::new(o, at + 1)),
-                    None => open = Some(at),
-                },
-                _ => {}
+                if sents[k].span.start <= at {
+                    pairing.mark(&doc.text[at..sents[k].span.end], at);
+                }
+            }
+        }
+        _ => {
+            for s in sents {
+                let text = &doc.text[s.span.start..s.span.end];
+                for i in memchr::memchr3_iter(b'"', 0xE2, 0xC2, text.as_bytes()) {
+                    pairing.mark(&text[i..], s.span.start + i);
+                }
             }
         }
     }
-    out
+    pairing.out
+}
+
+/// The quote marks read so far: the open one, and the regions closed.
+#[derive(Default)]
+struct QuotePairing {
+    open: Option<usize>,
+    out: Vec<Span>,
+}
+
+impl QuotePairing {
+    /// Reads the candidate mark starting `rest` (at byte `at`). Quote marks
+    /// are `"` or start with byte E2 (“ „ ”) or C2 (« »): only those bytes
+    /// are decoded.
+    fn mark(&mut self, rest: &str, at: usize) {
+        let Some(c) = rest.chars().next() else { return };
+        match c {
+            '“' | '«' | '„' => self.open = Some(at),
+            '”' | '»' => {
+                if let Some(o) = self.open.take() {
+                    self.out.push(Span::new(o, at + c.len_utf8()));
+                }
+            }
+            '"' => match self.open.take() {
+                Some(o) => self.out.push(Span::new(o, at + 1)),
+                None => self.open = Some(at),
+            },
+            _ => {}
+        }
+    }
 }
 
 /// The article's single focal place: the sub-national place named most often,
@@ -412,8 +583,8 @@ fn quote_regions(doc: &Document, sents: &[Sent<'_>]) -> Vec<Span> {
 fn focal_place(sents: &[Sent<'_>], settings: &Settings) -> Option<Arc<str>> {
     let mut counts: BTreeMap<Arc<str>, usize> = BTreeMap::new();
     for s in sents {
-        for m in &s.mentions {
-            if *m.label == *settings.labels.location && m.attr("type").is_none_or(|t| t != "country") {
+        for m in s.mentions {
+            if m.is(kind::PLACE) {
                 *counts.entry(Arc::clone(&m.canonical)).or_default() += 1;
             }
         }
@@ -447,7 +618,8 @@ impl Stage for Claims {
             return Ok(());
         }
         let claims = {
-            let view = View::new(doc, &self.settings);
+            let store = Store::new(doc, &self.settings);
+            let view = View::new(doc, &store, &self.settings);
             let statements = attribution::statements(&view, &self.settings);
             let mut raw: Vec<Claim> = Vec::new();
             // What list items inherit from their head ("…, including:").
@@ -465,8 +637,8 @@ impl Stage for Claims {
                 // Read at most once per sentence (pieces are bounded), and only
                 // when a recent claim is too far back to be close without it.
                 let mut continues = None;
-                let equivalents = Equivalents::of(&sent.quants);
-                for q in &sent.quants {
+                let equivalents = Equivalents::of(sent.quants);
+                for q in sent.quants {
                     if equivalents.contains(q.number_span) || !figure::candidate(q) {
                         continue;
                     }
@@ -495,7 +667,7 @@ impl Stage for Claims {
                         continue;
                     };
                     let st = &statements[si];
-                    let location = figure::location(&view, si, q, &self.settings)
+                    let location = figure::location(&view, si, q)
                         .or_else(|| st.location.as_deref().map(String::from))
                         .or_else(|| {
                             (!figure::whole_war(&view, si, &self.settings))
@@ -511,7 +683,7 @@ impl Stage for Claims {
                             value: value.round() as i64,
                             bound,
                             claimant: st.claimant.as_deref().map(String::from),
-                            as_of: st.as_of.or_else(|| event_date(&view, si, q, &self.settings)),
+                            as_of: st.as_of.or_else(|| event_date(&view, si, q)),
                             location: location.clone(),
                             evidence: sent.span,
                             mentions: vec![q.span],
@@ -630,13 +802,12 @@ fn claimant_rank(name: &str) -> u8 {
 
 /// A day named in the figure's own sentence with no report cue between them
 /// ("five people were killed on Monday"): when the figure holds.
-fn event_date(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -> Option<NaiveDate> {
+fn event_date(view: &View<'_>, si: usize, q: &Quantity) -> Option<NaiveDate> {
     let s = &view.sents[si];
     s.dates.iter().find_map(|d| {
         let date = day_date(d)?;
         let (a, b) = if d.span.end <= q.span.start { (d.span.end, q.span.start) } else { (q.span.end, d.span.start) };
-        let cue_between =
-            s.mentions.iter().any(|m| *m.label == *settings.labels.report && m.span.start >= a && m.span.end <= b);
+        let cue_between = s.mentions.iter().any(|m| m.is(kind::REPORT) && m.span.start >= a && m.span.end <= b);
         let lead = text::last_word(view.gap(s.span.start, d.span.start));
         let since = matches!(lead.as_deref(), Some("since" | "from" | "until" | "before" | "after"));
         (!cue_between && !since).then_some(date)
@@ -663,6 +834,16 @@ mod tests {
     use claimex_pipeline::MentionEntry;
     use proptest::prelude::*;
 
+    #[test]
+    fn label_kinds_follow_the_configured_labels() {
+        let mut labels = Labels::default();
+        assert_eq!(labels.kinds("ACTOR"), kind::ACTOR);
+        assert_eq!(labels.kinds("REPORT"), kind::REPORT);
+        assert_eq!(labels.kinds("WEAPON"), 0, "an unconfigured label has no kind");
+        labels.claimant = "ACTOR".into();
+        assert_eq!(labels.kinds("ACTOR"), kind::ACTOR | kind::CLAIMANT, "labels configured alike: both kinds");
+    }
+
     proptest! {
         /// The binary search for a span's quote finds what a scan finds, on
         /// disjoint quotes in text order (touching ones included).
@@ -685,6 +866,48 @@ mod tests {
             prop_assert_eq!(quote_holding(&quotes, span), quotes.iter().copied().find(|q| q.contains(span)));
         }
 
+        /// The counting sort groups as a stable sort by group does, dropping
+        /// the items of no group.
+        #[test]
+        fn group_by_matches_stable_sort(groups in prop::collection::vec(prop::option::of(0..5usize), 0..40)) {
+            let items: Vec<(usize, Option<usize>)> = groups.iter().copied().enumerate().collect();
+            let (out, starts) = group_by(&items, 5, |&(_, g)| g);
+            let mut want: Vec<(usize, Option<usize>)> = items.iter().copied().filter(|t| t.1.is_some()).collect();
+            want.sort_by_key(|t| t.1);
+            prop_assert_eq!(&out, &want);
+            for g in 0..5 {
+                let group = &out[starts[g] as usize..starts[g + 1] as usize];
+                prop_assert!(group.iter().all(|t| t.1 == Some(g)), "group {} holds {:?}", g, group);
+            }
+        }
+
+        /// The one search over ordered sentences pairs the same quotes as a
+        /// search per sentence, whatever lies between the sentences.
+        #[test]
+        fn quote_search_over_text_matches_per_sentence(
+            text in "[a \"“”«»„€é—]{0,40}",
+            cuts in prop::collection::vec(0..40usize, 0..8),
+        ) {
+            let doc = Document::new("t", text.clone());
+            let mut bounds: Vec<usize> = cuts.iter().map(|&c| c.min(text.len())).filter(|&c| text.is_char_boundary(c)).collect();
+            bounds.sort_unstable();
+            bounds.dedup();
+            // Every other gap between bounds is a sentence, the rest lies outside.
+            let sents: Vec<Sent<'_>> = bounds
+                .chunks_exact(2)
+                .map(|w| Sent {
+                    span: Span::new(w[0], w[1]),
+                    kind: SentenceKind::Text,
+                    paragraph: 0,
+                    mentions: &[],
+                    longest_mention: 0,
+                    quants: &[],
+                    dates: &[],
+                })
+                .collect();
+            prop_assert_eq!(quote_regions(&doc, &sents, true), quote_regions(&doc, &sents, false), "{:?} {:?}", text, bounds);
+        }
+
         /// `overlapping` returns every mention that overlaps the span.
         #[test]
         fn overlapping_misses_no_mention(
@@ -702,21 +925,21 @@ mod tests {
                     prov: Provenance::new(&a, &a),
                 })))
                 .collect();
-            let mut refs: Vec<&Mention> = mentions.iter().collect();
+            let mut refs: Vec<Tagged<'_>> = mentions.iter().map(|m| Tagged { span: m.span, kinds: 0, m }).collect();
             refs.sort_by_key(|m| (m.span.start, m.span.end));
             let sent = Sent {
                 span: Span::new(0, 300),
                 kind: SentenceKind::Text,
                 paragraph: 0,
                 longest_mention: refs.iter().map(|m| m.span.len()).max().unwrap_or(0),
-                mentions: refs,
-                quants: Vec::new(),
-                dates: Vec::new(),
+                mentions: &refs,
+                quants: &[],
+                dates: &[],
             };
             let span = Span::new(start, start + len);
             let found = sent.overlapping(span);
             for m in sent.mentions.iter().filter(|m| m.span.overlaps(span)) {
-                prop_assert!(found.iter().any(|f| std::ptr::eq(*f, *m)), "{:?} overlaps {:?}", m.span, span);
+                prop_assert!(found.iter().any(|f| std::ptr::eq(f.m, m.m)), "{:?} overlaps {:?}", m.span, span);
             }
         }
     }

@@ -18,7 +18,7 @@ use super::text::{
     at_most_words, first_word, has_clause_break, is_capitalised, is_word, last_word, lower_words, starts_with_lower,
     words,
 };
-use super::{day_date, Settings, View};
+use super::{day_date, kind, Settings, Tagged, View};
 use crate::lexicon::fold::{fold, FoldOptions};
 
 /// The source and date a sentence's figures are stated with. The names are
@@ -60,9 +60,9 @@ pub fn statements(view: &View<'_>, settings: &Settings) -> Vec<Statement> {
                 last_side = s.side.clone();
             }
         }
-        for m in &view.sents[si].mentions {
-            if *m.label == *settings.labels.claimant && m.attr("type") == Some("person") {
-                last_person = Some(m);
+        for m in view.sents[si].mentions {
+            if m.is(kind::CLAIMANT) && m.attr("type") == Some("person") {
+                last_person = Some(m.m);
             }
         }
         own.push(st);
@@ -95,7 +95,7 @@ pub fn statements(view: &View<'_>, settings: &Settings) -> Vec<Statement> {
 
     // "X wrote that on Facebook.": a figure-less report of "that" covers the paragraph before.
     for si in 0..n {
-        if own[si].is_some() && view.sents[si].quants.is_empty() && refers_back(view, si, settings) {
+        if own[si].is_some() && view.sents[si].quants.is_empty() && refers_back(view, si) {
             let para = view.sents[si].paragraph;
             let source = own[si].clone();
             for sj in (0..si).rev() {
@@ -157,7 +157,7 @@ pub fn statements(view: &View<'_>, settings: &Settings) -> Vec<Statement> {
             st.as_of = Some(d);
         }
         if st.location.is_none() {
-            st.location = sentence_place(view, si, settings);
+            st.location = sentence_place(view, si);
         }
         if s.kind != SentenceKind::ListItem {
             let ends_with_colon = view.text(s.span).trim_end().ends_with(':');
@@ -173,15 +173,11 @@ pub fn statements(view: &View<'_>, settings: &Settings) -> Vec<Statement> {
 
 /// A place named in the sentence (outside quotes of other speakers), for the
 /// statement's location.
-fn sentence_place(view: &View<'_>, si: usize, settings: &Settings) -> Option<Arc<str>> {
+fn sentence_place(view: &View<'_>, si: usize) -> Option<Arc<str>> {
     view.sents[si]
         .mentions
         .iter()
-        .find(|m| {
-            *m.label == *settings.labels.location
-                && m.attr("type").is_none_or(|t| t != "country")
-                && !super::figure::used_as_actor(view, si, m, settings)
-        })
+        .find(|m| m.is(kind::PLACE) && !super::figure::used_as_actor(view, si, m))
         .map(|m| Arc::clone(&m.canonical))
 }
 
@@ -197,9 +193,9 @@ fn as_of_date(view: &View<'_>, si: usize) -> Option<NaiveDate> {
 
 /// After the cue only "that"/"this"/"it" and a place or channel: a report
 /// about what came before.
-fn refers_back(view: &View<'_>, si: usize, settings: &Settings) -> bool {
+fn refers_back(view: &View<'_>, si: usize) -> bool {
     let s = &view.sents[si];
-    s.mentions.iter().filter(|m| *m.label == *settings.labels.report).any(|cue| {
+    s.mentions.iter().filter(|m| m.is(kind::REPORT)).any(|cue| {
         let mut w = words(view.gap(cue.span.end, s.span.end));
         w.next().is_some_and(|w| ["that", "this", "it", "so"].iter().any(|c| is_word(w, c)))
             && w.next().is_none_or(|w| ["on", "in", "via"].iter().any(|c| is_word(w, c)))
@@ -215,21 +211,19 @@ fn own_statement(
     last_side: &Option<Arc<str>>,
 ) -> Option<Statement> {
     let s = &view.sents[si];
-    let cues: Vec<&Mention> = s
+    let cues: Vec<Tagged<'_>> = s
         .mentions
         .iter()
         .copied()
-        .filter(|m| *m.label == *settings.labels.report && view.in_quote(m.span).is_none())
+        .filter(|m| m.is(kind::REPORT) && view.in_quote(m.span).is_none())
         .filter(|m| {
-            !s.mentions
-                .iter()
-                .any(|o| *o.label == *settings.labels.loss && o.span.overlaps(m.span) && o.span.len() > m.span.len())
+            !s.mentions.iter().any(|o| o.is(kind::LOSS) && o.span.overlaps(m.span) && o.span.len() > m.span.len())
         })
         // Last: the costliest test (it folds and searches the clause).
         .filter(|m| !disclaims(view, si, m, settings))
         .collect();
     // "according to the statement": a cue naming an earlier statement refers back to it.
-    let (back_refs, cues): (Vec<&Mention>, Vec<&Mention>) = cues.into_iter().partition(|m| {
+    let (back_refs, cues): (Vec<Tagged<'_>>, Vec<Tagged<'_>>) = cues.into_iter().partition(|m| {
         let t = view.text(m.span);
         // An ASCII cue splits into the same words before and after lowercasing.
         m.attr("claimant").is_none()
@@ -286,7 +280,7 @@ fn own_statement(
             // back (handled by the caller's carry-over), anything else is unnamed.
             let cue = cues[0];
             let after = view.gap(cue.span.end, s.span.end);
-            if lower_words(after).take(3).any(|w| settings.statement_nouns.contains(&w)) {
+            if lower_words(after).take(3).any(|w| settings.statement_nouns.iter().any(|n| *n == *w)) {
                 return None;
             }
             return Some(Statement { own: true, ..Default::default() });
@@ -336,7 +330,7 @@ fn headline_dash(view: &View<'_>, si: usize, settings: &Settings, last_side: &Op
 /// 2025, Telegram post, …").
 fn statement_date(view: &View<'_>, si: usize, cue: &Mention) -> Option<NaiveDate> {
     let s = &view.sents[si];
-    for d in &s.dates {
+    for d in s.dates {
         let Some(date) = day_date(d) else { continue };
         if d.span.start >= cue.span.end {
             let gap = view.gap(cue.span.end, d.span.start);
@@ -353,27 +347,20 @@ fn statement_date(view: &View<'_>, si: usize, cue: &Mention) -> Option<NaiveDate
     None
 }
 
-fn is_label(m: &Mention, label: &str) -> bool {
-    *m.label == *label
-}
-
 /// An actor written as part of another name ("Ukraine's General Staff",
 /// "Russia's Kursk Oblast", "the Kursk region of Russia").
-pub fn attributive(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
+pub fn attributive(view: &View<'_>, si: usize, m: &Mention) -> bool {
     let s = &view.sents[si];
-    let l = &settings.labels;
     let followed = s.mentions.iter().any(|o| {
-        o.span.start >= m.span.end
-            && (is_label(o, &l.location) || is_label(o, &l.role) || is_label(o, &l.claimant))
-            && {
-                let gap = view.gap(m.span.end, o.span.start);
-                gap.chars().count() <= 3 && !has_clause_break(gap)
-            }
+        o.span.start >= m.span.end && o.is(kind::LOCATION | kind::ROLE | kind::CLAIMANT) && {
+            let gap = view.gap(m.span.end, o.span.start);
+            gap.chars().count() <= 3 && !has_clause_break(gap)
+        }
     });
     let inside = s
         .mentions
         .iter()
-        .any(|o| !std::ptr::eq(*o, m) && o.span.contains(m.span) && o.span != m.span && !is_label(o, &l.actor));
+        .any(|o| !std::ptr::eq(o.m, m) && o.span.contains(m.span) && o.span != m.span && !o.is(kind::ACTOR));
     let before = last_word(view.gap(s.span.start, m.span.start));
     let preposition = matches!(before.as_deref(), Some("of" | "into" | "in"));
     followed || inside || preposition
@@ -382,14 +369,13 @@ pub fn attributive(view: &View<'_>, si: usize, m: &Mention, settings: &Settings)
 fn source_of(
     view: &View<'_>,
     si: usize,
-    m: &Mention,
+    m: &Tagged<'_>,
     settings: &Settings,
     last_side: &Option<Arc<str>>,
 ) -> Option<Source> {
-    let l = &settings.labels;
-    if is_label(m, &l.claimant) {
-        let kind = m.attr("type").unwrap_or("organisation");
-        if kind == "country" && (attributive(view, si, m, settings) || super::figure::object_of_verb(view, si, m)) {
+    if m.is(kind::CLAIMANT) {
+        let ty = m.attr("type").unwrap_or("organisation");
+        if ty == "country" && (attributive(view, si, m) || super::figure::object_of_verb(view, si, m)) {
             return None;
         }
         if m.attr("ambiguous") == Some("true") {
@@ -401,9 +387,9 @@ fn source_of(
                 .mentions
                 .iter()
                 .flatten()
-                .find(|o| is_label(o, &l.claimant) && o.canonical.starts_with(&prefix))
+                .find(|o| *o.label == *settings.labels.claimant && o.canonical.starts_with(&prefix))
                 .map(|o| (Arc::clone(&o.canonical), o.attr("side").map(Arc::from)));
-            let (name, side) = match (role_side(view, si, m, settings), named) {
+            let (name, side) = match (role_side(view, si, m), named) {
                 (Some(side), _) => (Some(Arc::from(format!("{prefix}{side}"))), Some(side)),
                 (None, Some((name, side))) => (Some(name), side),
                 (None, None) => match last_side.clone() {
@@ -415,7 +401,7 @@ fn source_of(
         }
         // "a senior White House official", "Pentagon officials": unnamed officials
         // of a body speak for its country (CLAIMS.md "Unnamed officials").
-        if kind == "organisation" {
+        if ty == "organisation" {
             if let Some(side) = m.attr("side").filter(|_| official_noun_after(view, si, m, settings)) {
                 let side: Arc<str> = Arc::from(side);
                 return Some(Source { name: Some(Arc::clone(&side)), side: Some(side), outlet: false });
@@ -424,24 +410,24 @@ fn source_of(
         return Some(Source {
             name: Some(Arc::clone(&m.canonical)),
             side: m.attr("side").map(Arc::from),
-            outlet: kind == "outlet",
+            outlet: ty == "outlet",
         });
     }
-    if is_label(m, &l.role) {
-        let side = role_side(view, si, m, settings).or_else(|| last_side.clone());
+    if m.is(kind::ROLE) {
+        let side = role_side(view, si, m).or_else(|| last_side.clone());
         let date = view.doc.meta.published;
         let name = side.as_deref().and_then(|sd| settings.official(&m.canonical, sd, date).map(Arc::from));
         // An unresolvable role of a known side speaks for that side.
         let name = name.or_else(|| side.clone());
         return Some(Source { name, side, outlet: false });
     }
-    if is_label(m, &l.actor) && !attributive(view, si, m, settings) && !super::figure::object_of_verb(view, si, m) {
-        let kind = m.attr("type").unwrap_or("country");
+    if m.is(kind::ACTOR) && !attributive(view, si, m) && !super::figure::object_of_verb(view, si, m) {
+        let ty = m.attr("type").unwrap_or("country");
         if m.canonical.as_ref() == "enemy" {
             return None;
         }
         let official = official_noun_after(view, si, m, settings);
-        if matches!(kind, "country" | "metonym") || official {
+        if matches!(ty, "country" | "metonym") || official {
             return Some(Source {
                 name: Some(Arc::clone(&m.canonical)),
                 side: Some(Arc::clone(&m.canonical)),
@@ -456,16 +442,16 @@ fn source_of(
 /// "White House official").
 fn official_noun_after(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
     let next = first_word(view.gap(m.span.end, view.sents[si].span.end));
-    next.is_some_and(|w| settings.official_nouns.contains(&w))
+    next.is_some_and(|w| settings.official_nouns.iter().any(|n| *n == *w))
 }
 
 /// The side of a role: an actor just before it ("Ukraine's commander-in-chief",
 /// "Ukrainian President") or just after ("Commander-in-Chief of Ukraine's armed forces").
-fn role_side(view: &View<'_>, si: usize, role: &Mention, settings: &Settings) -> Option<Arc<str>> {
+fn role_side(view: &View<'_>, si: usize, role: &Mention) -> Option<Arc<str>> {
     let s = &view.sents[si];
     s.mentions
         .iter()
-        .filter(|a| is_label(a, &settings.labels.actor) && a.canonical.as_ref() != "enemy")
+        .filter(|a| a.is(kind::ACTOR) && a.canonical.as_ref() != "enemy")
         .find(|a| {
             if a.span.end <= role.span.start {
                 let gap = view.gap(a.span.end, role.span.start);

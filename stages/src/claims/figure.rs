@@ -19,7 +19,7 @@ use super::attribution::{attributive, Statement};
 use super::text::{
     at_most_words, find_clause_end, has_clause_break, last_word, lower_words, rfind_clause_start, words,
 };
-use super::{Settings, View};
+use super::{kind, Settings, Tagged, View};
 
 /// What a figure inherits when its own sentence does not say: the head of the
 /// list it belongs to ("…, including:") and the side of the figures just before
@@ -55,12 +55,9 @@ fn category_of(m: &Mention) -> Option<Category> {
 }
 
 /// A term inside a longer name of another kind ("area" in "Kursk area") is not a cue.
-fn inside_other_name(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
-    let l = &settings.labels;
+fn inside_other_name(view: &View<'_>, si: usize, m: &Mention) -> bool {
     view.sents[si].overlapping(m.span).iter().any(|o| {
-        o.span.overlaps(m.span)
-            && (*o.label == *l.location || *o.label == *l.claimant || *o.label == *l.role)
-            && o.span.len() > m.span.len()
+        o.span.overlaps(m.span) && o.is(kind::LOCATION | kind::CLAIMANT | kind::ROLE) && o.span.len() > m.span.len()
     })
 }
 
@@ -82,7 +79,6 @@ pub fn read(
     st: &Statement,
     inherited: &Inherited,
 ) -> Option<Figure> {
-    let l = &settings.labels;
     let s = &view.sents[si];
     debug_assert!(candidate(q), "claims reads candidate figures only");
     // The clause after the figure: up to a clause break or the next figure,
@@ -107,7 +103,7 @@ pub fn read(
         else {
             break s.span.end;
         };
-        if !after_age_cue(view, si, st, settings) {
+        if !after_age_cue(view, si, st) {
             break st;
         }
         from = st + 1;
@@ -124,10 +120,9 @@ pub fn read(
     };
     let in_appositive =
         |m: &Mention| appositive.is_some_and(|(a, b)| q.span.end + a <= m.span.start && m.span.end <= q.span.end + b);
-    let after: Vec<&Mention> = s
+    let after: Vec<&Tagged<'_>> = s
         .mentions
         .iter()
-        .copied()
         .filter(|m| m.span.start >= q.span.end && m.span.end <= clause_end && !in_appositive(m))
         .filter(|m| {
             let gap = view.gap(q.span.end, m.span.start);
@@ -142,7 +137,7 @@ pub fn read(
     // Ages stand before the figure ("aged 50"), rates after it ("a day"); other
     // reasons (exchanges, plans) on either side.
     if s.mentions.iter().any(|m| {
-        if *m.label != *l.nonclaim {
+        if !m.is(kind::NONCLAIM) {
             return false;
         }
         let reason = m.canonical.as_ref();
@@ -177,15 +172,15 @@ pub fn read(
         return None;
     }
 
-    let head_equipment = after.iter().find(|m| *m.label == *l.equipment).copied();
-    let head_person = after.iter().find(|m| *m.label == *l.person).copied();
+    let head_equipment = after.iter().find(|m| m.is(kind::EQUIPMENT)).copied();
+    let head_person = after.iter().find(|m| m.is(kind::PERSON)).copied();
     // A loss after a deployment word is what happened to the counted people
     // ("500 soldiers who took part in the assault were killed"): it wins.
     let loss_cues = || {
         after
             .iter()
             .copied()
-            .filter(|m| *m.label == *l.loss && category_of(m).is_some() && !inside_other_name(view, si, m, settings))
+            .filter(|m| m.is(kind::LOSS) && category_of(m).is_some() && !inside_other_name(view, si, m))
     };
     let loss_after = loss_cues().find(|m| category_of(m) != Some(Category::Deployed)).or_else(|| loss_cues().next());
     // Cues before the figure in the same sentence, nearest first, within a
@@ -195,7 +190,6 @@ pub fn read(
         .mentions
         .iter()
         .rev()
-        .copied()
         // Mentions starting earlier end before `start + longest`: once the
         // text from there to the figure is too long for any limit, so is every
         // remaining gap (a list sentence stops here, not at its start). Only
@@ -209,12 +203,12 @@ pub fn read(
             at_most_words(gap, EQUIPMENT_CUE_WORDS.max(CUE_BEFORE_WORDS)) && !gap.contains([';', '.'])
         })
         .filter(|m| m.span.end <= q.number_span.start && m.span.start < q.span.start.max(q.number_span.start))
-        .filter(|m| *m.label == *l.loss && category_of(m).is_some())
-        .filter(|m| !inside_other_name(view, si, m, settings))
+        .filter(|m| m.is(kind::LOSS) && category_of(m).is_some())
+        .filter(|m| !inside_other_name(view, si, m))
         .find(|m| {
             let gap = view.gap(m.span.end.min(q.span.start), q.span.start);
             let limit = *limit.get_or_insert_with(|| {
-                if head_equipment_present(view, si, q, settings) {
+                if head_equipment_present(view, si, q) {
                     EQUIPMENT_CUE_WORDS
                 } else {
                     CUE_BEFORE_WORDS
@@ -231,7 +225,7 @@ pub fn read(
     if q.value == 1.0 && words(view.gap(q.span.end, s.span.end)).next() == Some("of") {
         return None;
     }
-    if !is_area && unknown_head(view, si, q, settings) {
+    if !is_area && unknown_head(view, si, q) {
         return None;
     }
     let (category, object, rule, inflicted) = if is_area {
@@ -263,7 +257,7 @@ pub fn read(
             head_person.is_none_or(|p| m.span.start < p.span.start)
                 && at_most_words(view.gap(q.span.end, m.span.start), 3)
         });
-        let personnel_cue = |m: &&Mention| category_of(m).is_some_and(|c| c.is_personnel());
+        let personnel_cue = |m: &&Tagged<'_>| category_of(m).is_some_and(|c| c.is_personnel());
         let loss_after = loss_after.filter(|a| head_person.is_none() || personnel_cue(a) || loss_before.is_none());
         // A verb right before the figure governs it ("killed two diners and a
         // worker and wounded nine"): a later verb belongs to the next clause.
@@ -345,7 +339,7 @@ const NOT_HEADS: &[&str] = &[
 
 /// The figure is followed directly by a noun no lexicon knows ("two brigades",
 /// "three months"): it counts something else.
-fn unknown_head(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -> bool {
+fn unknown_head(view: &View<'_>, si: usize, q: &Quantity) -> bool {
     let s = &view.sents[si];
     let after = view.gap(q.span.end, s.span.end);
     let lead = after.len() - after.trim_start().len();
@@ -359,16 +353,15 @@ fn unknown_head(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -
     if word_start != q.span.end + lead || !word.chars().next().is_some_and(|c| c.is_lowercase()) {
         return false;
     }
-    let l = &settings.labels;
-    let known = s.mentions.iter().any(|m| m.span.start == word_start && *m.label != *l.nonclaim);
+    let known = s.mentions.iter().any(|m| m.span.start == word_start && !m.is(kind::NONCLAIM));
     !known && !NOT_HEADS.contains(&word)
 }
 
 /// A figure right after an age cue ("aged 50 and 48") is an age, not a count
 /// that ends the clause before it.
-fn after_age_cue(view: &View<'_>, si: usize, start: usize, settings: &Settings) -> bool {
+fn after_age_cue(view: &View<'_>, si: usize, start: usize) -> bool {
     view.sents[si].mentions.iter().any(|m| {
-        *m.label == *settings.labels.nonclaim
+        m.is(kind::NONCLAIM)
             && m.canonical.as_ref() == "age"
             && m.span.end <= start
             && at_most_words(view.gap(m.span.end, start), 3)
@@ -376,9 +369,9 @@ fn after_age_cue(view: &View<'_>, si: usize, start: usize, settings: &Settings) 
 }
 
 /// True when an equipment term heads the figure.
-fn head_equipment_present(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -> bool {
+fn head_equipment_present(view: &View<'_>, si: usize, q: &Quantity) -> bool {
     view.sents[si].mentions.iter().any(|m| {
-        *m.label == *settings.labels.equipment
+        m.is(kind::EQUIPMENT)
             && m.span.start >= q.span.end
             && at_most_words(view.gap(q.span.end, m.span.start), HEAD_WORDS)
             && !has_clause_break(view.gap(q.span.end, m.span.start))
@@ -404,7 +397,6 @@ fn subject(
     category: Category,
     inflicted: bool,
 ) -> Option<String> {
-    let l = &settings.labels;
     let s = &view.sents[si];
     let speaker = st.side.as_deref();
     let resolve = |m: &Mention| -> Option<String> {
@@ -423,33 +415,29 @@ fn subject(
         .mentions
         .iter()
         .filter(|m| {
-            m.span.start >= q.span.end
-                && m.span.end <= clause_end
-                && (*m.label == *l.person || *m.label == *l.equipment || *m.label == *l.loss)
+            m.span.start >= q.span.end && m.span.end <= clause_end && m.is(kind::PERSON | kind::EQUIPMENT | kind::LOSS)
         })
         .map(|m| m.span.end)
         .next();
-    let in_np = s
-        .mentions
-        .iter()
-        .copied()
-        .filter(|m| *m.label == *l.actor && m.span.start >= q.span.end && m.span.end <= clause_end)
-        .find(|m| {
-            if territorial {
-                return false;
-            }
-            match head_end {
-                Some(h) if m.span.end <= h => at_most_words(view.gap(q.span.end, m.span.start), HEAD_WORDS),
-                Some(h) => {
-                    let gap = view.gap(h, m.span.start);
-                    at_most_words(gap, 3) && words(&gap.to_lowercase()).any(|w| matches!(w, "of" | "from"))
+    let in_np =
+        s.mentions.iter().filter(|m| m.is(kind::ACTOR) && m.span.start >= q.span.end && m.span.end <= clause_end).find(
+            |m| {
+                if territorial {
+                    return false;
                 }
-                None => {
-                    let gap = view.gap(q.span.end, m.span.start);
-                    at_most_words(gap, 2) && matches!(words(&gap.to_lowercase()).next(), Some("of" | "from"))
+                match head_end {
+                    Some(h) if m.span.end <= h => at_most_words(view.gap(q.span.end, m.span.start), HEAD_WORDS),
+                    Some(h) => {
+                        let gap = view.gap(h, m.span.start);
+                        at_most_words(gap, 3) && words(&gap.to_lowercase()).any(|w| matches!(w, "of" | "from"))
+                    }
+                    None => {
+                        let gap = view.gap(q.span.end, m.span.start);
+                        at_most_words(gap, 2) && matches!(words(&gap.to_lowercase()).next(), Some("of" | "from"))
+                    }
                 }
-            }
-        });
+            },
+        );
     if let Some(m) = in_np {
         return resolve(m);
     }
@@ -471,13 +459,12 @@ fn subject(
         let n = other_nps.partition_point(|&e| e <= m.span.start);
         n > 0 && at_most_words(view.gap(other_nps[n - 1], m.span.start), 2)
     };
-    let before =
-        s.mentions.iter().rev().copied().filter(|m| *m.label == *l.actor && m.span.end <= q.span.start).find(|m| {
-            !attributive(view, si, m, settings)
-                && !object_of_verb(view, si, m)
-                && !names_place(view, si, m, settings)
-                && !((territorial || inflicted) && in_other_np(m))
-        });
+    let before = s.mentions.iter().rev().filter(|m| m.is(kind::ACTOR) && m.span.end <= q.span.start).find(|m| {
+        !attributive(view, si, m)
+            && !object_of_verb(view, si, m)
+            && !names_place(view, si, m, settings)
+            && !((territorial || inflicted) && in_other_np(m))
+    });
     // "… the General Staff announced that it had lost 74 servicemen": a pronoun
     // after the last named side speaks for the source.
     let pronoun_after = |from: usize| {
@@ -501,11 +488,7 @@ fn subject(
         // "they seized …": the side the previous sentence was about.
         None if starts_with_pronoun(view, si, q) && si > 0 => {
             let prev = &view.sents[si - 1];
-            let m = prev
-                .mentions
-                .iter()
-                .copied()
-                .find(|m| *m.label == *l.actor && !attributive(view, si - 1, m, settings))?;
+            let m = prev.mentions.iter().find(|m| m.is(kind::ACTOR) && !attributive(view, si - 1, m))?;
             resolve(m)?
         }
         None if inflicted && !territorial && (speaker.is_some() || !category.is_personnel()) => {
@@ -518,8 +501,7 @@ fn subject(
             let after = s
                 .mentions
                 .iter()
-                .copied()
-                .find(|m| *m.label == *l.actor && m.span.start >= q.span.end && !object_of_verb(view, si, m));
+                .find(|m| m.is(kind::ACTOR) && m.span.start >= q.span.end && !object_of_verb(view, si, m));
             if let Some(m) = after {
                 return resolve(m);
             }
@@ -530,7 +512,7 @@ fn subject(
             return s
                 .mentions
                 .iter()
-                .find(|m| *m.label == *l.location && m.attr("type").is_some_and(|t| t != "country"))
+                .find(|m| m.is(kind::LOCATION) && m.attr("type").is_some_and(|t| t != "country"))
                 .and_then(|m| m.attr("country"))
                 .map(String::from);
         }
@@ -573,10 +555,10 @@ pub fn object_of_verb(view: &View<'_>, si: usize, m: &Mention) -> bool {
 
 /// The side named as the agent of the loss: after "by" ("by Russian forces"),
 /// or before an attack noun ("Russian strikes", "Russian missile strike").
-fn agent_actor<'a>(view: &View<'a>, si: usize, q: &Quantity, settings: &Settings) -> Option<&'a Mention> {
+fn agent_actor<'a>(view: &View<'a>, si: usize, q: &Quantity, settings: &Settings) -> Option<&'a Tagged<'a>> {
     let s = &view.sents[si];
-    s.mentions.iter().copied().find(|m| {
-        if *m.label != *settings.labels.actor || m.canonical.as_ref() == "enemy" {
+    s.mentions.iter().find(|m| {
+        if !m.is(kind::ACTOR) || m.canonical.as_ref() == "enemy" {
             return false;
         }
         let mut back = lower_words(view.gap(s.span.start, m.span.start)).rev();
@@ -585,10 +567,10 @@ fn agent_actor<'a>(view: &View<'a>, si: usize, q: &Quantity, settings: &Settings
         // "Russia hits …" is an agent; "… Ukraine were targeted" is not (passive).
         let mut attack = false;
         for w in lower_words(view.gap(m.span.end, s.span.end)).take(3) {
-            if matches!(w.as_str(), "was" | "were" | "is" | "are" | "been" | "be" | "being") {
+            if matches!(&*w, "was" | "were" | "is" | "are" | "been" | "be" | "being") {
                 break;
             }
-            if settings.attack_nouns.contains(&w) {
+            if settings.attack_nouns.iter().any(|a| *a == *w) {
                 attack = true;
                 break;
             }
@@ -602,8 +584,8 @@ fn agent_actor<'a>(view: &View<'a>, si: usize, q: &Quantity, settings: &Settings
 fn names_place(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
     let mut next = lower_words(view.gap(m.span.end, view.sents[si].span.end))
         .take(2)
-        .filter(|w| !matches!(w.as_str(), "'s" | "’s" | "s" | "'" | "’"));
-    next.next().is_some_and(|w| settings.place_nouns.contains(&w))
+        .filter(|w| !matches!(&**w, "'s" | "’s" | "s" | "'" | "’"));
+    next.next().is_some_and(|w| settings.place_nouns.iter().any(|p| *p == *w))
 }
 
 /// True when a pronoun ("they", "it") stands before the figure in its sentence.
@@ -618,11 +600,10 @@ fn group(
     view: &View<'_>,
     si: usize,
     q: &Quantity,
-    head_person: Option<&Mention>,
+    head_person: Option<&Tagged<'_>>,
     settings: &Settings,
     category: Category,
 ) -> Option<Group> {
-    let l = &settings.labels;
     let s = &view.sents[si];
     if let Some(g) = head_person.and_then(|p| Group::parse(&p.canonical)) {
         return Some(g);
@@ -630,13 +611,12 @@ fn group(
     let nearest = s
         .mentions
         .iter()
-        .copied()
-        .filter(|m| *m.label == *l.person && Group::parse(&m.canonical).is_some())
+        .filter(|m| m.is(kind::PERSON) && Group::parse(&m.canonical).is_some())
         .min_by_key(|m| if m.span.start >= q.span.end { m.span.start - q.span.end } else { q.span.start - m.span.end });
     if let Some(g) = nearest.and_then(|m| Group::parse(&m.canonical)) {
         return Some(g);
     }
-    let forces = s.mentions.iter().any(|m| *m.label == *l.actor && m.attr("type") == Some("force"));
+    let forces = s.mentions.iter().any(|m| m.is(kind::ACTOR) && m.attr("type") == Some("force"));
     if forces || matches!(category, Category::Captured | Category::Deployed) {
         return Some(Group::Military);
     }
@@ -651,15 +631,10 @@ fn group(
 }
 
 /// A place named in the figure's own clause.
-pub fn location(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -> Option<String> {
+pub fn location(view: &View<'_>, si: usize, q: &Quantity) -> Option<String> {
     let s = &view.sents[si];
-    let places: Vec<&Mention> = s
-        .mentions
-        .iter()
-        .copied()
-        .filter(|m| *m.label == *settings.labels.location && m.attr("type").is_none_or(|t| t != "country"))
-        .filter(|m| !used_as_actor(view, si, m, settings))
-        .collect();
+    let places: Vec<&Tagged<'_>> =
+        s.mentions.iter().filter(|m| m.is(kind::PLACE)).filter(|m| !used_as_actor(view, si, m)).collect();
     // Prefer a place after the figure ("… troops to the Kursk region"), then before it.
     places
         .iter()
@@ -671,9 +646,9 @@ pub fn location(view: &View<'_>, si: usize, q: &Quantity, settings: &Settings) -
 
 /// A place name used for its government or forces: it is also an actor and no
 /// spatial preposition stands before it ("Moscow's forces", "Pyongyang deployed").
-pub fn used_as_actor(view: &View<'_>, si: usize, m: &Mention, settings: &Settings) -> bool {
+pub fn used_as_actor(view: &View<'_>, si: usize, m: &Mention) -> bool {
     let s = &view.sents[si];
-    let actor = s.mentions.iter().any(|a| *a.label == *settings.labels.actor && a.span == m.span);
+    let actor = s.mentions.iter().any(|a| a.is(kind::ACTOR) && a.span == m.span);
     if !actor {
         return false;
     }

@@ -1,5 +1,7 @@
 //! Small text measures claim assembly uses on the gaps between annotations.
 
+use std::borrow::Cow;
+
 use aho_corasick::AhoCorasick;
 
 /// Number of words (runs of alphanumeric chars) in `s`.
@@ -66,16 +68,26 @@ pub fn words(s: &str) -> impl DoubleEndedIterator<Item = &str> {
     s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').filter(|w| !w.is_empty())
 }
 
+/// `w` lowercased, borrowed when lowercasing changes nothing (ASCII without
+/// capitals, as most words are), so reading a word allocates nothing.
+pub fn lower(w: &str) -> Cow<'_, str> {
+    if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(w)
+    } else {
+        Cow::Owned(w.to_lowercase())
+    }
+}
+
 /// The last word of `s` (as [`words`] splits), lowercased. Reads `s` from the
 /// end, so it costs the length of that word, not of `s`.
-pub fn last_word(s: &str) -> Option<String> {
-    s.rsplit(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').find(|w| !w.is_empty()).map(str::to_lowercase)
+pub fn last_word(s: &str) -> Option<Cow<'_, str>> {
+    s.rsplit(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').find(|w| !w.is_empty()).map(lower)
 }
 
 /// The words of `s` (as [`words`] splits), each lowercased, lazily from either
 /// end: reading the first or last few costs only those words, not all of `s`.
-pub fn lower_words(s: &str) -> impl DoubleEndedIterator<Item = String> + '_ {
-    words(s).map(str::to_lowercase)
+pub fn lower_words(s: &str) -> impl DoubleEndedIterator<Item = Cow<'_, str>> + '_ {
+    words(s).map(lower)
 }
 
 /// Single words looked for in sentences, whatever their case: one of the
@@ -153,7 +165,7 @@ pub fn starts_with_lower(s: &str, prefix: &str) -> bool {
 }
 
 /// The first word of `s`, lowercased.
-pub fn first_word(s: &str) -> Option<String> {
+pub fn first_word(s: &str) -> Option<Cow<'_, str>> {
     lower_words(s).next()
 }
 
@@ -229,7 +241,10 @@ mod tests {
     fn last_word_agrees_with_words() {
         for s in ["", " , ", "In", "troops moved into ", "the enemy’s ", "forces OF", "Київ і "] {
             let want = words(&s.to_lowercase()).last().map(String::from);
-            assert_eq!(last_word(s), want, "{s:?}");
+            assert_eq!(last_word(s).map(Cow::into_owned), want, "{s:?}");
+            let all: Vec<String> = lower_words(s).map(Cow::into_owned).collect();
+            let want: Vec<String> = words(&s.to_lowercase()).map(String::from).collect();
+            assert_eq!(all, want, "{s:?}");
         }
     }
 
