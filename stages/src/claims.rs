@@ -132,11 +132,12 @@ pub struct Settings {
     pub opponents: Vec<[String; 2]>,
     pub inflict_cues: Vec<String>,
     pub statement_nouns: Vec<String>,
-    pub whole_war_cues: Vec<String>,
+    /// Found in the lowercased sentence.
+    pub whole_war_cues: AhoCorasick,
     pub pronouns: Vec<String>,
     /// The unverified cues, matched ASCII-case-insensitively in the folded
     /// clause (so every apostrophe variant is `'`, as in lexicon matching).
-    pub unverified_cues: AhoCorasick,
+    pub unverified_cues: text::PhraseSet,
     pub official_nouns: Vec<String>,
     pub attack_nouns: Vec<String>,
     pub continuation_cues: text::WordSet,
@@ -204,15 +205,11 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
             opponents: p.opponents,
             inflict_cues: lower(p.inflict_cues),
             statement_nouns: lower(p.statement_nouns),
-            whole_war_cues: lower(p.whole_war_cues),
+            whole_war_cues: AhoCorasick::new(lower(p.whole_war_cues))
+                .map_err(|e| params.error("whole_war_cues", e.to_string()))?,
             pronouns: lower(p.pronouns),
-            // A DFA: it is asked of the clause after every report cue, and a
-            // search costs a table step per byte.
-            unverified_cues: AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(lower(p.unverified_cues))
-                .map_err(|e| params.error("unverified_cues", e.to_string()))?,
+            unverified_cues: text::PhraseSet::new(lower(p.unverified_cues))
+                .map_err(|e| params.error("unverified_cues", e))?,
             official_nouns: lower(p.official_nouns),
             attack_nouns: lower(p.attack_nouns),
             continuation_cues: text::WordSet::new(p.continuation_cues)
@@ -360,7 +357,7 @@ pub struct Store<'a> {
 /// `items` grouped by `group` (`None`: dropped) into `n` groups, in their
 /// order within a group (a stable counting sort); returns the items and the
 /// start of each group (`n + 1` entries).
-fn group_by<T: Copy>(items: &[T], n: usize, group: impl Fn(&T) -> Option<usize>) -> (Vec<T>, Vec<u32>) {
+fn group_by<X>(items: &[X], n: usize, mut group: impl FnMut(&X) -> Option<usize>) -> (Vec<&X>, Vec<u32>) {
     let at: Vec<u32> = items.iter().map(|t| group(t).map_or(u32::MAX, |g| g as u32)).collect();
     let mut starts = vec![0u32; n + 1];
     for &g in &at {
@@ -371,16 +368,72 @@ fn group_by<T: Copy>(items: &[T], n: usize, group: impl Fn(&T) -> Option<usize>)
     for i in 0..n {
         starts[i + 1] += starts[i];
     }
-    let Some(&first) = items.first() else { return (Vec::new(), starts) };
+    let Some(first) = items.first() else { return (Vec::new(), starts) };
     let mut next = starts.clone();
     let mut out = vec![first; starts[n] as usize];
     for (t, &g) in items.iter().zip(&at) {
         if g != u32::MAX {
-            out[next[g as usize] as usize] = *t;
+            out[next[g as usize] as usize] = t;
             next[g as usize] += 1;
         }
     }
     (out, starts)
+}
+
+/// Finds the piece holding a span: the binary search of the first piece
+/// ending after the span's start, answered without searching when that is
+/// the piece of the previous span or the one after it (the layers come
+/// mostly in text order). The shortcut needs pieces in text order.
+struct PieceFinder<'p> {
+    pieces: &'p [Piece],
+    ordered: bool,
+    hint: usize,
+}
+
+impl PieceFinder<'_> {
+    fn find(&mut self, span: Span) -> Option<usize> {
+        let p = self.pieces;
+        let is_first_ending_after =
+            |i: usize| (i == 0 || p[i - 1].span.end <= span.start) && (i == p.len() || p[i].span.end > span.start);
+        let near = self.hint..(self.hint + 2).min(p.len() + 1);
+        let i = match near.filter(|_| self.ordered).find(|&i| is_first_ending_after(i)) {
+            Some(i) => i,
+            None => p.partition_point(|s| s.span.end <= span.start),
+        };
+        self.hint = i;
+        (i < p.len() && p[i].span.contains(span)).then_some(i)
+    }
+}
+
+/// The [`kind`] bits of mentions' labels, remembered for the few label
+/// allocations a document's mentions share (one per lexicon label).
+struct KindCache<'s> {
+    labels: &'s Labels,
+    seen: [(*const u8, usize, u16); 8],
+    len: usize,
+    next: usize,
+}
+
+impl KindCache<'_> {
+    fn kinds(&mut self, m: &Mention) -> u16 {
+        let key = (m.label.as_ptr(), m.label.len());
+        let k = match self.seen[..self.len].iter().find(|e| (e.0, e.1) == key) {
+            Some(e) => e.2,
+            None => {
+                let k = self.labels.kinds(&m.label);
+                self.seen[self.next] = (key.0, key.1, k);
+                self.next = (self.next + 1) % self.seen.len();
+                self.len = (self.len + 1).min(self.seen.len());
+                k
+            }
+        };
+        // The place bit reads the entry's attributes, not the label.
+        if k & kind::LOCATION != 0 && m.attr("type").is_none_or(|t| t != "country") {
+            k | kind::PLACE
+        } else {
+            k
+        }
+    }
 }
 
 impl<'a> Store<'a> {
@@ -397,44 +450,27 @@ impl<'a> Store<'a> {
                 paragraph: s.paragraph,
             }));
         }
-        let find = |span: Span| {
-            let i = pieces.partition_point(|s| s.span.end <= span.start);
-            (i < pieces.len() && pieces[i].span.contains(span)).then_some(i)
-        };
         let n = pieces.len();
-        // Label bits, computed once per distinct label (mentions of one
-        // lexicon share their label's allocation, and come in runs).
-        let mut last: Option<(*const u8, usize, u16)> = None;
-        let mut kinds_of = |m: &Mention| {
-            let key = (m.label.as_ptr(), m.label.len());
-            match last {
-                Some((p, l, k)) if (p, l) == key => k,
-                _ => {
-                    let k = settings.labels.kinds(&m.label);
-                    last = Some((key.0, key.1, k));
-                    k
-                }
-            }
-        };
+        let ordered = pieces.windows(2).all(|w| w[0].span.end <= w[1].span.start);
+        let mut finder = PieceFinder { pieces: &pieces, ordered, hint: 0 };
         let all_mentions = doc.layers.mentions.as_deref().unwrap_or_default();
-        let tagged: Vec<Tagged<'a>> = all_mentions
-            .iter()
+        let (grouped, m_starts) = group_by(all_mentions, n, |m| finder.find(m.span));
+        let mut cache = KindCache { labels: &settings.labels, seen: [(std::ptr::null(), 0, 0); 8], len: 0, next: 0 };
+        let mut mentions: Vec<Tagged<'a>> = grouped
+            .into_iter()
             .map(|m| {
-                let mut kinds = kinds_of(m);
-                if kinds & kind::LOCATION != 0 && m.attr("type").is_none_or(|t| t != "country") {
-                    kinds |= kind::PLACE;
-                }
+                let kinds = cache.kinds(m);
                 Tagged { span: m.span, kinds, m }
             })
             .collect();
-        let (mut mentions, m_starts) = group_by(&tagged, n, |m| find(m.span));
         for i in 0..n {
             mentions[m_starts[i] as usize..m_starts[i + 1] as usize].sort_by_key(|m| (m.span.start, m.span.end));
         }
-        let quants: Vec<&Quantity> = doc.layers.numbers.iter().flatten().collect();
-        let (quants, q_starts) = group_by(&quants, n, |q| find(q.span));
-        let dates: Vec<&DateMention> = doc.layers.dates.iter().flatten().collect();
-        let (dates, d_starts) = group_by(&dates, n, |d| find(d.span));
+        finder.hint = 0;
+        let (quants, q_starts) =
+            group_by(doc.layers.numbers.as_deref().unwrap_or_default(), n, |q| finder.find(q.span));
+        finder.hint = 0;
+        let (dates, d_starts) = group_by(doc.layers.dates.as_deref().unwrap_or_default(), n, |d| finder.find(d.span));
         let starts = (0..=n).map(|i| [m_starts[i], q_starts[i], d_starts[i]]).collect();
         Store { pieces, mentions, quants, dates, starts }
     }
@@ -834,6 +870,18 @@ mod tests {
     use claimex_pipeline::MentionEntry;
     use proptest::prelude::*;
 
+    /// Disjoint spans in text order, each `(gap, len)` after the one before.
+    fn spans_in_order(gaps: &[(usize, usize)]) -> Vec<Span> {
+        let mut at = 0;
+        gaps.iter()
+            .map(|&(gap, len)| {
+                let span = Span::new(at + gap, at + gap + len);
+                at = span.end;
+                span
+            })
+            .collect()
+    }
+
     #[test]
     fn label_kinds_follow_the_configured_labels() {
         let mut labels = Labels::default();
@@ -853,15 +901,7 @@ mod tests {
             start in 0..60usize,
             len in 0..8usize,
         ) {
-            let mut at = 0;
-            let quotes: Vec<Span> = gaps
-                .iter()
-                .map(|&(gap, l)| {
-                    let q = Span::new(at + gap, at + gap + l);
-                    at = q.end;
-                    q
-                })
-                .collect();
+            let quotes = spans_in_order(&gaps);
             let span = Span::new(start, start + len);
             prop_assert_eq!(quote_holding(&quotes, span), quotes.iter().copied().find(|q| q.contains(span)));
         }
@@ -872,6 +912,7 @@ mod tests {
         fn group_by_matches_stable_sort(groups in prop::collection::vec(prop::option::of(0..5usize), 0..40)) {
             let items: Vec<(usize, Option<usize>)> = groups.iter().copied().enumerate().collect();
             let (out, starts) = group_by(&items, 5, |&(_, g)| g);
+            let out: Vec<(usize, Option<usize>)> = out.into_iter().copied().collect();
             let mut want: Vec<(usize, Option<usize>)> = items.iter().copied().filter(|t| t.1.is_some()).collect();
             want.sort_by_key(|t| t.1);
             prop_assert_eq!(&out, &want);
@@ -906,6 +947,26 @@ mod tests {
                 })
                 .collect();
             prop_assert_eq!(quote_regions(&doc, &sents, true), quote_regions(&doc, &sents, false), "{:?} {:?}", text, bounds);
+        }
+
+        /// The piece finder's shortcut answers as the binary search does,
+        /// for spans in any order (touching and empty pieces included).
+        #[test]
+        fn piece_finder_matches_binary_search(
+            gaps in prop::collection::vec((0..3usize, 0..6usize), 0..10),
+            spans in prop::collection::vec((0..50usize, 0..6usize), 0..30),
+        ) {
+            let pieces: Vec<Piece> = spans_in_order(&gaps)
+                .into_iter()
+                .map(|span| Piece { span, kind: SentenceKind::Text, paragraph: 0 })
+                .collect();
+            let mut finder = PieceFinder { pieces: &pieces, ordered: true, hint: 0 };
+            for &(start, len) in &spans {
+                let span = Span::new(start, start + len);
+                let i = pieces.partition_point(|s| s.span.end <= span.start);
+                let want = (i < pieces.len() && pieces[i].span.contains(span)).then_some(i);
+                prop_assert_eq!(finder.find(span), want, "{:?} in {:?}", span, pieces.iter().map(|p| p.span).collect::<Vec<_>>());
+            }
         }
 
         /// `overlapping` returns every mention that overlaps the span.

@@ -298,8 +298,9 @@ fn disclaims(view: &View<'_>, si: usize, cue: &Mention, settings: &Settings) -> 
     let after = view.gap(cue.span.end, s.span.end);
     // ASCII marks: a byte search finds them.
     let clause = &after[..memchr::memchr3(b',', b';', b'.', after.as_bytes()).unwrap_or(after.len())];
-    // Folding never lengthens a clause: one shorter than every cue holds none.
-    if clause.len() < settings.unverified_cues.min_pattern_len() {
+    // Folding never lengthens a clause: one shorter than every cue holds none;
+    // nor does it change letters or digits, which the needle test reads.
+    if clause.len() < settings.unverified_cues.min_len() || !settings.unverified_cues.may_match(clause) {
         return false;
     }
     let folded = fold(clause, FoldOptions { lowercase: false, diacritics: false });
@@ -314,7 +315,7 @@ fn headline_dash(view: &View<'_>, si: usize, settings: &Settings, last_side: &Op
         return None;
     }
     let text = view.text(s.span);
-    let dash = [" – ", " — ", " - "].iter().filter_map(|d| text.rfind(d)).max()?;
+    let dash = last_dash(text)?;
     let tail_start = s.span.start + dash;
     let source = s
         .mentions
@@ -323,6 +324,13 @@ fn headline_dash(view: &View<'_>, si: usize, settings: &Settings, last_side: &Op
         .filter(|m| at_most_words(view.gap(m.span.end, s.span.end), 1))
         .find_map(|m| source_of(view, si, m, settings, last_side))?;
     Some(Statement { claimant: source.name, side: source.side, as_of: None, location: None, own: true })
+}
+
+/// Where the last spaced dash (" – ", " — ", " - ") of `text` starts: every
+/// one starts with a space, so only spaces are tried, from the end.
+fn last_dash(text: &str) -> Option<usize> {
+    memchr::memrchr_iter(b' ', text.as_bytes())
+        .find(|&i| [" – ", " — ", " - "].iter().any(|d| text[i..].starts_with(d)))
 }
 
 /// The date attached to the statement: right after the cue ("said on

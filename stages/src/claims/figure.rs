@@ -120,8 +120,9 @@ pub fn read(
     };
     let in_appositive =
         |m: &Mention| appositive.is_some_and(|(a, b)| q.span.end + a <= m.span.start && m.span.end <= q.span.end + b);
-    let after: Vec<&Tagged<'_>> = s
-        .mentions
+    // Mentions are sorted by start: those after the figure are a suffix.
+    let after_q = s.mentions.partition_point(|m| m.span.start < q.span.end);
+    let after: Vec<&Tagged<'_>> = s.mentions[after_q..]
         .iter()
         .filter(|m| m.span.start >= q.span.end && m.span.end <= clause_end && !in_appositive(m))
         .filter(|m| {
@@ -353,7 +354,9 @@ fn unknown_head(view: &View<'_>, si: usize, q: &Quantity) -> bool {
     if word_start != q.span.end + lead || !word.chars().next().is_some_and(|c| c.is_lowercase()) {
         return false;
     }
-    let known = s.mentions.iter().any(|m| m.span.start == word_start && !m.is(kind::NONCLAIM));
+    // Mentions are sorted by start: those starting at the word are one run.
+    let from = s.mentions.partition_point(|m| m.span.start < word_start);
+    let known = s.mentions[from..].iter().take_while(|m| m.span.start == word_start).any(|m| !m.is(kind::NONCLAIM));
     !known && !NOT_HEADS.contains(&word)
 }
 
@@ -675,5 +678,5 @@ pub fn used_as_actor(view: &View<'_>, si: usize, m: &Mention) -> bool {
 /// "since the start of the full-scale invasion": a whole-war total has no place.
 pub fn whole_war(view: &View<'_>, si: usize, settings: &Settings) -> bool {
     let t = view.text(view.sents[si].span).to_lowercase();
-    settings.whole_war_cues.iter().any(|c| t.contains(c.as_str()))
+    settings.whole_war_cues.is_match(&t)
 }

@@ -103,6 +103,61 @@ pub struct WordSet {
     non_ascii: bool,
 }
 
+/// Phrases found ASCII-case-insensitively, with a run of letters and digits
+/// every phrase holds: a text without it (in any case) holds none of them,
+/// which a byte search settles for most texts before the automaton runs.
+pub struct PhraseSet {
+    ac: AhoCorasick,
+    /// Lowercase ASCII letters and digits.
+    needle: Option<Vec<u8>>,
+}
+
+/// True when `hay` holds `needle` (lowercase) ignoring ASCII case.
+fn holds_ignoring_case(hay: &[u8], needle: &[u8]) -> bool {
+    let first = needle[0];
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), hay)
+        .any(|i| hay.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle)))
+}
+
+/// The longest run of ASCII letters and digits (lowercase) that every phrase
+/// holds ignoring case, the first of the first phrase's when several are.
+fn common_run(phrases: &[String]) -> Option<Vec<u8>> {
+    let first = phrases.first()?.to_ascii_lowercase().into_bytes();
+    (1..=first.len()).rev().find_map(|len| {
+        first
+            .windows(len)
+            .find(|w| {
+                w.iter().all(u8::is_ascii_alphanumeric) && phrases.iter().all(|p| holds_ignoring_case(p.as_bytes(), w))
+            })
+            .map(<[u8]>::to_vec)
+    })
+}
+
+impl PhraseSet {
+    pub fn new(phrases: Vec<String>) -> Result<PhraseSet, String> {
+        let needle = common_run(&phrases);
+        let ac = AhoCorasick::builder().ascii_case_insensitive(true).build(&phrases).map_err(|e| e.to_string())?;
+        Ok(PhraseSet { ac, needle })
+    }
+
+    /// The shortest phrase's length in bytes.
+    pub fn min_len(&self) -> usize {
+        self.ac.min_pattern_len()
+    }
+
+    /// False when `s` cannot hold a phrase. The needle is letters and digits,
+    /// so a text that differs from `s` only in other chars (apostrophes,
+    /// dashes, spaces, as folding changes them) answers alike.
+    pub fn may_match(&self, s: &str) -> bool {
+        self.needle.as_deref().is_none_or(|n| holds_ignoring_case(s.as_bytes(), n))
+    }
+
+    /// True when `s` holds a phrase.
+    pub fn is_match(&self, s: &str) -> bool {
+        self.may_match(s) && self.ac.is_match(s)
+    }
+}
+
 /// The Kelvin sign: the one non-ASCII char whose lowercase is ASCII (`k`).
 const KELVIN: &str = "\u{212A}";
 
@@ -217,6 +272,37 @@ mod tests {
                     let slow = words(&s).any(|w| ["also", "a"].contains(&w.to_lowercase().as_str()));
                     assert_eq!(cues.any_in(&s), slow, "{s:?}");
                 }
+            }
+        }
+    }
+
+    /// The needle test never rejects a text the automaton matches.
+    #[test]
+    fn phrase_needle_rejects_only_texts_without_phrases() {
+        let cues = ["could not independently verify", "Unable to verify", "not been independently verified"];
+        let set = PhraseSet::new(cues.iter().map(|c| c.to_string()).collect()).unwrap();
+        assert_eq!(set.needle.as_deref(), Some(&b"verif"[..]), "the longest run all cues hold");
+        for (phrases, needle) in [
+            (vec!["could not verify", "UNABLE to Verify", "no v here"], Some(&b"er"[..])),
+            (vec!["ab", "cd"], None),
+            (vec!["it's", "it’s"], Some(&b"it"[..])),
+            (vec![], None),
+        ] {
+            let phrases: Vec<String> = phrases.into_iter().map(String::from).collect();
+            let set = PhraseSet::new(phrases.clone()).unwrap();
+            assert_eq!(set.needle.as_deref(), needle, "{phrases:?}");
+            let ac = AhoCorasick::builder().ascii_case_insensitive(true).build(&phrases).unwrap();
+            for s in [
+                "",
+                "we could NOT VERIFY it",
+                "unable to verify",
+                "No V HERE",
+                "could not vet",
+                "xCDx",
+                "IT'S",
+                "nothing",
+            ] {
+                assert_eq!(set.is_match(s), ac.is_match(s), "{phrases:?} in {s:?}");
             }
         }
     }
