@@ -12,6 +12,18 @@
 //! officials table (roles with validity dates), the pairs of opposing sides
 //! that resolve "the enemy", and the verbs whose subject inflicts the loss.
 
+/// Declares `fn $name(w: &str) -> bool`, true when `w` is one of the words:
+/// a `match`, which compiles to a switch on length and a few comparisons
+/// rather than a scan of the whole list.
+macro_rules! word_list {
+    ($(#[$attr:meta])* $name:ident = [$($w:literal),* $(,)?]) => {
+        $(#[$attr])*
+        fn $name(w: &str) -> bool {
+            matches!(w, $($w)|*)
+        }
+    };
+}
+
 mod attribution;
 mod figure;
 mod text;
@@ -412,15 +424,27 @@ struct KindCache<'s> {
     seen: [(*const u8, usize, u16); 8],
     len: usize,
     next: usize,
+    /// The entry the last mention hit, tried first (mentions come in runs).
+    last: usize,
 }
 
 impl KindCache<'_> {
     fn kinds(&mut self, m: &Mention) -> u16 {
         let key = (m.label.as_ptr(), m.label.len());
-        let k = match self.seen[..self.len].iter().find(|e| (e.0, e.1) == key) {
-            Some(e) => e.2,
+        let hit = |e: &(*const u8, usize, u16)| (e.0, e.1) == key;
+        let found = if self.last < self.len && hit(&self.seen[self.last]) {
+            Some(self.last)
+        } else {
+            self.seen[..self.len].iter().position(hit)
+        };
+        let k = match found {
+            Some(i) => {
+                self.last = i;
+                self.seen[i].2
+            }
             None => {
                 let k = self.labels.kinds(&m.label);
+                self.last = self.next;
                 self.seen[self.next] = (key.0, key.1, k);
                 self.next = (self.next + 1) % self.seen.len();
                 self.len = (self.len + 1).min(self.seen.len());
@@ -455,7 +479,8 @@ impl<'a> Store<'a> {
         let mut finder = PieceFinder { pieces: &pieces, ordered, hint: 0 };
         let all_mentions = doc.layers.mentions.as_deref().unwrap_or_default();
         let (grouped, m_starts) = group_by(all_mentions, n, |m| finder.find(m.span));
-        let mut cache = KindCache { labels: &settings.labels, seen: [(std::ptr::null(), 0, 0); 8], len: 0, next: 0 };
+        let mut cache =
+            KindCache { labels: &settings.labels, seen: [(std::ptr::null(), 0, 0); 8], len: 0, next: 0, last: 0 };
         let mut mentions: Vec<Tagged<'a>> = grouped
             .into_iter()
             .map(|m| {

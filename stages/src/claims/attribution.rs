@@ -15,8 +15,8 @@ use chrono::NaiveDate;
 use claimex_pipeline::{Mention, SentenceKind, Span};
 
 use super::text::{
-    at_most_words, first_word, has_clause_break, is_capitalised, is_word, last_word, lower_words, starts_with_lower,
-    words,
+    at_most_words, first_word, has_clause_break, has_double_quote, is_capitalised, is_word, last_raw_word, last_word,
+    lower_words, starts_with_lower, words,
 };
 use super::{day_date, kind, Settings, Tagged, View};
 use crate::lexicon::fold::{fold, FoldOptions};
@@ -222,6 +222,9 @@ fn own_statement(
         // Last: the costliest test (it folds and searches the clause).
         .filter(|m| !disclaims(view, si, m, settings))
         .collect();
+    if cues.is_empty() {
+        return headline_dash(view, si, settings, last_side);
+    }
     // "according to the statement": a cue naming an earlier statement refers back to it.
     let (back_refs, cues): (Vec<Tagged<'_>>, Vec<Tagged<'_>>) = cues.into_iter().partition(|m| {
         let t = view.text(m.span);
@@ -487,7 +490,7 @@ fn source_before(
     let s = &view.sents[si];
     let before = view.gap(s.span.start, cue.span.start);
     // A pronoun right before the cue: "he said", "he added in the message".
-    if let Some(w) = words(before).next_back() {
+    if let Some(w) = last_raw_word(before) {
         if settings.pronouns.iter().any(|p| is_word(w, p)) {
             if let Some(p) = last_person {
                 return Some(Source {
@@ -513,8 +516,8 @@ fn source_before(
         }
         let gap = view.gap(m.span.end, cue.span.start);
         if !at_most_words(gap, 14)
-            || gap.contains(['"', '“', '”'])
-            || (!at_most_words(gap, 0) && gap.contains([',', ';']))
+            || has_double_quote(gap)
+            || (!at_most_words(gap, 0) && memchr::memchr2(b',', b';', gap.as_bytes()).is_some())
         {
             break;
         }
@@ -569,7 +572,10 @@ fn source_after(
     let s = &view.sents[si];
     for m in s.mentions.iter().filter(|m| m.span.start >= cue.span.end) {
         let gap = view.gap(cue.span.end, m.span.start);
-        if !at_most_words(gap, 8) || gap.contains([',', ';', '.', '"', '“', '”']) {
+        if !at_most_words(gap, 8)
+            || memchr::memchr3(b',', b';', b'.', gap.as_bytes()).is_some()
+            || has_double_quote(gap)
+        {
             break;
         }
         if let Some(src) = source_of(view, si, m, settings, last_side) {
@@ -585,16 +591,19 @@ fn source_after(
     }
 }
 
-/// Stop words that start capitalised sequences but are not names.
-const NOT_NAMES: &[&str] =
-    &["The", "A", "An", "In", "On", "At", "As", "But", "And", "He", "She", "It", "They", "This", "That"];
+word_list! {
+    /// Stop words that start capitalised sequences but are not names.
+    not_name = [
+        "The", "A", "An", "In", "On", "At", "As", "But", "And", "He", "She", "It", "They", "This", "That",
+    ]
+}
 
 /// A run of capitalised words, as written, for sources no lexicon knows.
 fn name_run<'t>(tokens: impl Iterator<Item = &'t str>) -> Option<String> {
     let mut run: Vec<&str> = Vec::new();
     for t in tokens {
         if is_capitalised(t)
-            && !NOT_NAMES.contains(&t)
+            && !not_name(t)
             && t.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’')
         {
             run.push(t);

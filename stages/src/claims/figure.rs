@@ -201,7 +201,8 @@ pub fn read(
             }
             let reach = view.doc.text.ceil_char_boundary(m.span.start + s.longest_mention).min(q.span.start);
             let gap = view.gap(reach, q.span.start);
-            at_most_words(gap, EQUIPMENT_CUE_WORDS.max(CUE_BEFORE_WORDS)) && !gap.contains([';', '.'])
+            at_most_words(gap, EQUIPMENT_CUE_WORDS.max(CUE_BEFORE_WORDS))
+                && memchr::memchr2(b';', b'.', gap.as_bytes()).is_none()
         })
         .filter(|m| m.span.end <= q.number_span.start && m.span.start < q.span.start.max(q.number_span.start))
         .filter(|m| m.is(kind::LOSS) && category_of(m).is_some())
@@ -215,7 +216,7 @@ pub fn read(
                     CUE_BEFORE_WORDS
                 }
             });
-            at_most_words(gap, limit) && !gap.contains([';', '.'])
+            at_most_words(gap, limit) && memchr::memchr2(b';', b'.', gap.as_bytes()).is_none()
         });
     // The cue right before the figure decides whether its subject inflicted the
     // loss ("captured 700 prisoners", "killed eight people").
@@ -325,18 +326,19 @@ pub fn read(
     Some(Figure { category, object, subject, group, confidence, rule: Arc::from(rule) })
 }
 
-/// Words that may follow a figure without being its head noun.
-#[rustfmt::skip]
-const NOT_HEADS: &[&str] = &[
-    "were", "was", "are", "is", "have", "had", "has", "been", "of", "in", "and", "or",
-    "more", "other", "additional", "extra", "new", "who", "which", "that", "to", "from", "at", "on",
-    "as", "by", "during", "since", "so", "including", "plus", "total", "a", "an", "the", "per",
-    "for", "with", "over", "among", "such", "out", "than", "will", "would", "could", "may", "might",
-    "according", "people", "persons", "individuals", "each", "every", "all", "some", "last", "this", "these", "those",
-    "there", "their", "its", "his", "her", "our", "while", "but", "after", "before", "when", "cases",
-    "individual", "documented", "confirmed", "reported", "known", "recorded", "registered", "others",
-    "among", "units", "pieces", "items", "sets", "kinds", "types",
-];
+word_list! {
+    /// Words that may follow a figure without being its head noun.
+    not_head = [
+        "were", "was", "are", "is", "have", "had", "has", "been", "of", "in", "and", "or", "more", "other",
+        "additional", "extra", "new", "who", "which", "that", "to", "from", "at", "on", "as", "by", "during",
+        "since", "so", "including", "plus", "total", "a", "an", "the", "per", "for", "with", "over", "among",
+        "such", "out", "than", "will", "would", "could", "may", "might", "according", "people", "persons",
+        "individuals", "each", "every", "all", "some", "last", "this", "these", "those", "there", "their",
+        "its", "his", "her", "our", "while", "but", "after", "before", "when", "cases", "individual",
+        "documented", "confirmed", "reported", "known", "recorded", "registered", "others", "units",
+        "pieces", "items", "sets", "kinds", "types",
+    ]
+}
 
 /// The figure is followed directly by a noun no lexicon knows ("two brigades",
 /// "three months"): it counts something else.
@@ -357,7 +359,7 @@ fn unknown_head(view: &View<'_>, si: usize, q: &Quantity) -> bool {
     // Mentions are sorted by start: those starting at the word are one run.
     let from = s.mentions.partition_point(|m| m.span.start < word_start);
     let known = s.mentions[from..].iter().take_while(|m| m.span.start == word_start).any(|m| !m.is(kind::NONCLAIM));
-    !known && !NOT_HEADS.contains(&word)
+    !known && !not_head(word)
 }
 
 /// A figure right after an age cue ("aged 50 and 48") is an age, not a count
@@ -528,16 +530,18 @@ fn subject(
     Some(side)
 }
 
-/// Words after which a side's name is not a verb's object.
-#[rustfmt::skip]
-const NOT_VERBS: &[&str] = &[
-    "the", "a", "an", "that", "and", "but", "while", "as", "of", "to", "for", "by",
-    "with", "from", "at", "on", "in", "into", "since", "after", "before", "when", "where", "because",
-    "although", "though", "if", "so", "then", "also", "both", "all", "said", "says", "which", "who",
-    "whose", "meanwhile", "however", "according", "including", "than", "against", "between", "among", "whereas", "or", "nor",
-    "yet", "once", "until", "amid", "despite", "over", "under", "eastern", "western", "northern", "southern", "central",
-    "northeastern", "northwestern", "southeastern", "southwestern", "occupied", "neighbouring", "neighboring", "mainland", "independent", "wartime",
-];
+word_list! {
+    /// Words after which a side's name is not a verb's object.
+    not_verb = [
+        "the", "a", "an", "that", "and", "but", "while", "as", "of", "to", "for", "by", "with", "from", "at",
+        "on", "in", "into", "since", "after", "before", "when", "where", "because", "although", "though",
+        "if", "so", "then", "also", "both", "all", "said", "says", "which", "who", "whose", "meanwhile",
+        "however", "according", "including", "than", "against", "between", "among", "whereas", "or", "nor",
+        "yet", "once", "until", "amid", "despite", "over", "under", "eastern", "western", "northern",
+        "southern", "central", "northeastern", "northwestern", "southeastern", "southwestern", "occupied",
+        "neighbouring", "neighboring", "mainland", "independent", "wartime",
+    ]
+}
 
 /// A side written right after a verb ("invade Ukraine", "drawn North Korea")
 /// is that verb's object, not the sentence's subject.
@@ -553,7 +557,7 @@ pub fn object_of_verb(view: &View<'_>, si: usize, m: &Mention) -> bool {
         return false;
     }
     let Some(last) = words(before).next_back() else { return false };
-    last.chars().next().is_some_and(char::is_lowercase) && !NOT_VERBS.contains(&last)
+    last.chars().next().is_some_and(char::is_lowercase) && !not_verb(last)
 }
 
 /// The side named as the agent of the loss: after "by" ("by Russian forces"),

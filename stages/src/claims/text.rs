@@ -35,9 +35,23 @@ fn words_beyond(s: &str, max: usize) -> usize {
 }
 
 /// True when `s` holds punctuation that ends a clause (comma, semicolon,
-/// colon, dash, bracket, sentence end).
+/// colon, dash, bracket, sentence end). Scans bytes: the three non-ASCII
+/// marks are E2 80 94/93/A2.
 pub fn has_clause_break(s: &str) -> bool {
-    s.chars().any(|c| matches!(c, ',' | ';' | ':' | '(' | ')' | '—' | '–' | '.' | '!' | '?' | '•'))
+    let b = s.as_bytes();
+    (0..b.len()).any(|i| match b[i] {
+        b',' | b';' | b':' | b'(' | b')' | b'.' | b'!' | b'?' => true,
+        0xE2 => matches!(b.get(i + 1..i + 3), Some([0x80, 0x93 | 0x94 | 0xA2])),
+        _ => false,
+    })
+}
+
+/// True when `s` holds a double quote mark: `"`, `“` (E2 80 9C) or `”`
+/// (E2 80 9D), found by a byte search.
+pub fn has_double_quote(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr2_iter(b'"', 0xE2, b)
+        .any(|i| b[i] == b'"' || matches!(b.get(i + 1..i + 3), Some([0x80, 0x9C | 0x9D])))
 }
 
 /// The offset of the first clause end in `s`: `,` `;` `:` `.` `!` `?` `—` `–`
@@ -81,7 +95,27 @@ pub fn lower(w: &str) -> Cow<'_, str> {
 /// The last word of `s` (as [`words`] splits), lowercased. Reads `s` from the
 /// end, so it costs the length of that word, not of `s`.
 pub fn last_word(s: &str) -> Option<Cow<'_, str>> {
-    s.rsplit(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').find(|w| !w.is_empty()).map(lower)
+    last_raw_word(s).map(lower)
+}
+
+/// The last word of `s` as written (as [`words`] splits). Reads bytes from
+/// the end while they are ASCII; a non-ASCII char next to the word or
+/// between it and the end (it may be a letter or `’`) takes the char path.
+pub fn last_raw_word(s: &str) -> Option<&str> {
+    let b = s.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'\'';
+    let mut end = b.len();
+    while end > 0 && b[end - 1] < 0x80 && !word(b[end - 1]) {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && b[start - 1] < 0x80 && word(b[start - 1]) {
+        start -= 1;
+    }
+    if start > 0 && b[start - 1] >= 0x80 {
+        return words(s).next_back();
+    }
+    (start < end).then(|| &s[start..end])
 }
 
 /// The words of `s` (as [`words`] splits), each lowercased, lazily from either
@@ -325,7 +359,21 @@ mod tests {
 
     #[test]
     fn last_word_agrees_with_words() {
-        for s in ["", " , ", "In", "troops moved into ", "the enemy’s ", "forces OF", "Київ і "] {
+        for s in [
+            "",
+            " , ",
+            "In",
+            "troops moved into ",
+            "the enemy’s ",
+            "forces OF",
+            "Київ і ",
+            "café ",
+            "x é",
+            "don't",
+            "’s",
+            "a—",
+        ] {
+            assert_eq!(last_raw_word(s), words(s).next_back(), "{s:?}");
             let want = words(&s.to_lowercase()).last().map(String::from);
             assert_eq!(last_word(s).map(Cow::into_owned), want, "{s:?}");
             let all: Vec<String> = lower_words(s).map(Cow::into_owned).collect();
@@ -341,6 +389,21 @@ mod tests {
             let end = [',', ';', ':', '.', '—', '–', '!', '?', '•'];
             assert_eq!(find_clause_end(s), s.find(end), "{s:?}");
             assert_eq!(rfind_clause_start(s), s.rfind([',', ';', ':', '—', '–']), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn byte_searches_agree_with_char_searches() {
+        for s in
+            ["", "a", "x, y", "a — b; c", "a – b • c", "“quote” … end.", "„x“", "Київ: 5", "(a)", "say \"x\"", "é‘’"]
+        {
+            let breaks = [',', ';', ':', '(', ')', '—', '–', '.', '!', '?', '•'];
+            assert_eq!(has_clause_break(s), s.contains(breaks), "{s:?}");
+            assert_eq!(has_double_quote(s), s.contains(['"', '“', '”']), "{s:?}");
+            let chars = s
+                .chars()
+                .fold((0, false), |(n, was), c| (n + usize::from(c.is_alphanumeric() && !was), c.is_alphanumeric()));
+            assert_eq!(word_count(s), chars.0, "{s:?}");
         }
     }
 
