@@ -9,6 +9,7 @@
 //! sentence crosses into one. See `sentences/split.rs` for the algorithm.
 
 mod abbrev;
+mod scan;
 mod split;
 
 use std::collections::BTreeMap;

@@ -14,6 +14,7 @@ use claimex_pipeline::{Sentence, SentenceKind, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::abbrev::{AbbrevClass, Abbreviations};
+use super::scan::Scan;
 
 /// Quotes longer than this are not protected (an unbalanced `"` must not
 /// swallow a paragraph).
@@ -23,52 +24,9 @@ const WRAPPED_LINE: usize = 50;
 /// Window size for the UAX #29 check.
 const WINDOW: usize = 64;
 
-/// Bytes that may start a candidate or a protected span: `. ! ? " ( [ -` and
-/// lead bytes of `… “ ‘ — ‼ 。 ！ ？ ．`. Written as plain compares joined by
-/// `|` (not `matches!`, which becomes branches) so that the sixteen-byte loop
-/// in [`next_interesting`] compiles to vector compares.
-#[inline(always)]
-fn interesting(c: u8) -> bool {
-    (c == b'.')
-        | (c == b'!')
-        | (c == b'?')
-        | (c == b'"')
-        | (c == b'(')
-        | (c == b'[')
-        | (c == b'-')
-        | (c == 0xE2)
-        | (c == 0xE3)
-        | (c == 0xEF)
-}
-
-/// The first byte in `i..limit` that is [`interesting`], or `limit`. Sixteen
-/// bytes are classified at once (one flag byte each, read back as a `u128`),
-/// so no byte is looked at twice and plain text costs a few instructions per
-/// sixteen bytes; when sixteen bytes are not left in `b`, byte by byte.
-fn next_interesting(b: &[u8], mut i: usize, limit: usize) -> usize {
-    while i < limit {
-        let Some(chunk) = b.get(i..i + 16) else {
-            break;
-        };
-        let mut flags = [0u8; 16];
-        for (f, &c) in flags.iter_mut().zip(chunk) {
-            *f = u8::from(interesting(c));
-        }
-        let found = u128::from_le_bytes(flags);
-        if found != 0 {
-            return limit.min(i + found.trailing_zeros() as usize / 8);
-        }
-        i += 16;
-    }
-    while i < limit && !interesting(b[i]) {
-        i += 1;
-    }
-    i.min(limit)
-}
-
 /// Split `text` into sentences, leaving out `skipped` spans (sorted, disjoint).
 pub fn split(text: &str, skipped: &[Span], ab: &Abbreviations, out: &mut Vec<Sentence>) {
-    let mut sp = Splitter { text, b: text.as_bytes(), ab, out, para: 0, block: None, last: None };
+    let mut sp = Splitter::new(text, ab, out);
     let b = sp.b;
     let mut pos = 0;
     let mut k = 0;
@@ -147,9 +105,15 @@ struct Splitter<'a> {
     para: u32,
     block: Option<Block>,
     last: Option<LineEnd>,
+    scan: Scan<'a>,
 }
 
-impl Splitter<'_> {
+impl<'a> Splitter<'a> {
+    fn new(text: &'a str, ab: &'a Abbreviations, out: &'a mut Vec<Sentence>) -> Self {
+        let b = text.as_bytes();
+        Splitter { text, b, ab, out, para: 0, block: None, last: None, scan: Scan::new(b) }
+    }
+
     fn line(&mut self, ls: usize, cs: usize, ce: usize, le: usize) {
         let content = &self.text[cs..ce];
         let marker = is_list_marker(content);
@@ -253,7 +217,7 @@ impl Splitter<'_> {
             }
             // Fast skip to the next candidate byte (or the forced boundary).
             let limit = forced.map_or(be, |(f, _)| f);
-            i = next_interesting(b, i, limit);
+            i = self.scan.next(i, limit);
             if i >= limit {
                 continue;
             }
@@ -805,31 +769,6 @@ pub(crate) fn is_list_marker(line: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// The sixteen-at-a-time skip stops where a byte-by-byte walk over the
-    /// listed bytes does: every byte value, at every offset, with every start
-    /// and limit, near the end of the text and far from it.
-    #[test]
-    fn next_interesting_agrees_with_a_byte_walk() {
-        let listed = |c: u8| matches!(c, b'.' | b'!' | b'?' | b'"' | b'(' | b'[' | b'-' | 0xE2 | 0xE3 | 0xEF);
-        let slow = |b: &[u8], mut i: usize, limit: usize| {
-            while i < limit && !listed(b[i]) {
-                i += 1;
-            }
-            i
-        };
-        for v in 0..=255u8 {
-            for at in 0..40 {
-                let mut b = vec![b'a'; 44];
-                b[at] = v;
-                for from in 0..=at {
-                    for limit in from..=b.len() {
-                        assert_eq!(next_interesting(&b, from, limit), slow(&b, from, limit), "byte {v:#x} at {at}");
-                    }
-                }
-            }
-        }
-    }
-
     /// The seed articles and hostile text, for the tests that compare a
     /// shortcut with the plain path.
     fn seeds_and_hostile_text() -> Vec<String> {
@@ -873,8 +812,7 @@ mod tests {
         let mut checked = 0;
         for text in seeds_and_hostile_text() {
             let mut out = Vec::new();
-            let sp =
-                Splitter { text: &text, b: text.as_bytes(), ab: &ab, out: &mut out, para: 0, block: None, last: None };
+            let sp = Splitter::new(&text, &ab, &mut out);
             for p in (0..text.len()).filter(|&p| text.as_bytes()[p] == b'.') {
                 for bs in [0, p.saturating_sub(5)] {
                     let got = match sp.abbreviation(bs, p) {
