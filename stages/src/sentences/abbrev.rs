@@ -28,6 +28,16 @@ pub struct Abbreviations {
     starters: HashMap<Box<[u8]>, ()>,
     /// Longest abbreviation in bytes: longer tokens are not looked up.
     max_len: usize,
+    /// One bit per [`filter_bit`] of an abbreviation: most tokens asked
+    /// about (the last word of a sentence) miss here, before any hashing.
+    filter: [u64; 32],
+}
+
+/// A token's length, first and last byte, a few bits of each. Case folds
+/// away (`A` and `a` share their low four bits), as it does in the lookup.
+fn filter_bit(token: &[u8]) -> usize {
+    let (first, last) = (token[0], token[token.len() - 1]);
+    (token.len() & 7) << 8 | usize::from(first & 15) << 4 | usize::from(last & 15)
 }
 
 /// The content lines of a data file with their 1-based numbers: blank lines
@@ -94,6 +104,8 @@ impl Abbreviations {
                         return Err(err(format!("duplicate abbreviation {word:?} (matching ignores case)")));
                     }
                     out.max_len = out.max_len.max(word.len());
+                    let bit = filter_bit(word.as_bytes());
+                    out.filter[bit / 64] |= 1 << (bit % 64);
                 }
                 None => {
                     if out.starters.insert(word.as_bytes().into(), ()).is_some() {
@@ -110,6 +122,15 @@ impl Abbreviations {
         if token.is_empty() || token.len() > self.max_len {
             return None;
         }
+        let bit = filter_bit(token);
+        if self.filter[bit / 64] & 1 << (bit % 64) == 0 {
+            return None;
+        }
+        self.lookup(token)
+    }
+
+    /// [`Abbreviations::class`] without the filter.
+    fn lookup(&self, token: &[u8]) -> Option<AbbrevClass> {
         if let Some(key) = pack(token) {
             return self.short.get(&key).copied();
         }
@@ -178,5 +199,39 @@ mod tests {
         assert_eq!(a.longest(), 9);
         let err = Abbreviations::parse("x", "Approxim\tnumber\napproxIM\tgeneral\n").unwrap_err();
         assert!(err.contains("duplicate"), "{err}");
+    }
+
+    /// The filter drops no token the lookup would find: every word and
+    /// dotted token of the seed articles and of the lexicon itself (in three
+    /// cases, and cut short or extended by a byte) gets the same class with
+    /// the filter as without it.
+    #[test]
+    fn filter_agrees_with_the_lookup() {
+        let lexicon =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../lexicons/abbreviations/en.txt")).unwrap();
+        let a = Abbreviations::parse("en.txt", &lexicon).unwrap();
+        let mut tokens: Vec<Vec<u8>> = Vec::new();
+        let mut texts = crate::seed_texts();
+        texts.push(lexicon);
+        for text in &texts {
+            for word in text.split(|c: char| !(c.is_ascii_alphabetic() || c == '.')) {
+                let word = word.trim_end_matches('.').as_bytes();
+                for w in [word.to_vec(), word.to_ascii_lowercase(), word.to_ascii_uppercase()] {
+                    if let Some((_, short)) = w.split_last() {
+                        tokens.push(short.to_vec());
+                    }
+                    tokens.push([&w[..], b"s"].concat());
+                    tokens.push(w);
+                }
+            }
+        }
+        let (mut found, mut checked) = (0, 0);
+        for t in &tokens {
+            let want = if t.is_empty() || t.len() > a.longest() { None } else { a.lookup(t) };
+            assert_eq!(a.class(t), want, "{:?}", String::from_utf8_lossy(t));
+            found += usize::from(want.is_some());
+            checked += 1;
+        }
+        assert!(found > 3 * a.len() && checked > 10_000, "{found} abbreviations in {checked} tokens");
     }
 }

@@ -67,12 +67,19 @@ pub fn split(text: &str, skipped: &[Span], ab: &Abbreviations, out: &mut Vec<Sen
 }
 
 /// Trimmed bounds of `text[s..e]`.
+#[inline]
 fn trim(text: &str, s: usize, e: usize) -> (usize, usize) {
     // Visible ASCII at both ends (most lines and sentences) is never trimmed.
     let b = text.as_bytes();
     if s < e && b[s].is_ascii_graphic() && b[e - 1].is_ascii_graphic() {
         return (s, e);
     }
+    trim_str(text, s, e)
+}
+
+/// [`trim`] by `str::trim`.
+#[inline(never)]
+fn trim_str(text: &str, s: usize, e: usize) -> (usize, usize) {
     let line = &text[s..e];
     let start = line.trim_start();
     if start.is_empty() {
@@ -267,7 +274,17 @@ impl<'a> Splitter<'a> {
 
     /// When an enumeration marker starts at `at` and the next marker of the
     /// sequence follows in the block, `(position, length)` of that next marker.
+    #[inline]
     fn marker_chain(&self, at: usize, be: usize) -> Option<(usize, usize)> {
+        // Asked at every sentence start, nearly always of a word.
+        if !may_start_marker(&self.b[at..be]) {
+            return None;
+        }
+        self.marker_chain_at(at, be)
+    }
+
+    #[inline(never)]
+    fn marker_chain_at(&self, at: usize, be: usize) -> Option<(usize, usize)> {
         let text = &self.text[at..be];
         let (value, style, _) = enum_marker(text)?;
         let limit = text.len().min(400);
@@ -521,7 +538,7 @@ fn skip_space(b: &[u8], mut i: usize, end: usize) -> usize {
 
 fn find_byte(b: &[u8], from: usize, end: usize, needle: u8) -> Option<usize> {
     let end = end.min(from + MAX_QUOTE).min(b.len());
-    b.get(from..end)?.iter().position(|&c| c == needle).map(|n| from + n)
+    memchr::memchr(needle, b.get(from..end)?).map(|n| from + n)
 }
 
 fn find_str(b: &[u8], from: usize, end: usize, needle: &[u8]) -> Option<usize> {
@@ -632,10 +649,38 @@ fn is_heading(line: &str) -> bool {
 
 /// True when the line ends with terminal punctuation (closing marks aside).
 pub(crate) fn ends_terminal(line: &str) -> bool {
+    // An ASCII last char that is neither a closing mark nor a space (most
+    // lines) is the last char of the core: it alone decides.
+    if let Some(&last) = line.as_bytes().last() {
+        if last.is_ascii() && !matches!(last, b'"' | b'\'' | b')' | b']' | b'}') && !char::from(last).is_whitespace() {
+            return matches!(last, b'.' | b'!' | b'?');
+        }
+    }
+    ends_terminal_core(line)
+}
+
+/// [`ends_terminal`] without its shortcut.
+fn ends_terminal_core(line: &str) -> bool {
     let core = line.trim_end_matches(|c: char| {
         matches!(c, '"' | '\'' | ')' | ']' | '}' | '’' | '”' | '»' | '›') || c.is_whitespace()
     });
     core.ends_with(['.', '!', '?', '…', '。', '！', '？', '．', '‼', '⁇', '⁈', '⁉'])
+}
+
+/// False when `b` cannot start with an [`enum_marker`]: every marker has
+/// its `.` or `)` within its first six bytes (`(`, four letters, the close),
+/// and eight bytes tell that in one word. (A borrow may flag a byte after a
+/// matching one; no matching byte goes unflagged.)
+#[inline(always)]
+fn may_start_marker(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let Some(w) = b.get(..8) else {
+        return true;
+    };
+    let six = u64::from_le_bytes(w.try_into().expect("8 bytes")) & 0xFFFF_FFFF_FFFF;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    zero(six ^ (ONES * u64::from(b'.'))) | zero(six ^ (ONES * u64::from(b')'))) != 0
 }
 
 /// Length of a leading list marker (bullet or enumeration), 0 when none.
@@ -852,6 +897,37 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// The word test before [`enum_marker`] never rejects a marker: at
+    /// every char of the seed articles and of marker-rich text.
+    #[test]
+    fn may_start_marker_keeps_every_marker() {
+        let mut texts = seeds_and_hostile_text();
+        texts.push("(iv) x (abcd) y 1. a 12) b b.) c iii) d (1) e z. f 99.) g (i) h ab. i".into());
+        let (mut markers, mut rejected) = (0, 0);
+        for text in &texts {
+            for at in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let (marker, may) = (enum_marker(&text[at..]).is_some(), may_start_marker(&text.as_bytes()[at..]));
+                assert!(may || !marker, "{:?}", &text[at..text.len().min(at + 10)]);
+                markers += usize::from(marker);
+                rejected += usize::from(!may);
+            }
+        }
+        assert!(markers >= 12 && rejected > 10_000, "{markers} markers, {rejected} rejected");
+    }
+
+    /// The shortcut of [`ends_terminal`] agrees with the plain trim: every
+    /// ASCII last byte after every kind of char.
+    #[test]
+    fn ends_terminal_shortcut_agrees() {
+        for pre in ["", "a", ".", "!", "?", "a.", "a. ", "”", "…", "a.\"", "。", "’", " ", "\u{a0}"] {
+            for last in 0..0x80u8 {
+                let line = format!("{pre}{}", char::from(last));
+                assert_eq!(ends_terminal(&line), ends_terminal_core(&line), "{line:?}");
+            }
+            assert_eq!(ends_terminal(pre), ends_terminal_core(pre), "{pre:?}");
         }
     }
 
