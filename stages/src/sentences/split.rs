@@ -15,6 +15,10 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::abbrev::{AbbrevClass, Abbreviations};
 use super::scan::Scan;
+use crate::swar::{in_range, HIGH};
+
+/// A one in every byte (SWAR).
+const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// Quotes longer than this are not protected (an unbalanced `"` must not
 /// swallow a paragraph).
@@ -376,10 +380,20 @@ impl<'a> Splitter<'a> {
         // more than three (`U.S`-style parts), and it is no abbreviation.
         let longest = self.ab.longest().max(3);
         let mut j = p;
-        while j > bs && b[j - 1].is_ascii_alphabetic() {
-            j -= 1;
-            if p - j > longest {
+        // Eight bytes before the stop count their letters at once (when all
+        // eight are letters, the walk below goes on only for longer lexicons).
+        let letters = b.get(p.wrapping_sub(8)..p).filter(|_| p >= bs + 8).map(letters_at_end);
+        if let Some(n) = letters.filter(|&n| n < 8 || longest < 8) {
+            if n > longest {
                 return Abbrev::None;
+            }
+            j = p - n;
+        } else {
+            while j > bs && b[j - 1].is_ascii_alphabetic() {
+                j -= 1;
+                if p - j > longest {
+                    return Abbrev::None;
+                }
             }
         }
         let dotted = j > bs && b[j - 1] == b'.';
@@ -400,6 +414,15 @@ impl<'a> Splitter<'a> {
             None => Abbrev::None,
         }
     }
+}
+
+/// How many of the eight bytes `w` are ASCII letters at its end, in one
+/// word: `c | 0x20` in `a..=z` with the high bit clear.
+#[inline(always)]
+fn letters_at_end(w: &[u8]) -> usize {
+    let x = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+    let letter = in_range(x, (x & !HIGH) | (ONES * 0x20), b'a', b'z');
+    ((!letter & HIGH).leading_zeros() / 8) as usize
 }
 
 /// Footnote digits glued to a full stop after a word or bracket
@@ -673,8 +696,6 @@ fn ends_terminal_core(line: &str) -> bool {
 /// matching one; no matching byte goes unflagged.)
 #[inline(always)]
 fn may_start_marker(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let Some(w) = b.get(..8) else {
         return true;
     };
@@ -859,7 +880,7 @@ mod tests {
             let mut out = Vec::new();
             let sp = Splitter::new(&text, &ab, &mut out);
             for p in (0..text.len()).filter(|&p| text.as_bytes()[p] == b'.') {
-                for bs in [0, p.saturating_sub(5)] {
+                for bs in [0, p.saturating_sub(5), p.saturating_sub(8), p.saturating_sub(9)] {
                     let got = match sp.abbreviation(bs, p) {
                         Abbrev::None => 0,
                         Abbrev::Title => 1,
@@ -877,6 +898,22 @@ mod tests {
             }
         }
         assert!(checked > 250, "{checked} full stops");
+    }
+
+    /// The letters at the end of eight bytes: every byte value at every
+    /// position, among letters and among other bytes.
+    #[test]
+    fn letters_at_end_agrees_with_a_walk() {
+        for fill in [b'a', b'Z', b'.', 0xC3, b' '] {
+            for v in 0..=255u8 {
+                for at in 0..8 {
+                    let mut w = [fill; 8];
+                    w[at] = v;
+                    let want = w.iter().rev().take_while(|c| c.is_ascii_alphabetic()).count();
+                    assert_eq!(letters_at_end(&w), want, "{w:?}");
+                }
+            }
+        }
     }
 
     /// The ASCII shortcut of `trim` agrees with `str::trim`.
