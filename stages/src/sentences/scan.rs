@@ -47,6 +47,7 @@ fn mask_portable(v: &[u8; 64]) -> u64 {
 /// high nibble that has interesting bytes: 2, 3, 5 and E).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
+#[inline]
 fn mask_avx2(v: &[u8; 64]) -> u64 {
     use std::arch::x86_64::{
         _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set1_epi8,
@@ -118,26 +119,35 @@ impl<'a> Scan<'a> {
         limit
     }
 
-    #[inline(never)]
     fn block(&self, base: usize) -> u64 {
-        let padded;
-        let v: &[u8; 64] = match self.b.get(base..base + 64) {
-            Some(v) => v.try_into().expect("64 bytes"),
-            None => {
-                // The end of the text: NULs are not interesting.
-                let rest = &self.b[base..];
-                let mut p = [0u8; 64];
-                p[..rest.len()].copy_from_slice(rest);
-                padded = p;
-                &padded
-            }
-        };
         #[cfg(target_arch = "x86_64")]
         if self.avx2 {
             // SAFETY: `avx2` is set only when the CPU has AVX2.
-            return unsafe { mask_avx2(v) };
+            return unsafe { block_avx2(self.b, base) };
         }
-        mask_portable(v)
+        block_with(self.b, base, mask_portable)
+    }
+}
+
+/// The mask of the block at `base`, one call per block with the classifier inlined.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline(never)]
+fn block_avx2(b: &[u8], base: usize) -> u64 {
+    block_with(b, base, |v| mask_avx2(v))
+}
+
+/// `mask` of the block of `b` at `base`; past the end of `b`, NULs (not interesting).
+#[inline(always)]
+fn block_with(b: &[u8], base: usize, mask: impl Fn(&[u8; 64]) -> u64) -> u64 {
+    match b.get(base..base + 64) {
+        Some(v) => mask(v.try_into().expect("64 bytes")),
+        None => {
+            let rest = &b[base..];
+            let mut padded = [0u8; 64];
+            padded[..rest.len()].copy_from_slice(rest);
+            mask(&padded)
+        }
     }
 }
 

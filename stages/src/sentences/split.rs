@@ -201,6 +201,7 @@ impl<'a> Splitter<'a> {
         }
     }
 
+    #[inline]
     fn push(&mut self, start: usize, end: usize, kind: SentenceKind) {
         let (s, e) = trim(self.text, start, end);
         if s < e {
