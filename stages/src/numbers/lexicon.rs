@@ -60,6 +60,20 @@ pub struct PhraseTable<T> {
     entries: Vec<Phrase<T>>,
     by_first: Vec<Vec<Key>>,
     by_last: Vec<Vec<Key>>,
+    /// `second[c]`: bit `n & 63` set when a phrase beginning with byte `c`
+    /// (lowercased) may have `n` (lowercased) as its second byte, all bits for
+    /// a one-byte phrase. Most lookups beside a figure find nothing; this
+    /// rejects them on two bytes before a bucket is walked.
+    second: [u64; 256],
+    /// The same for the last byte and the one before it, for [`Self::back`].
+    before_last: [u64; 256],
+}
+
+/// The bit of byte `c` (lowercased) in a [`PhraseTable`] byte mask. Digits
+/// share bits with letters: the mask only rejects, a bucket decides.
+#[inline(always)]
+fn mask_bit(c: u8) -> u64 {
+    1 << (c.to_ascii_lowercase() & 63)
 }
 
 /// A bucket entry: most candidates are rejected on their length and their
@@ -88,7 +102,13 @@ struct Phrase<T> {
 
 impl<T> Default for PhraseTable<T> {
     fn default() -> Self {
-        PhraseTable { entries: Vec::new(), by_first: vec![Vec::new(); 256], by_last: vec![Vec::new(); 256] }
+        PhraseTable {
+            entries: Vec::new(),
+            by_first: vec![Vec::new(); 256],
+            by_last: vec![Vec::new(); 256],
+            second: [0; 256],
+            before_last: [0; 256],
+        }
     }
 }
 
@@ -97,13 +117,21 @@ pub(crate) fn is_word_byte(b: u8) -> bool {
 }
 
 /// True when the char ending at `pos` is alphanumeric (any script).
+#[inline]
 pub(crate) fn alnum_before(text: &str, pos: usize) -> bool {
-    text[..pos].chars().next_back().is_some_and(char::is_alphanumeric)
+    match pos.checked_sub(1).map(|i| text.as_bytes()[i]) {
+        Some(c) if c < 0x80 => c.is_ascii_alphanumeric(),
+        _ => text[..pos].chars().next_back().is_some_and(char::is_alphanumeric),
+    }
 }
 
 /// True when the char starting at `pos` is alphanumeric (any script).
+#[inline]
 pub(crate) fn alnum_at(text: &str, pos: usize) -> bool {
-    text[pos..].chars().next().is_some_and(char::is_alphanumeric)
+    match text.as_bytes().get(pos) {
+        Some(&c) if c < 0x80 => c.is_ascii_alphanumeric(),
+        _ => text[pos..].chars().next().is_some_and(char::is_alphanumeric),
+    }
 }
 
 impl<T> PhraseTable<T> {
@@ -117,6 +145,9 @@ impl<T> PhraseTable<T> {
         let (second, before_last) = if n > 1 { (lower(1), lower(n - 2)) } else { (0, 0) };
         self.by_first[f as usize].push(Key { id, len, next: second });
         self.by_last[l as usize].push(Key { id, len, next: before_last });
+        let (s, b) = if n > 1 { (mask_bit(second), mask_bit(before_last)) } else { (u64::MAX, u64::MAX) };
+        self.second[f as usize] |= s;
+        self.before_last[l as usize] |= b;
         self.entries.push(Phrase { bytes, case_sensitive, value });
     }
 
@@ -136,7 +167,24 @@ impl<T> PhraseTable<T> {
     }
 
     /// The longest phrase starting at `pos` and ending by `hi` on a word boundary.
+    #[inline(always)]
     pub fn fwd(&self, text: &str, pos: usize, hi: usize) -> Option<(usize, &T)> {
+        let b = text.as_bytes();
+        if pos >= hi {
+            // No phrase is empty.
+            return None;
+        }
+        if let (Some(&x), Some(&y)) = (b.get(pos), b.get(pos + 1)) {
+            if pos + 1 < hi && self.second[usize::from(x.to_ascii_lowercase())] & mask_bit(y) == 0 {
+                return None;
+            }
+        }
+        self.fwd_walk(text, pos, hi)
+    }
+
+    /// [`Self::fwd`] past its two-byte filter: the bucket of the first byte.
+    #[inline(never)]
+    fn fwd_walk(&self, text: &str, pos: usize, hi: usize) -> Option<(usize, &T)> {
         let b = text.as_bytes();
         let first = *b.get(pos)?;
         for k in &self.by_first[first.to_ascii_lowercase() as usize] {
@@ -157,10 +205,21 @@ impl<T> PhraseTable<T> {
     }
 
     /// The longest phrase ending at `pos`, starting at or after `lo` on a word boundary.
+    #[inline(always)]
     pub fn back(&self, text: &str, lo: usize, pos: usize) -> Option<(usize, &T)> {
         if pos == 0 || pos <= lo {
             return None;
         }
+        let b = text.as_bytes();
+        if pos - lo >= 2 && self.before_last[usize::from(b[pos - 1].to_ascii_lowercase())] & mask_bit(b[pos - 2]) == 0 {
+            return None;
+        }
+        self.back_walk(text, lo, pos)
+    }
+
+    /// [`Self::back`] past its two-byte filter: the bucket of the last byte.
+    #[inline(never)]
+    fn back_walk(&self, text: &str, lo: usize, pos: usize) -> Option<(usize, &T)> {
         let b = text.as_bytes();
         let last = b[pos - 1];
         for k in &self.by_last[last.to_ascii_lowercase() as usize] {
@@ -453,5 +512,46 @@ impl Lexicons {
         lx.one_after.finish();
         lx.one_before.finish();
         Ok(lx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PhraseTable;
+    use proptest::prelude::*;
+
+    /// One-byte, case-sensitive, digit-led, spaced and non-ASCII phrases.
+    fn table() -> PhraseTable<usize> {
+        let mut t = PhraseTable::default();
+        let phrases = [("%", false), ("M", true), ("MM", true), ("per cent", false), ("pc", false), ("km2", false)];
+        let more =
+            [("sq. km", false), ("km²", false), ("£", false), ("or more", false), ("9x", false), ("up to", false)];
+        for (i, (p, cs)) in phrases.iter().chain(&more).enumerate() {
+            t.push(p, *cs, i);
+        }
+        t.finish();
+        t
+    }
+
+    proptest! {
+        /// The two-byte filter rejects only where the bucket walk finds nothing,
+        /// at every position and every end of range.
+        #[test]
+        fn filtered_lookups_agree_with_the_walk(text in "[pPeErRcCnNtTkKmMsSqQuU2²£%.9xo ]{0,14}") {
+            let t = table();
+            let b = text.as_bytes();
+            for lo in 0..=b.len() {
+                for hi in lo..=b.len() {
+                    for pos in lo..=hi {
+                        if !text.is_char_boundary(pos) || !text.is_char_boundary(hi) || !text.is_char_boundary(lo) {
+                            continue;
+                        }
+                        prop_assert_eq!(t.fwd(&text, pos, hi), t.fwd_walk(&text, pos, hi), "fwd {:?} at {} by {}", text, pos, hi);
+                        let walk = if pos == 0 || pos <= lo { None } else { t.back_walk(&text, lo, pos) };
+                        prop_assert_eq!(t.back(&text, lo, pos), walk, "back {:?} at {} from {}", text, pos, lo);
+                    }
+                }
+            }
+        }
     }
 }

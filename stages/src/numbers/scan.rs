@@ -11,6 +11,7 @@ use claimex_pipeline::{Bound, NumRange, Provenance, Quantity, Span, Unit, UnitKi
 
 use super::lexicon::{alnum_at, alnum_before, DateWord, Lexicons, RangeMid, UnitDef, WordKind};
 use crate::anchored::PhraseMatch;
+use crate::prefix_masks::window;
 use crate::swar::Starts;
 
 /// The provenance rule names, built once.
@@ -69,7 +70,17 @@ fn space_len(text: &str, pos: usize) -> usize {
     }
 }
 
-fn skip_ws(text: &str, mut pos: usize, hi: usize) -> usize {
+#[inline(always)]
+fn skip_ws(text: &str, pos: usize, hi: usize) -> usize {
+    // Most figures are followed by a plain space and a letter, or by punctuation.
+    match text.as_bytes().get(pos) {
+        Some(&c) if pos < hi && matches!(c, b' ' | b'\t' | 0xC2 | 0xE2) => skip_ws_from(text, pos, hi),
+        _ => pos,
+    }
+}
+
+#[inline(never)]
+fn skip_ws_from(text: &str, mut pos: usize, hi: usize) -> usize {
     while pos < hi {
         let n = space_len(text, pos);
         if n == 0 || pos + n > hi {
@@ -80,7 +91,18 @@ fn skip_ws(text: &str, mut pos: usize, hi: usize) -> usize {
     pos
 }
 
-fn skip_ws_back(text: &str, lo: usize, mut pos: usize) -> usize {
+#[inline(always)]
+fn skip_ws_back(text: &str, lo: usize, pos: usize) -> usize {
+    // The last byte of every space this skips is one of these.
+    if pos > lo && matches!(text.as_bytes()[pos - 1], b' ' | b'\t' | 0xA0 | 0xAF | 0x89) {
+        skip_ws_back_from(text, lo, pos)
+    } else {
+        pos
+    }
+}
+
+#[inline(never)]
+fn skip_ws_back_from(text: &str, lo: usize, mut pos: usize) -> usize {
     let b = text.as_bytes();
     while pos > lo {
         let n = match b[pos - 1] {
@@ -124,6 +146,7 @@ fn word_end(text: &str, mut i: usize, hi: usize) -> usize {
 }
 
 /// A three-digit group after a separator at `i`, not followed by another digit.
+#[inline(always)]
 fn group_at(b: &[u8], i: usize, hi: usize, sep: &[u8]) -> bool {
     let g = i + sep.len();
     g + 3 <= hi && b[i..].starts_with(sep) && b[g..g + 3].iter().all(u8::is_ascii_digit) && !is_digit(&b[..hi], g + 3)
@@ -478,6 +501,10 @@ impl Scanner {
 
     /// A number word starting at `pos` on word boundaries.
     fn word_at(&self, text: &str, pos: usize, lo: usize, hi: usize) -> Option<(WordKind, f64, usize)> {
+        // The table filter of the scan: most words after a figure start no number word.
+        if !self.lx.may_start(window(text.as_bytes(), pos, hi)) {
+            return None;
+        }
         if pos > lo && alnum_before(text, pos) {
             return None;
         }
@@ -1030,7 +1057,11 @@ impl Scanner {
         let b = text.as_bytes();
         // The connector follows the unit ("10%-20%") or the bare figure ("3,000-5,000 km2").
         let at = if unit.is_some() && unit_end > num.end { [unit_end, num.end] } else { [num.end, num.end] };
-        for c in at {
+        for (n, c) in at.into_iter().enumerate() {
+            if n == 1 && c == at[0] {
+                // The same connector again: it found nothing there.
+                continue;
+            }
             let ws = skip_ws(text, c, hi);
             let (mid_end, glued) = match self.lx.range_mid.fwd(text, ws, hi) {
                 Some((e, m)) => {
