@@ -84,6 +84,12 @@ struct Key {
     len: u32,
     /// The lowercased byte next to the bucket's byte (0 for one-byte phrases).
     next: u8,
+    /// Up to eight bytes of the phrase from the bucket's end, lowercased, where
+    /// they stand in the eight text bytes read there ([`Self::word_agrees`]),
+    /// and the mask of those bytes: a phrase is compared only where all agree
+    /// ("less than" and "more than" share a bucket and a next byte).
+    word: u64,
+    mask: u64,
 }
 
 impl Key {
@@ -92,6 +98,20 @@ impl Key {
     fn next_agrees(&self, b: &[u8], at: usize) -> bool {
         self.len == 1 || b[at].to_ascii_lowercase() == self.next
     }
+
+    /// Whether the eight text bytes `w` (lowercased, see [`lower8`]) may hold the phrase.
+    #[inline(always)]
+    fn word_agrees(&self, w: u64) -> bool {
+        w & self.mask == self.word
+    }
+}
+
+/// The eight bytes at `at` as a little-endian word with ASCII letters lowercased.
+#[inline(always)]
+fn lower8(b: &[u8], at: usize) -> Option<u64> {
+    let x = u64::from_le_bytes(b.get(at..at.checked_add(8)?)?.try_into().expect("eight bytes"));
+    // `in_range` flags the capitals on their high bit; two places down is their 0x20.
+    Some(x | crate::swar::in_range(x, x & !crate::swar::HIGH, b'A', b'Z') >> 2)
 }
 
 struct Phrase<T> {
@@ -143,8 +163,16 @@ impl<T> PhraseTable<T> {
         let (f, l) = (lower(0), lower(n - 1));
         let len = n as u32;
         let (second, before_last) = if n > 1 { (lower(1), lower(n - 2)) } else { (0, 0) };
-        self.by_first[f as usize].push(Key { id, len, next: second });
-        self.by_last[l as usize].push(Key { id, len, next: before_last });
+        // The first eight bytes read forward, the last eight ending at the text's position.
+        let m = n.min(8);
+        let low = bytes.to_ascii_lowercase();
+        let (mut head, mut tail) = ([0u8; 8], [0u8; 8]);
+        head[..m].copy_from_slice(&low[..m]);
+        tail[8 - m..].copy_from_slice(&low[n - m..]);
+        let (head_mask, tail_mask) = if m == 8 { (!0, !0) } else { ((1u64 << (8 * m)) - 1, !0u64 << (8 * (8 - m))) };
+        let word = u64::from_le_bytes;
+        self.by_first[f as usize].push(Key { id, len, next: second, word: word(head), mask: head_mask });
+        self.by_last[l as usize].push(Key { id, len, next: before_last, word: word(tail), mask: tail_mask });
         let (s, b) = if n > 1 { (mask_bit(second), mask_bit(before_last)) } else { (u64::MAX, u64::MAX) };
         self.second[f as usize] |= s;
         self.before_last[l as usize] |= b;
@@ -187,9 +215,10 @@ impl<T> PhraseTable<T> {
     fn fwd_walk(&self, text: &str, pos: usize, hi: usize) -> Option<(usize, &T)> {
         let b = text.as_bytes();
         let first = *b.get(pos)?;
+        let w = lower8(b, pos);
         for k in &self.by_first[first.to_ascii_lowercase() as usize] {
             let end = pos + k.len as usize;
-            if end > hi || !k.next_agrees(b, pos + 1) {
+            if end > hi || !w.map_or_else(|| k.next_agrees(b, pos + 1), |w| k.word_agrees(w)) {
                 continue;
             }
             let p = &self.entries[k.id as usize];
@@ -222,8 +251,11 @@ impl<T> PhraseTable<T> {
     fn back_walk(&self, text: &str, lo: usize, pos: usize) -> Option<(usize, &T)> {
         let b = text.as_bytes();
         let last = b[pos - 1];
+        let w = pos.checked_sub(8).and_then(|s| lower8(b, s));
         for k in &self.by_last[last.to_ascii_lowercase() as usize] {
-            if k.len as usize > pos - lo || !k.next_agrees(b, pos.wrapping_sub(2)) {
+            if k.len as usize > pos - lo
+                || !w.map_or_else(|| k.next_agrees(b, pos.wrapping_sub(2)), |w| k.word_agrees(w))
+            {
                 continue;
             }
             let p = &self.entries[k.id as usize];
@@ -517,7 +549,7 @@ impl Lexicons {
 
 #[cfg(test)]
 mod tests {
-    use super::PhraseTable;
+    use super::{alnum_at, alnum_before, is_word_byte, PhraseTable};
     use proptest::prelude::*;
 
     /// One-byte, case-sensitive, digit-led, spaced and non-ASCII phrases.
@@ -526,18 +558,46 @@ mod tests {
         let phrases = [("%", false), ("M", true), ("MM", true), ("per cent", false), ("pc", false), ("km2", false)];
         let more =
             [("sq. km", false), ("km²", false), ("£", false), ("or more", false), ("9x", false), ("up to", false)];
-        for (i, (p, cs)) in phrases.iter().chain(&more).enumerate() {
+        let long = [("more than", false), ("no more than", false), ("square kilometres", false), ("Per Cent", true)];
+        for (i, (p, cs)) in phrases.iter().chain(&more).chain(&long).enumerate() {
             t.push(p, *cs, i);
         }
         t.finish();
         t
     }
 
+    /// The phrases longest first (the first pushed first among equals), as the buckets hold them.
+    fn longest_first<T>(t: &PhraseTable<T>) -> Vec<&super::Phrase<T>> {
+        let mut all: Vec<_> = t.entries.iter().enumerate().collect();
+        all.sort_by_key(|(i, p)| (std::cmp::Reverse(p.bytes.len()), *i));
+        all.into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// [`PhraseTable::fwd`] by comparing every phrase.
+    fn fwd_reference<'t, T>(t: &'t PhraseTable<T>, text: &str, pos: usize, hi: usize) -> Option<(usize, &'t T)> {
+        longest_first(t).into_iter().find_map(|p| {
+            let end = pos + p.bytes.len();
+            let fits = end <= hi && PhraseTable::eq(p, &text.as_bytes()[pos..end]) && text.is_char_boundary(end);
+            let whole = || !(is_word_byte(p.bytes[p.bytes.len() - 1]) && end < hi && alnum_at(text, end));
+            (fits && whole()).then_some((end, &p.value))
+        })
+    }
+
+    /// [`PhraseTable::back`] by comparing every phrase.
+    fn back_reference<'t, T>(t: &'t PhraseTable<T>, text: &str, lo: usize, pos: usize) -> Option<(usize, &'t T)> {
+        longest_first(t).into_iter().find_map(|p| {
+            let start = pos.checked_sub(p.bytes.len()).filter(|&s| s >= lo)?;
+            let fits = text.is_char_boundary(start) && PhraseTable::eq(p, &text.as_bytes()[start..pos]);
+            let whole = || !(is_word_byte(p.bytes[0]) && start > lo && alnum_before(text, start));
+            (fits && whole()).then_some((start, &p.value))
+        })
+    }
+
     proptest! {
-        /// The two-byte filter rejects only where the bucket walk finds nothing,
+        /// The byte filters and eight-byte keys reject only where comparing every phrase finds nothing,
         /// at every position and every end of range.
         #[test]
-        fn filtered_lookups_agree_with_the_walk(text in "[pPeErRcCnNtTkKmMsSqQuU2²£%.9xo ]{0,14}") {
+        fn lookups_agree_with_comparing_every_phrase(text in "[pPeErRcCnNtTkKmMsSqQuUhHaAlLiIoO2²£%.9xo ]{0,16}") {
             let t = table();
             let b = text.as_bytes();
             for lo in 0..=b.len() {
@@ -546,9 +606,8 @@ mod tests {
                         if !text.is_char_boundary(pos) || !text.is_char_boundary(hi) || !text.is_char_boundary(lo) {
                             continue;
                         }
-                        prop_assert_eq!(t.fwd(&text, pos, hi), t.fwd_walk(&text, pos, hi), "fwd {:?} at {} by {}", text, pos, hi);
-                        let walk = if pos == 0 || pos <= lo { None } else { t.back_walk(&text, lo, pos) };
-                        prop_assert_eq!(t.back(&text, lo, pos), walk, "back {:?} at {} from {}", text, pos, lo);
+                        prop_assert_eq!(t.fwd(&text, pos, hi), fwd_reference(&t, &text, pos, hi), "fwd {:?} at {} by {}", text, pos, hi);
+                        prop_assert_eq!(t.back(&text, lo, pos), back_reference(&t, &text, lo, pos), "back {:?} at {} from {}", text, pos, lo);
                     }
                 }
             }
