@@ -1,8 +1,9 @@
 //! Byte tests several stages' scans make, eight bytes at a time in one
 //! machine word (SWAR; a flag is the high bit of its byte); [`classify`], which
 //! turns a 64-byte block into bitmasks (ASCII alphanumeric, digit, not ASCII)
-//! 16 bytes at a time with SSE2 on x86_64 (the crate's one `unsafe` block: an
-//! unaligned load), eight at a time elsewhere; and [`Starts`], where a scan
+//! 16 bytes at a time with SSE2 on x86_64 (`unsafe` for the unaligned load;
+//! the crate's only other `unsafe` is the AVX2 kernel of `sentences/scan.rs`),
+//! eight at a time elsewhere; and [`Starts`], where a scan
 //! over a segment must stop: word starts (and, for the numbers scanner, every
 //! ASCII digit).
 //!
