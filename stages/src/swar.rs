@@ -50,10 +50,16 @@ pub(crate) fn in_range(x: u64, low7: u64, lo: u8, hi: u8) -> u64 {
     ge_lo & !gt_hi & !x & HIGH
 }
 
-/// The eight high bits of `flags` as the low eight bits (byte `k` → bit `k`).
-#[cfg(any(test, not(target_arch = "x86_64")))]
+/// `x` with its ASCII capitals lowercased (`in_range` flags them on their
+/// high bit; two places down is their 0x20).
 #[inline(always)]
-fn gather(flags: u64) -> u64 {
+pub(crate) fn lower(x: u64) -> u64 {
+    x | in_range(x, x & !HIGH, b'A', b'Z') >> 2
+}
+
+/// The eight high bits of `flags` as the low eight bits (byte `k` → bit `k`).
+#[inline(always)]
+pub(crate) fn gather(flags: u64) -> u64 {
     // Bit 8k lands on bit 56 + k; no two partial products share a bit, so nothing carries.
     (flags >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
@@ -171,13 +177,13 @@ impl<'a, F: Fn([u8; 4]) -> bool> Starts<'a, F> {
             return 0;
         }
         let len = self.hi - at;
-        let padded;
+        let tail: [u8; VIEW];
         let v: &[u8; VIEW] = match self.b.get(at..at + VIEW) {
             Some(v) => v.try_into().expect("VIEW bytes"),
             None => {
-                // The end of the text (once a document): pad with NULs, which are neither.
-                padded = pad(&self.b[at..]);
-                &padded
+                // The end of the text (once a document).
+                tail = padded(&self.b[at..]);
+                &tail
             }
         };
         let c = classify(v[..64].try_into().expect("64 bytes"));
@@ -230,10 +236,12 @@ impl<'a, F: Fn([u8; 4]) -> bool> Starts<'a, F> {
     }
 }
 
-/// The last bytes of a text, NUL-padded to a block's view.
-#[cold]
-fn pad(rest: &[u8]) -> [u8; VIEW] {
-    let mut v = [0; VIEW];
+/// `rest` (at most `N` bytes) NUL-padded to `N`: the last block or word of a
+/// text, read as a whole one (NUL is neither a letter, a digit, non-ASCII
+/// nor any scan's candidate).
+#[inline]
+pub(crate) fn padded<const N: usize>(rest: &[u8]) -> [u8; N] {
+    let mut v = [0; N];
     v[..rest.len()].copy_from_slice(rest);
     v
 }

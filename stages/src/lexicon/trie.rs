@@ -138,12 +138,7 @@ pub(crate) fn word_bits(text: &str, bits: &mut Vec<u64>) {
     for (k, chunk) in b.chunks(64).enumerate() {
         let c = match <&[u8; 64]>::try_from(chunk) {
             Ok(v) => swar::classify(v),
-            Err(_) => {
-                // The last bytes, padded with NULs (neither word nor non-ASCII).
-                let mut v = [0u8; 64];
-                v[..chunk.len()].copy_from_slice(chunk);
-                swar::classify(&v)
-            }
+            Err(_) => swar::classify(&swar::padded(chunk)),
         };
         bits[k] |= c.alnum;
         let base = 64 * k;
@@ -231,14 +226,7 @@ fn token_hash(hay: &[u8], from: usize, end: usize, fold_case: bool) -> u64 {
     let h = if n <= 8 {
         debug_assert!(n > 0, "tokens are never empty");
         let keep = u64::MAX >> (64 - 8 * n);
-        let x = match swar::load(hay, from) {
-            Some(x) => x,
-            None => {
-                let mut w = [0u8; 8];
-                w[..n].copy_from_slice(&hay[from..end]);
-                u64::from_le_bytes(w)
-            }
-        };
+        let x = swar::load(hay, from).unwrap_or_else(|| u64::from_le_bytes(swar::padded(&hay[from..end])));
         mix(h, (x | fold) & keep)
     } else {
         let b = &hay[from..end];
@@ -328,7 +316,7 @@ impl Table {
 fn same(found: &[u8], want: &[u8], fold_case: bool) -> bool {
     let n = want.len();
     debug_assert_eq!(found.len(), n);
-    let lower = |x: u64| if fold_case { x | swar::in_range(x, x & !swar::HIGH, b'A', b'Z') >> 2 } else { x };
+    let lower = |x: u64| if fold_case { swar::lower(x) } else { x };
     let r8 = |b: &[u8], i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
     let r4 = |b: &[u8], i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")));
     if n >= 8 {

@@ -109,9 +109,7 @@ impl Key {
 /// The eight bytes at `at` as a little-endian word with ASCII letters lowercased.
 #[inline(always)]
 fn lower8(b: &[u8], at: usize) -> Option<u64> {
-    let x = u64::from_le_bytes(b.get(at..at.checked_add(8)?)?.try_into().expect("eight bytes"));
-    // `in_range` flags the capitals on their high bit; two places down is their 0x20.
-    Some(x | crate::swar::in_range(x, x & !crate::swar::HIGH, b'A', b'Z') >> 2)
+    crate::swar::load(b, at).map(crate::swar::lower)
 }
 
 struct Phrase<T> {

@@ -55,8 +55,10 @@ const MAX_ABBREV: usize = 24;
 /// A token of at most seven bytes, lowercased, as one word: its bytes, then
 /// its length in the top byte (so `ab` and `ab\0` differ).
 fn pack(token: &[u8]) -> Option<u64> {
-    let mut w = [0u8; 8];
-    w.get_mut(..token.len()).filter(|_| token.len() < 8)?.copy_from_slice(token);
+    if token.len() >= 8 {
+        return None;
+    }
+    let mut w: [u8; 8] = crate::swar::padded(token);
     w.make_ascii_lowercase();
     w[7] = token.len() as u8;
     Some(u64::from_le_bytes(w))

@@ -26,18 +26,17 @@ pub(super) fn interesting(c: u8) -> bool {
 }
 
 /// Bit `k` set where byte `k` of the block is [`interesting`], eight bytes
-/// to a word: one flag byte each, gathered into eight bits by a multiply
-/// (the partial products land on distinct bits, so nothing carries).
+/// to a word: one flag (high bit) per byte, gathered into eight bits
+/// ([`crate::swar::gather`]).
 #[inline(always)]
 fn mask_portable(v: &[u8; 64]) -> u64 {
     let mut mask = 0;
     for (k, w) in v.chunks_exact(8).enumerate() {
         let mut flags = [0u8; 8];
         for (f, &c) in flags.iter_mut().zip(w) {
-            *f = u8::from(interesting(c));
+            *f = u8::from(interesting(c)) << 7;
         }
-        let bits = u64::from_le_bytes(flags).wrapping_mul(0x0102_0408_1020_4080) >> 56;
-        mask |= bits << (8 * k);
+        mask |= crate::swar::gather(u64::from_le_bytes(flags)) << (8 * k);
     }
     mask
 }
@@ -142,12 +141,7 @@ fn block_avx2(b: &[u8], base: usize) -> u64 {
 fn block_with(b: &[u8], base: usize, mask: impl Fn(&[u8; 64]) -> u64) -> u64 {
     match b.get(base..base + 64) {
         Some(v) => mask(v.try_into().expect("64 bytes")),
-        None => {
-            let rest = &b[base..];
-            let mut padded = [0u8; 64];
-            padded[..rest.len()].copy_from_slice(rest);
-            mask(&padded)
-        }
+        None => mask(&crate::swar::padded(&b[base..])),
     }
 }
 

@@ -390,6 +390,10 @@ impl<'a> Splitter<'a> {
             }
             j = p - n;
         } else {
+            // Eight letters counted above (a lexicon with longer entries): the walk goes on from them.
+            if letters == Some(8) {
+                j = p - 8;
+            }
             while j > bs && b[j - 1].is_ascii_alphabetic() {
                 j -= 1;
                 if p - j > longest {
