@@ -364,6 +364,9 @@ pub struct Store<'a> {
     /// Where each piece's group starts in `mentions`, `quants` and `dates`
     /// (one more entry than pieces).
     starts: Vec<[u32; 3]>,
+    /// The pieces are disjoint and in text order (as the sentences layer
+    /// writes them), which the binary searches over them need.
+    ordered: bool,
 }
 
 /// `items` grouped by `group` (`None`: dropped) into `n` groups, in their
@@ -497,7 +500,7 @@ impl<'a> Store<'a> {
         finder.hint = 0;
         let (dates, d_starts) = group_by(doc.layers.dates.as_deref().unwrap_or_default(), n, |d| finder.find(d.span));
         let starts = (0..=n).map(|i| [m_starts[i], q_starts[i], d_starts[i]]).collect();
-        Store { pieces, mentions, quants, dates, starts }
+        Store { pieces, mentions, quants, dates, starts, ordered }
     }
 }
 
@@ -533,7 +536,8 @@ impl<'a> View<'a> {
                 }
             })
             .collect();
-        let ordered = sents.windows(2).all(|w| w[0].span.end <= w[1].span.start);
+        // The sentences are the store's pieces, in its order.
+        let ordered = store.ordered;
         let quotes = quote_regions(doc, &sents, ordered);
         let focal = focal_place(&sents, settings);
         View { doc, sents, quotes, focal, ordered }
@@ -552,10 +556,14 @@ impl<'a> View<'a> {
         }
     }
 
-    /// The quote holding `span`. Quote regions are disjoint and in text
-    /// order (starts and ends both ascending), so the first region that could
-    /// hold `span` is the first ending at or after it: a binary search.
+    /// The quote holding `span`. When the sentences are in text order so are
+    /// the quote regions (disjoint, starts and ends both ascending), and the
+    /// first region that could hold `span` is the first ending at or after
+    /// it: a binary search. Otherwise they come in sentence order: a scan.
     pub fn in_quote(&self, span: Span) -> Option<Span> {
+        if !self.ordered {
+            return self.quotes.iter().copied().find(|q| q.contains(span));
+        }
         quote_holding(&self.quotes, span)
     }
 
@@ -698,6 +706,8 @@ impl Stage for Claims {
                 // Read at most once per sentence (pieces are bounded), and only
                 // when a recent claim is too far back to be close without it.
                 let mut continues = None;
+                // Whether the sentence speaks of the whole war: also once per sentence, when asked.
+                let mut whole_war = None;
                 let equivalents = Equivalents::of(sent.quants);
                 for q in sent.quants {
                     if equivalents.contains(q.number_span) || !figure::candidate(q) {
@@ -731,10 +741,11 @@ impl Stage for Claims {
                     let location = figure::location(&view, si, q)
                         .or_else(|| st.location.as_deref().map(String::from))
                         .or_else(|| {
-                            (!figure::whole_war(&view, si, &self.settings))
+                            (!*whole_war.get_or_insert_with(|| figure::whole_war(&view, si, &self.settings)))
                                 .then(|| view.focal.as_deref().map(String::from))
                                 .flatten()
                         });
+                    let as_of = st.as_of.or_else(|| event_date(&view, si, q));
                     let mut push = |value: f64, bound: Bound| {
                         raw.push(Claim {
                             category: fig.category,
@@ -744,7 +755,7 @@ impl Stage for Claims {
                             value: value.round() as i64,
                             bound,
                             claimant: st.claimant.as_deref().map(String::from),
-                            as_of: st.as_of.or_else(|| event_date(&view, si, q)),
+                            as_of,
                             location: location.clone(),
                             evidence: sent.span,
                             mentions: vec![q.span],

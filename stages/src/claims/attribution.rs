@@ -222,16 +222,13 @@ fn own_statement(
         // Last: the costliest test (it folds and searches the clause).
         .filter(|m| !disclaims(view, si, m, settings))
         .collect();
-    if cues.is_empty() {
-        return headline_dash(view, si, settings, last_side);
-    }
     // "according to the statement": a cue naming an earlier statement refers back to it.
     let (back_refs, cues): (Vec<Tagged<'_>>, Vec<Tagged<'_>>) = cues.into_iter().partition(|m| {
         let t = view.text(m.span);
         // An ASCII cue splits into the same words before and after lowercasing.
         m.attr("claimant").is_none()
             && if t.is_ascii() {
-                words(t).any(|w| settings.statement_nouns.iter().any(|n| w.eq_ignore_ascii_case(n)))
+                words(t).any(|w| settings.statement_nouns.iter().any(|n| is_word(w, n)))
             } else {
                 words(&t.to_lowercase()).any(|w| settings.statement_nouns.iter().any(|n| n == w))
             }

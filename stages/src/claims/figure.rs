@@ -124,7 +124,7 @@ pub fn read(
     let after_q = s.mentions.partition_point(|m| m.span.start < q.span.end);
     let after: Vec<&Tagged<'_>> = s.mentions[after_q..]
         .iter()
-        .filter(|m| m.span.start >= q.span.end && m.span.end <= clause_end && !in_appositive(m))
+        .filter(|m| m.span.end <= clause_end && !in_appositive(m))
         .filter(|m| {
             let gap = view.gap(q.span.end, m.span.start);
             at_most_words(gap, HEAD_WORDS + 4) || appositive.is_some() && at_most_words(gap, HEAD_WORDS + 14)
