@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use claimex_pipeline::input::{self, BadRecord, InputItem};
+use claimex_pipeline::input::{self, BadRecord, InputItem, RawItem};
 use claimex_pipeline::{Config, Origin, Pipeline};
 
 /// The config named by `-c`, or the embedded default.
@@ -40,8 +40,9 @@ pub fn bundled_corpus() -> PathBuf {
     }
 }
 
-/// Documents (or bad records) from the inputs, in order.
-pub type InputStream = Box<dyn Iterator<Item = InputItem> + Send>;
+/// Documents (or bad records) from the inputs, in order, JSONL records not
+/// yet parsed ([`RawItem::parse`]).
+pub type InputStream = Box<dyn Iterator<Item = RawItem> + Send>;
 
 /// Open every input path. An unreadable path becomes a bad record (so it is
 /// accounted for in the summary) unless no path can be read at all.
@@ -59,7 +60,7 @@ pub fn open_inputs(
                     (Some(a), Some(b)) => Some(a + b),
                     _ => None,
                 };
-                streams.push(Box::new(inputs));
+                streams.push(Box::new(inputs.into_raw()));
             }
             Err(e) => {
                 errors.push(e.to_string());
@@ -68,7 +69,7 @@ pub fn open_inputs(
                     id: None,
                     message: e.message.clone(),
                 };
-                streams.push(Box::new(std::iter::once(InputItem::Bad(bad))));
+                streams.push(Box::new(std::iter::once(InputItem::Bad(bad).into())));
             }
         }
     }

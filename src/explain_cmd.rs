@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use claimex_pipeline::input::InputItem;
+use claimex_pipeline::input::{InputItem, RawItem};
 use claimex_pipeline::{CharIndex, Document, Pipeline, Provenance, Span};
 
 use crate::common;
@@ -35,7 +35,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
     let args = &ExplainArgs { file: source, id, config: args.config.clone() };
     let (stream, _) = common::open_inputs(std::slice::from_ref(&args.file), &pipeline.config.input)?;
     let mut found = None;
-    for item in stream {
+    for item in stream.map(RawItem::parse) {
         match item {
             InputItem::Doc(d) if args.id.as_ref().is_none_or(|id| *id == d.id) => {
                 found = Some(d);

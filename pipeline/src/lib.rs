@@ -11,7 +11,7 @@ pub mod stage;
 
 pub use config::{Config, ConfigError, StageParams};
 pub use document::*;
-pub use input::{BadRecord, InputError, InputItem, Inputs};
+pub use input::{BadRecord, InputError, InputItem, Inputs, RawItem};
 pub use stage::{
     BuildContext, CheckError, DataFile, DataFileInfo, DataRoot, Layer, PipelineCheck, Registry, Stage, StageError,
     StageKind,

@@ -247,6 +247,45 @@ fn an_overlong_jsonl_line_is_skipped_without_losing_the_next() {
 }
 
 #[test]
+fn the_line_limit_holds_to_the_byte_and_across_buffer_edges() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("edge.jsonl");
+    let cfg = InputConfig { max_document_bytes: 10, ..InputConfig::default() };
+    // The reader's limit on a line's bytes (without its newline).
+    let limit = 10 * 4 + (1 << 16);
+    let record = |id: &str, len: usize| {
+        let head = format!("{{\"id\":\"{id}\",\"text\":\"");
+        format!("{head}{}\"}}", "y".repeat(len - head.len() - 2))
+    };
+    // A first line long enough that the later ones straddle the reader's
+    // 256 KiB buffer, then lines at the limit and one byte over it.
+    let lines = [record("pad", 200_000), record("at", limit), record("over", limit + 1), record("z", 30)];
+    write(&path, lines.join("\n"));
+    let (docs, bad) = read_with(&[&path], &cfg);
+    assert_eq!(ids(&docs), ["z"], "the line after a skipped one is read");
+    assert_eq!(docs[0].origin.line, Some(4));
+    let got: Vec<(Option<u64>, Option<&str>, bool)> =
+        bad.iter().map(|b| (b.origin.line, b.id.as_deref(), b.message.starts_with("record is over"))).collect();
+    assert_eq!(got, [(Some(1), None, true), (Some(2), Some("at"), false), (Some(3), None, true)], "{bad:?}");
+}
+
+#[test]
+fn raw_items_parse_to_what_the_document_stream_yields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("mixed.jsonl");
+    let body = "{\"id\":\"1\",\"text\":\"one\"}\n\n[1]\n{\"text\":\"caf\u{e9}\"}\n{\"id\":\"2\"\n";
+    write(&path, body);
+    let open = || input::open(std::slice::from_ref(&path), &InputConfig::default()).unwrap();
+    let raw: Vec<_> = open().into_raw().collect();
+    let sizes: Vec<usize> = raw.iter().map(|r| r.size()).collect();
+    let lines: Vec<usize> = body.split_inclusive('\n').filter(|l| !l.trim().is_empty()).map(str::len).collect();
+    assert_eq!(sizes, lines, "an unparsed record holds its line");
+    let parsed: Vec<InputItem> = raw.into_iter().map(input::RawItem::parse).collect();
+    assert_eq!(parsed, open().collect::<Vec<_>>());
+    assert_eq!(parsed.len(), 4);
+}
+
+#[test]
 fn csv_rows_become_documents_and_bad_rows_bad_records() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("news.csv");

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::config::InputConfig;
 
 use super::manifest::{self, normalize};
-use super::{bad, describe_io, origin_of, text, InputError, InputItem, Items, UniqueIds};
+use super::{bad, describe_io, origin_of, text, InputError, InputItem, Items, RawItem, UniqueIds};
 
 /// The name of a directory's manifest.
 const MANIFEST: &str = "manifest.csv";
@@ -40,7 +40,7 @@ pub(super) fn open(dir: &Path, cfg: &InputConfig) -> Result<(Items, Option<u64>)
     let cfg = cfg.clone();
     let unlisted = files.into_iter().map(move |(path, _)| text::read_file(&path, text::file_id(&path), &cfg));
     let items = problems.into_iter().chain(listed).chain(unlisted);
-    Ok((Box::new(UniqueIds::new(items)), bytes))
+    Ok((Box::new(UniqueIds::new(items).map(RawItem::from)), bytes))
 }
 
 /// Collect the text files below a directory with their sizes; a subdirectory

@@ -1,8 +1,12 @@
-//! JSONL: one JSON object per line, read line by line into a reused buffer.
+//! JSONL: one JSON object per line. The reader only splits lines (a `memchr`
+//! per line, one copy into the line's own buffer); each line is parsed by
+//! [`Line::parse`], which a run calls on the worker thread that processes the
+//! document, so the one serial thread of a run does little work.
 
 use std::borrow::Cow;
 use std::fmt;
-use std::io::{BufRead, Read};
+use std::io::{self, BufRead};
+use std::sync::Arc;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
@@ -11,18 +15,13 @@ use crate::config::InputConfig;
 use crate::document::Origin;
 
 use super::fields::{FieldNames, Record, Value};
-use super::{bad, InputItem, Reader};
+use super::{bad, InputItem, RawItem, Reader};
 
-/// The records of one JSONL stream.
+/// The records of one JSONL stream, as unparsed lines.
 pub(super) struct JsonlItems {
     reader: Reader,
-    /// The origin path of every record (`-` for stdin).
-    name: String,
-    /// The file stem, for records without an id (`<stem>:<line>`).
-    stem: String,
+    source: Arc<Source>,
     line: u64,
-    buf: Vec<u8>,
-    names: FieldNames,
     /// Lines longer than this are skipped unread: JSON escapes can make a
     /// record several times longer than its text, so this is well above
     /// `max_document_bytes`, but it bounds memory on a file without newlines.
@@ -30,32 +29,124 @@ pub(super) struct JsonlItems {
     done: bool,
 }
 
+/// What every line of a stream shares.
+#[derive(Debug)]
+struct Source {
+    /// The origin path of every record (`-` for stdin).
+    name: String,
+    /// The file stem, for records without an id (`<stem>:<line>`).
+    stem: String,
+    names: FieldNames,
+}
+
+/// One line of a JSONL stream, read but not parsed.
+#[derive(Debug)]
+pub(super) struct Line {
+    bytes: Vec<u8>,
+    line: u64,
+    source: Arc<Source>,
+}
+
+/// Why a line could not be read whole.
+enum Cut {
+    TooLong,
+    Io(io::Error),
+}
+
 impl JsonlItems {
     pub(super) fn new(reader: Reader, name: &str, stem: String, cfg: &InputConfig) -> Self {
         JsonlItems {
             reader,
-            name: name.to_string(),
-            stem,
+            source: Arc::new(Source { name: name.to_string(), stem, names: FieldNames::new(cfg) }),
             line: 0,
-            buf: Vec::new(),
-            names: FieldNames::new(cfg),
             line_limit: cfg.max_document_bytes.saturating_mul(4).saturating_add(1 << 16),
             done: false,
         }
     }
 
     fn origin(&self) -> Origin {
-        Origin { path: self.name.clone(), line: Some(self.line) }
+        Origin { path: self.source.name.clone(), line: Some(self.line) }
     }
 
-    /// End the stream after a read error, keeping everything read before it.
-    fn fail(&mut self, e: std::io::Error) -> InputItem {
+    /// Append the next line (with its `\n`, if any) to `buf`; `Ok(false)` at
+    /// the end of the stream. A line over the limit is skipped to its end.
+    fn read_line(&mut self, buf: &mut Vec<u8>) -> Result<bool, Cut> {
+        loop {
+            let available = match self.reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Cut::Io(e)),
+            };
+            if available.is_empty() {
+                return Ok(!buf.is_empty());
+            }
+            let (used, complete) = match memchr::memchr(b'\n', available) {
+                Some(i) => (i + 1, true),
+                None => (available.len(), false),
+            };
+            let content = buf.len() + used - usize::from(complete);
+            if content > self.line_limit {
+                self.reader.consume(used);
+                if !complete {
+                    self.reader.skip_until(b'\n').map_err(Cut::Io)?;
+                }
+                return Err(Cut::TooLong);
+            }
+            buf.extend_from_slice(&available[..used]);
+            self.reader.consume(used);
+            if complete {
+                return Ok(true);
+            }
+        }
+    }
+}
+
+impl Iterator for JsonlItems {
+    type Item = RawItem;
+
+    fn next(&mut self) -> Option<RawItem> {
+        while !self.done {
+            let mut buf = Vec::new();
+            let read = self.read_line(&mut buf);
+            self.line += 1;
+            match read {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(Cut::Io(e)) => {
+                    // End the stream after a read error, keeping everything read before it.
+                    self.done = true;
+                    let message = format!("cannot read past this line (truncated or corrupt file?): {e}");
+                    return Some(bad(self.origin(), None, message).into());
+                }
+                Err(Cut::TooLong) => {
+                    let message = format!(
+                        "record is over {} bytes, too long for input.max_document_bytes = {}; raise it",
+                        self.line_limit, self.source.names.max_document_bytes
+                    );
+                    return Some(bad(self.origin(), None, message).into());
+                }
+            }
+            if buf.iter().all(u8::is_ascii_whitespace) {
+                continue; // blank lines separate nothing
+            }
+            return Some(RawItem::line(Line { bytes: buf, line: self.line, source: Arc::clone(&self.source) }));
+        }
         self.done = true;
-        bad(self.origin(), None, format!("cannot read past this line (truncated or corrupt file?): {e}"))
+        None
+    }
+}
+
+impl Line {
+    /// Bytes read, for batching.
+    pub(super) fn len(&self) -> usize {
+        self.bytes.len()
     }
 
-    fn parse(&self, line: &[u8]) -> InputItem {
-        let origin = self.origin();
+    /// The document this line holds, or why it does not hold one.
+    pub(super) fn parse(self) -> InputItem {
+        let source = &*self.source;
+        let origin = Origin { path: source.name.clone(), line: Some(self.line) };
+        let line = self.bytes.trim_ascii_end();
         let (json, lossy) = match std::str::from_utf8(line) {
             Ok(s) => (Cow::Borrowed(s), false),
             Err(_) => (String::from_utf8_lossy(line), true),
@@ -66,46 +157,11 @@ impl JsonlItems {
             return bad(origin, None, format!("not a JSON object{found}: each line must hold one object"));
         }
         let mut de = serde_json::Deserializer::from_str(&json);
-        let record = RecordSeed(&self.names).deserialize(&mut de).and_then(|r| de.end().map(|()| r));
+        let record = RecordSeed(&source.names).deserialize(&mut de).and_then(|r| de.end().map(|()| r));
         match record {
-            Ok(record) => record.into_item(&self.names, origin, || format!("{}:{}", self.stem, self.line), lossy),
+            Ok(record) => record.into_item(&source.names, origin, || format!("{}:{}", source.stem, self.line), lossy),
             Err(e) => bad(origin, None, format!("invalid JSON: {e}")),
         }
-    }
-}
-
-impl Iterator for JsonlItems {
-    type Item = InputItem;
-
-    fn next(&mut self) -> Option<InputItem> {
-        while !self.done {
-            self.buf.clear();
-            let limit = self.line_limit as u64 + 1;
-            let read = (&mut self.reader).take(limit).read_until(b'\n', &mut self.buf);
-            self.line += 1;
-            let n = match read {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) => return Some(self.fail(e)),
-            };
-            if n as u64 == limit && self.buf.last() != Some(&b'\n') {
-                if let Err(e) = self.reader.skip_until(b'\n') {
-                    return Some(self.fail(e));
-                }
-                let message = format!(
-                    "record is over {} bytes, too long for input.max_document_bytes = {}; raise it",
-                    self.line_limit, self.names.max_document_bytes
-                );
-                return Some(bad(self.origin(), None, message));
-            }
-            let line = self.buf.trim_ascii_end();
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue; // blank lines separate nothing
-            }
-            return Some(self.parse(line));
-        }
-        self.done = true;
-        None
     }
 }
 

@@ -17,7 +17,7 @@ use crate::document::{Document, Metadata, Origin};
 use super::table::{csv_reader, header_names};
 use super::{
     bad, describe_io, file_size, open_reader, origin_of, records, text, Format, InputError, InputItem, Items, Kind,
-    UniqueIds,
+    RawItem, UniqueIds,
 };
 
 /// One manifest row.
@@ -153,7 +153,7 @@ pub(super) fn parse(manifest: &Path, root: &Path) -> Result<Vec<Row>, InputError
 pub(super) fn open(manifest: &Path, root: &Path, cfg: &InputConfig) -> Result<(Items, Option<u64>), InputError> {
     let rows = parse(manifest, root)?;
     let bytes = total_bytes(&rows);
-    Ok((Box::new(UniqueIds::new(items(rows, manifest, cfg))), bytes))
+    Ok((Box::new(UniqueIds::new(items(rows, manifest, cfg)).map(RawItem::from)), bytes))
 }
 
 /// The sizes of the text files the rows name; unknown when a row picks a
@@ -266,7 +266,7 @@ fn index(path: &Path, kind: Kind, mut wanted: HashSet<String>, cfg: &InputConfig
     };
     let mut unreadable = 0u64;
     let mut last_problem = None;
-    for item in records(kind.format, reader, &path.display().to_string(), path, cfg) {
+    for item in records(kind.format, reader, &path.display().to_string(), path, cfg).map(RawItem::parse) {
         if wanted.is_empty() {
             break;
         }

@@ -2,8 +2,8 @@
 //! JSONL and CSV files (each optionally gzip-compressed) and stdin, turned into
 //! one stream of [`Document`]s.
 //!
-//! Reading is streaming: JSONL and CSV are read record by record with reused
-//! buffers and directories are listed up front but read one file at a time, so
+//! Reading is streaming: JSONL and CSV are read record by record (a JSONL line
+//! is only split off, and parsed later by [`RawItem::parse`]) and directories are listed up front but read one file at a time, so
 //! memory does not grow with the corpus. A record that cannot be read becomes a
 //! [`BadRecord`] and the batch goes on; only an input that cannot be read at
 //! all is an [`InputError`], reported by [`open`] before the first document.
@@ -39,6 +39,51 @@ pub use date::parse_published;
 pub enum InputItem {
     Doc(Document),
     Bad(BadRecord),
+}
+
+/// An item as the reader yields it: a JSONL line is left unparsed until
+/// [`RawItem::parse`], which a run calls on the worker thread that processes
+/// the document. Parsing is most of the cost of reading JSONL; done by the one
+/// reader thread it would compete with the workers and cap how a run scales.
+#[derive(Debug)]
+pub struct RawItem(Raw);
+
+#[derive(Debug)]
+// As for `InputItem`: documents are most items.
+#[allow(clippy::large_enum_variant)]
+enum Raw {
+    Item(InputItem),
+    Line(jsonl::Line),
+}
+
+impl RawItem {
+    fn line(line: jsonl::Line) -> RawItem {
+        RawItem(Raw::Line(line))
+    }
+
+    /// The document or bad record.
+    pub fn parse(self) -> InputItem {
+        match self.0 {
+            Raw::Item(item) => item,
+            Raw::Line(line) => line.parse(),
+        }
+    }
+
+    /// Bytes held (a document's text, an unparsed record's line), for
+    /// bounding the memory of a batch.
+    pub fn size(&self) -> usize {
+        match &self.0 {
+            Raw::Item(InputItem::Doc(d)) => d.text.len(),
+            Raw::Item(InputItem::Bad(_)) => 0,
+            Raw::Line(line) => line.len(),
+        }
+    }
+}
+
+impl From<InputItem> for RawItem {
+    fn from(item: InputItem) -> Self {
+        RawItem(Raw::Item(item))
+    }
 }
 
 /// One document or record that could not be read; the batch goes on.
@@ -83,9 +128,29 @@ pub struct Inputs {
 }
 
 /// A boxed item stream; everything an [`Inputs`] yields comes through one.
-type Items = Box<dyn Iterator<Item = InputItem> + Send>;
+type Items = Box<dyn Iterator<Item = RawItem> + Send>;
 
 impl Inputs {
+    /// The items with JSONL records unparsed: the stream a run's reader
+    /// thread hands to the workers.
+    pub fn into_raw(mut self) -> impl Iterator<Item = RawItem> + Send {
+        std::iter::from_fn(move || self.next_raw())
+    }
+
+    fn next_raw(&mut self) -> Option<RawItem> {
+        loop {
+            if let Some(items) = &mut self.current {
+                if let Some(item) = items.next() {
+                    return Some(item);
+                }
+                self.current = None;
+            }
+            // Sources are opened only when reached, so a long list of files
+            // never holds more than one open at a time.
+            self.current = Some(self.pending.pop_front()?.into_items(&self.cfg));
+        }
+    }
+
     /// The sum of the (uncompressed) sizes of the input files, for the progress
     /// bar; `None` when unknown (stdin, manifests that pick records out of
     /// larger files). Sizes of `.gz` files come from their gzip trailer.
@@ -98,17 +163,7 @@ impl Iterator for Inputs {
     type Item = InputItem;
 
     fn next(&mut self) -> Option<InputItem> {
-        loop {
-            if let Some(items) = &mut self.current {
-                if let Some(item) = items.next() {
-                    return Some(item);
-                }
-                self.current = None;
-            }
-            // Sources are opened only when reached, so a long list of files
-            // never holds more than one open at a time.
-            self.current = Some(self.pending.pop_front()?.into_items(&self.cfg));
-        }
+        self.next_raw().map(RawItem::parse)
     }
 }
 
@@ -123,14 +178,12 @@ impl Source {
     fn into_items(self, cfg: &InputConfig) -> Items {
         match self {
             Source::File { path, kind } => match kind.format {
-                Format::Txt => Box::new(std::iter::once(text::read_file(&path, text::file_id(&path), cfg))),
+                Format::Txt => Box::new(std::iter::once(text::read_file(&path, text::file_id(&path), cfg).into())),
                 Format::Jsonl | Format::Csv => match open_reader(&path, kind.gz) {
                     Ok(reader) => records(kind.format, reader, &path.display().to_string(), &path, cfg),
-                    Err(e) => Box::new(std::iter::once(bad(
-                        origin_of(&path, None),
-                        None,
-                        format!("cannot read: {}", describe_io(&e)),
-                    ))),
+                    Err(e) => Box::new(std::iter::once(
+                        bad(origin_of(&path, None), None, format!("cannot read: {}", describe_io(&e))).into(),
+                    )),
                 },
             },
             Source::Stdin { format } => {
@@ -138,7 +191,7 @@ impl Source {
                 match format {
                     Format::Txt => {
                         let origin = Origin { path: "-".into(), line: None };
-                        Box::new(std::iter::once(text::read_stream(reader, origin, "stdin".into(), cfg)))
+                        Box::new(std::iter::once(text::read_stream(reader, origin, "stdin".into(), cfg).into()))
                     }
                     _ => records(format, reader, "-", Path::new("stdin"), cfg),
                 }
@@ -152,7 +205,7 @@ impl Source {
 fn records(format: Format, reader: Reader, name: &str, path: &Path, cfg: &InputConfig) -> Items {
     let stem = text::file_id(path);
     match format {
-        Format::Csv => Box::new(table::CsvItems::new(reader, name, stem, cfg)),
+        Format::Csv => Box::new(table::CsvItems::new(reader, name, stem, cfg).map(RawItem::from)),
         _ => Box::new(jsonl::JsonlItems::new(reader, name, stem, cfg)),
     }
 }
