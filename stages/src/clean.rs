@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use claimex_pipeline::{
-    BuildContext, ConfigError, Document, Layer, Provenance, Region, Span, Stage, StageError, StageParams,
+    BuildContext, CheckError, ConfigError, Document, Layer, Provenance, Region, Span, Stage, StageError, StageParams,
 };
 use serde::Deserialize;
 
@@ -76,7 +76,7 @@ pub struct Clean {
 pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
     let p: Params = params.parse()?;
     let file = ctx.load(&p.rules).map_err(|e| params.error("rules", e))?;
-    let rules = Rules::parse(&file.info.path, &file.text).map_err(|e| params.error("rules", e))?;
+    let rules = Rules::parse_in_background(&file.info.path, &file.text).map_err(|e| params.error("rules", e))?;
     let name: Arc<str> = Arc::from(params.name.as_str());
     let rule_prov = rules.rules.iter().map(|r| Provenance::new(&name, &r.origin)).collect();
     let detector_prov = ["script", "toc", "sandwich", "teaser", "title"]
@@ -95,6 +95,18 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
         rule_prov,
         detector_prov,
     }))
+}
+
+/// The pipeline check that waits for each clean stage's regex rules, compiled
+/// while the other stages were built, and reports a rule set that did not
+/// compile before the first document.
+pub fn check(stages: &[Box<dyn Stage>]) -> Result<(), CheckError> {
+    for (i, stage) in stages.iter().enumerate() {
+        if let Some(clean) = stage.as_any().and_then(|a| a.downcast_ref::<Clean>()) {
+            clean.rules.ready().map_err(|message| CheckError { stage: i, key: "rules", message })?;
+        }
+    }
+    Ok(())
 }
 
 /// What a line was found to be.
@@ -168,6 +180,9 @@ impl Stage for Clean {
     }
     fn produces(&self) -> &'static [Layer] {
         &[Layer::Regions]
+    }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
     }
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         let mut lines = Clean::lines(&doc.text);

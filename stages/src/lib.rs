@@ -54,6 +54,7 @@ pub fn registry() -> Registry {
         summary: "mark page furniture and read metadata lines",
         build: clean::build,
     });
+    r.check(clean::check);
     r.register(StageKind {
         kind: "sentences",
         summary: "split sentences, headings and list items",

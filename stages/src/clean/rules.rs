@@ -2,7 +2,8 @@
 //! contains and regex rules plus month names. The format is documented in the
 //! file's header.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 // Looked up for every short line: a fast hasher for the short keys.
 use foldhash::HashMap;
@@ -45,7 +46,7 @@ pub struct Rules {
     /// prefilter skips most of a line.
     contains: Option<AhoCorasick>,
     contains_rules: Vec<usize>,
-    set: RegexSet,
+    set: SetCell,
     /// Regex i of `set` → (rule, regex for its captures). Compiled on
     /// the first line whose metadata it is asked for: most never are, and
     /// compiling the Unicode classes of all of them took most of a run's
@@ -95,8 +96,74 @@ fn check_syntax(pattern: &str) -> Result<Hir, String> {
     regex_syntax::Parser::new().parse(pattern).map_err(|e| e.to_string())
 }
 
+/// The regex rules' set: its Unicode classes make its compile most of a
+/// pipeline's build, so [`Rules::parse_in_background`] compiles it on a thread
+/// of its own while the other stages build; it is waited for on first use.
+struct SetCell {
+    compiling: Mutex<Option<JoinHandle<Result<RegexSet, String>>>>,
+    set: OnceLock<Result<RegexSet, String>>,
+}
+
+impl SetCell {
+    fn compiled(set: RegexSet) -> SetCell {
+        SetCell { compiling: Mutex::new(None), set: OnceLock::from(Ok(set)) }
+    }
+
+    fn background(origin: &str, patterns: Vec<String>) -> SetCell {
+        let origin = origin.to_string();
+        let compile = move || compile_set(&origin, &patterns);
+        match std::thread::Builder::new().name("claimex-rules".into()).spawn(compile) {
+            Ok(handle) => SetCell { compiling: Mutex::new(Some(handle)), set: OnceLock::new() },
+            Err(e) => {
+                SetCell { compiling: Mutex::new(None), set: OnceLock::from(Err(format!("cannot start a thread: {e}"))) }
+            }
+        }
+    }
+
+    /// The set, or why it did not compile; waits for a compile in flight.
+    fn get(&self) -> Result<&RegexSet, &str> {
+        let done = self.set.get_or_init(|| {
+            let handle = self.compiling.lock().unwrap_or_else(|e| e.into_inner()).take();
+            match handle.map(JoinHandle::join) {
+                Some(Ok(result)) => result,
+                Some(Err(_)) => Err("compiling the regex rules panicked".into()),
+                None => Err("the regex rules were never compiled".into()),
+            }
+        });
+        done.as_ref().map_err(String::as_str)
+    }
+}
+
+fn compile_set(origin: &str, patterns: &[String]) -> Result<RegexSet, String> {
+    RegexSetBuilder::new(patterns)
+        .size_limit(REGEX_SIZE_LIMIT)
+        // A cache large enough that the lazy DFA does not give up on the
+        // Unicode classes (it falls back to the much slower PikeVM).
+        .dfa_size_limit(64 << 20)
+        .build()
+        .map_err(|e| format!("{origin}: regex set: {e}"))
+}
+
 impl Rules {
+    /// Parse and compile a rules file.
     pub fn parse(origin: &str, text: &str) -> Result<Rules, String> {
+        let rules = Rules::parse_with(origin, text, false)?;
+        rules.ready()?;
+        Ok(rules)
+    }
+
+    /// Parse a rules file and compile its regex set on a thread of its own:
+    /// [`Rules::ready`] (a pipeline check) reports whether it compiled.
+    pub fn parse_in_background(origin: &str, text: &str) -> Result<Rules, String> {
+        Rules::parse_with(origin, text, true)
+    }
+
+    /// Waits for the regex set; its compile error, if any.
+    pub fn ready(&self) -> Result<(), String> {
+        self.set.get().map(|_| ()).map_err(str::to_string)
+    }
+
+    fn parse_with(origin: &str, text: &str, background: bool) -> Result<Rules, String> {
         let mut rules = Vec::new();
         let mut exact = HashMap::default();
         let (mut prefix_pats, mut prefix_rules) = (Vec::new(), Vec::new());
@@ -187,13 +254,12 @@ impl Rules {
         let prefixes = phrases(&prefix_pats, StartKind::Both)?;
         let prefix_max = prefix_pats.iter().map(String::len).max().unwrap_or(0);
         let contains = phrases(&contains_pats, StartKind::Unanchored)?;
-        let set = RegexSetBuilder::new(regexes.iter().map(|(_, r)| &r.pattern))
-            .size_limit(REGEX_SIZE_LIMIT)
-            // A cache large enough that the lazy DFA does not give up on the
-            // Unicode classes (it falls back to the much slower PikeVM).
-            .dfa_size_limit(64 << 20)
-            .build()
-            .map_err(|e| format!("{origin}: regex set: {e}"))?;
+        let patterns: Vec<String> = regexes.iter().map(|(_, r)| r.pattern.clone()).collect();
+        let set = if background {
+            SetCell::background(origin, patterns)
+        } else {
+            SetCell::compiled(compile_set(origin, &patterns)?)
+        };
         let exact_max = exact.keys().map(String::len).max().unwrap_or(0);
         Ok(Rules {
             rules,
@@ -234,10 +300,11 @@ impl Rules {
         let mut hit = best.map(|rule| Hit { rule, byline: None, date: None });
         // Regex rules: the set reports matches in rule order; only the first
         // counts (and, as for the phrases, `is_match` first).
-        if !self.set.is_match(line) {
+        let set = self.set.get().expect("the regex set compiled: `Rules::ready` is a pipeline check");
+        if !set.is_match(line) {
             return hit;
         }
-        if let Some(i) = self.set.matches(line).iter().next() {
+        if let Some(i) = set.matches(line).iter().next() {
             let (rule, re) = &self.regexes[i];
             if hit.as_ref().is_none_or(|h| *rule < h.rule) {
                 hit = Some(Hit { rule: *rule, byline: None, date: None });
