@@ -3,8 +3,9 @@
 //! one stream of [`Document`]s.
 //!
 //! Reading is streaming: JSONL and CSV are read record by record (a JSONL line
-//! is only split off, and parsed later by [`RawItem::parse`]) and directories are listed up front but read one file at a time, so
-//! memory does not grow with the corpus. A record that cannot be read becomes a
+//! is only split off, and parsed later by [`RawItem::parse`]) and directories
+//! are listed up front but read one file at a time, so memory does not grow
+//! with the corpus. A record that cannot be read becomes a
 //! [`BadRecord`] and the batch goes on; only an input that cannot be read at
 //! all is an [`InputError`], reported by [`open`] before the first document.
 
