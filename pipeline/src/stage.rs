@@ -86,6 +86,14 @@ pub trait Stage: Send + Sync {
     }
 }
 
+impl dyn Stage {
+    /// The stage as its concrete type, for [`PipelineCheck`]s; `None` for
+    /// stages of another type or that do not expose themselves by `as_any`.
+    pub fn downcast<T: Any>(&self) -> Option<&T> {
+        self.as_any().and_then(|a| a.downcast_ref::<T>())
+    }
+}
+
 /// A rule one stage kind needs the other stages of a pipeline to keep (the
 /// `triage` cues must cover every lexicon of the loss label), checked once
 /// every stage is built; the error names a stage (by index) and its key.

@@ -102,7 +102,7 @@ pub fn build(params: &StageParams, ctx: &BuildContext) -> Result<Box<dyn Stage>,
 /// compile before the first document.
 pub fn check(stages: &[Box<dyn Stage>]) -> Result<(), CheckError> {
     for (i, stage) in stages.iter().enumerate() {
-        if let Some(clean) = stage.as_any().and_then(|a| a.downcast_ref::<Clean>()) {
+        if let Some(clean) = stage.downcast::<Clean>() {
             clean.rules.ready().map_err(|message| CheckError { stage: i, key: "rules", message })?;
         }
     }

@@ -132,14 +132,11 @@ impl Stage for Triage {
 /// through its cues: all of its files listed, with the same matching keys.
 /// Registered as a [`claimex_pipeline::PipelineCheck`].
 pub fn check(stages: &[Box<dyn Stage>]) -> Result<(), CheckError> {
-    fn of<T: 'static>(s: &dyn Stage) -> Option<&T> {
-        s.as_any().and_then(|a| a.downcast_ref::<T>())
-    }
     for (ti, t) in stages.iter().enumerate() {
-        let Some(t) = of::<Triage>(t.as_ref()) else { continue };
+        let Some(t) = t.downcast::<Triage>() else { continue };
         let tp = &t.params;
         let same = |a: &str, b: &str| a.trim_start_matches("./") == b.trim_start_matches("./");
-        for l in stages.iter().filter_map(|s| of::<LexiconStage>(s.as_ref())) {
+        for l in stages.iter().filter_map(|s| s.downcast::<LexiconStage>()) {
             if !l.has_label(&tp.label) {
                 continue;
             }
