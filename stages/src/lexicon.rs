@@ -36,7 +36,7 @@
 //!   (start, end, label).
 
 pub mod fold;
-pub mod group;
+mod group;
 pub mod trie;
 
 use std::collections::{BTreeSet, HashMap};
@@ -314,16 +314,39 @@ fn resolve_exclusive(layer: &mut Vec<Mention>, new: &mut Vec<Mention>) {
     });
 }
 
-/// Add a stage's mentions to the layer, keeping it sorted: nothing to do
-/// when the stage found none (most stages, in most documents), appending when
-/// they all come after the layer, else a stable sort (on runs like these it
-/// merges; a hand-written merge was slower).
+/// Add a stage's mentions (sorted) to the layer, keeping it sorted as a
+/// stable sort would (the layer's first on ties): nothing to do when the stage
+/// found none (most stages, in most documents), else a merge from the back,
+/// in place, of the layer's tail after the first found mention with them (one
+/// comparison and one move a mention; a stable sort of the two runs cost
+/// four times as many instructions).
 fn merge_into(layer: &mut Vec<Mention>, mut found: Vec<Mention>) {
     let Some(first) = found.first() else { return };
-    let after = layer.last().is_none_or(|last| order(last, first).is_le());
-    layer.append(&mut found);
-    if !after {
-        layer.sort_by(order);
+    debug_assert!(found.is_sorted_by(|a, b| order(a, b).is_le()), "a stage's mentions come sorted");
+    let from = layer.partition_point(|m| order(m, first).is_le());
+    let (n, m) = (layer.len(), found.len());
+    layer.reserve(m);
+    // SAFETY: `layer` has room for `n + m` mentions. Slot `k = i + j - 1`
+    // (the last free one) lies past `layer[..i]` and, while `j > 0`, after
+    // `i - 1`: each mention is moved (bitwise) exactly once, from `layer[i-1]`
+    // or `found[j-1]`, into a slot no unmoved mention occupies. Then `found`
+    // forgets its moved-out mentions and `layer` owns all `n + m`. `order`
+    // compares integers and strings and cannot panic midway.
+    unsafe {
+        let (dst, src) = (layer.as_mut_ptr(), found.as_ptr());
+        let (mut i, mut j) = (n, m);
+        while j > 0 {
+            let k = i + j - 1;
+            if i > from && order(&*dst.add(i - 1), &*src.add(j - 1)).is_gt() {
+                i -= 1;
+                std::ptr::copy_nonoverlapping(dst.add(i), dst.add(k), 1);
+            } else {
+                j -= 1;
+                std::ptr::copy_nonoverlapping(src.add(j), dst.add(k), 1);
+            }
+        }
+        found.set_len(0);
+        layer.set_len(n + m);
     }
 }
 
