@@ -46,6 +46,30 @@ impl Folded<'_> {
     /// start of the original char it falls in, an end to that char's end.
     pub fn orig(&self, pos: usize, is_end: bool) -> usize {
         let n = self.shifts.partition_point(|s| s.fold_start < pos + usize::from(!is_end));
+        self.orig_by(n, pos, is_end)
+    }
+
+    /// [`orig`](Self::orig) for offsets asked in order (a start, its end, the
+    /// next start, …): `cursor` (0 at first) keeps the place in the map, so
+    /// a document's mentions cost one pass over it instead of a search each.
+    /// Offsets out of order are answered too, by a search.
+    #[inline]
+    pub fn orig_in_order(&self, cursor: &mut usize, pos: usize, is_end: bool) -> usize {
+        let bound = pos + usize::from(!is_end);
+        let mut n = *cursor;
+        if n > 0 && self.shifts[n - 1].fold_start >= bound {
+            n = self.shifts.partition_point(|s| s.fold_start < bound);
+        }
+        while n < self.shifts.len() && self.shifts[n].fold_start < bound {
+            n += 1;
+        }
+        *cursor = n;
+        self.orig_by(n, pos, is_end)
+    }
+
+    /// The original offset of `pos`, given the number `n` of shifts that start before it.
+    #[inline(always)]
+    fn orig_by(&self, n: usize, pos: usize, is_end: bool) -> usize {
         let Some(s) = n.checked_sub(1).map(|i| self.shifts[i]) else {
             return pos;
         };
@@ -157,40 +181,70 @@ fn next_special(bytes: &[u8], from: usize) -> Option<usize> {
     bytes[i..].iter().position(|&b| is_special(b)).map(|k| i + k)
 }
 
-/// Fold `text` for matching.
+/// Whether `c` (not ASCII) surely folds to itself, answered without folding
+/// it: lowercase Cyrillic (without diacritic folding) and the General
+/// Punctuation other than the apostrophes, hyphens and spaces that fold
+/// (quotes, dashes, ellipses). Most non-ASCII chars of news are these. False
+/// tells nothing: [`fold_char`] decides.
+#[inline(always)]
+fn unchanged(c: char, opts: FoldOptions) -> bool {
+    match c as u32 {
+        0x430..=0x45F => !opts.diacritics,
+        0x2014..=0x2017 | 0x201A | 0x201C..=0x2027 | 0x2030 | 0x2031 | 0x2033..=0x205E | 0x2060..=0x206F => true,
+        _ => false,
+    }
+}
+
+/// Fold `text` for matching. Chars that fold to themselves are not copied
+/// one by one: `out` catches up with the text only where a char changes (and
+/// is never made when none does).
 pub fn fold(text: &str, opts: FoldOptions) -> Folded<'_> {
     let bytes = text.as_bytes();
     let Some(mut at) = next_special(bytes, 0) else {
         return Folded { text: Cow::Borrowed(text), shifts: Vec::new() };
     };
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::new();
     let mut shifts = Vec::new();
-    // `text[..done]` is folded into `out`; `at` is the next byte that needs folding.
+    // `text[..done]` is folded into `out`; `at` is the next byte that may need folding.
     let mut done = 0;
     loop {
-        out.push_str(&text[done..at]);
-        if bytes[at] < 0x80 {
+        let len = if bytes[at] < 0x80 {
+            if out.capacity() == 0 {
+                out.reserve(text.len());
+            }
+            out.push_str(&text[done..at]);
             out.push(' ');
             done = at + 1;
+            1
         } else {
             let c = text[at..].chars().next().expect("at is on a char boundary");
             let len = c.len_utf8();
-            let fold_start = out.len();
-            if !fold_char(c, opts, &mut out) {
-                out.push_str(&text[at..at + len]);
-            } else if out.len() - fold_start != len {
-                shifts.push(Shift { fold_start, fold_end: out.len(), orig_start: at, orig_end: at + len });
+            if !unchanged(c, opts) {
+                if out.capacity() == 0 {
+                    out.reserve(text.len());
+                }
+                out.push_str(&text[done..at]);
+                let fold_start = out.len();
+                if !fold_char(c, opts, &mut out) {
+                    out.push_str(&text[at..at + len]);
+                } else if out.len() - fold_start != len {
+                    shifts.push(Shift { fold_start, fold_end: out.len(), orig_start: at, orig_end: at + len });
+                }
+                done = at + len;
             }
-            done = at + len;
-        }
-        let next = match bytes.get(done) {
-            Some(&b) if is_special(b) => Some(done),
-            _ => next_special(bytes, done),
+            len
+        };
+        let next = match bytes.get(at + len) {
+            Some(&b) if is_special(b) => Some(at + len),
+            _ => next_special(bytes, at + len),
         };
         match next {
             Some(next) => at = next,
             None => break,
         }
+    }
+    if done == 0 && out.capacity() == 0 {
+        return Folded { text: Cow::Borrowed(text), shifts };
     }
     out.push_str(&text[done..]);
     Folded { text: Cow::Owned(out), shifts }
@@ -225,6 +279,26 @@ mod tests {
         }
     }
 
+    /// The cursor walk answers exactly what the search does, for offsets in
+    /// order (every start and end of the folded text) and out of order.
+    #[test]
+    fn offsets_in_order_agree_with_the_search() {
+        let text = "’’a – b ЗЁ’s ‐x\u{00AD}y’ zé";
+        let f = fold(text, ALL);
+        assert!(f.shifts.len() > 4, "the text shifts offsets");
+        let n = f.text.len();
+        let mut cursor = 0;
+        for pos in 0..=n {
+            for is_end in [false, true] {
+                assert_eq!(f.orig_in_order(&mut cursor, pos, is_end), f.orig(pos, is_end), "{pos} {is_end}");
+            }
+        }
+        let mut cursor = 0;
+        for pos in (0..=n).rev().chain([3, n, 0]) {
+            assert_eq!(f.orig_in_order(&mut cursor, pos, true), f.orig(pos, true), "backwards {pos}");
+        }
+    }
+
     #[test]
     fn lowercase_shortcuts_agree_with_unicode() {
         let opts = FoldOptions { lowercase: true, diacritics: false };
@@ -240,6 +314,24 @@ mod tests {
             }
             assert_eq!(fast, slow, "fold of {c:?} U+{:04X}", c as u32);
         }
+    }
+
+    /// The shortcut never calls a char unchanged that folding changes.
+    #[test]
+    fn unchanged_chars_fold_to_themselves() {
+        for opts in [
+            ALL,
+            FoldOptions { lowercase: true, diacritics: false },
+            FoldOptions { lowercase: false, diacritics: true },
+        ] {
+            for c in (0x80..=0x10FFFF).filter_map(char::from_u32).filter(|&c| unchanged(c, opts)) {
+                let mut out = String::new();
+                assert!(!fold_char(c, opts, &mut out), "{c:?} U+{:04X} folds to {out:?} ({opts:?})", c as u32);
+            }
+        }
+        let text = "“Це” — ‘війна’…";
+        assert_eq!(fold(text, FoldOptions { lowercase: true, diacritics: false }).text, "“це” — 'війна'…");
+        assert!(matches!(fold("“це” — …", FoldOptions { lowercase: true, diacritics: false }).text, Cow::Borrowed(_)));
     }
 
     #[test]

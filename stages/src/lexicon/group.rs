@@ -15,7 +15,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use aho_corasick::automaton::{Automaton, StateID};
@@ -72,9 +72,10 @@ impl Matcher {
     }
 
     /// The entry a match of pattern `pid` at `[s, e)` stands for, if it passes
-    /// the word-boundary and exact-case tests.
-    fn accept(&self, view: &str, s: usize, e: usize, pid: u32) -> Option<u32> {
-        if self.whole_word && !right_boundary(view, e) {
+    /// the word-boundary (unless `bounded`: matched at word boundaries) and
+    /// exact-case tests.
+    fn accept(&self, view: &str, s: usize, e: usize, pid: u32, bounded: bool) -> Option<u32> {
+        if self.whole_word && !bounded && !right_boundary(view, e) {
             return None;
         }
         let matched = &view[s..e];
@@ -84,7 +85,9 @@ impl Matcher {
         })
     }
 
-    fn mention(&self, f: &Folded<'_>, s: usize, e: usize, id: u32) -> Mention {
+    /// The mention of entry `id` at folded `[s, e)`; `cursor` walks the
+    /// offset map (mentions are made in order of their starts).
+    fn mention(&self, f: &Folded<'_>, cursor: &mut usize, s: usize, e: usize, id: u32) -> Mention {
         let c = &self.entries[id as usize];
         let view: &str = &f.text;
         let rest = &view.as_bytes()[e..];
@@ -94,25 +97,30 @@ impl Matcher {
             [b'\'', ..] => matches!(view.as_bytes()[e - 1], b's' | b'S') && !starts_with_word_char(view, e + 1),
             _ => false,
         };
-        Mention::new(Span::new(f.orig(s, false), f.orig(e, true)), if possessive { c.possessive() } else { &c.entry })
+        let span = Span::new(f.orig_in_order(cursor, s, false), f.orig_in_order(cursor, e, true));
+        Mention::new(span, if possessive { c.possessive() } else { &c.entry })
     }
 
-    /// The stage's mentions from its candidate matches, sorted by (start, longest first).
-    fn pick(&self, f: &Folded<'_>, cands: &[(usize, usize, u32)], out: &mut Vec<Mention>) {
+    /// The stage's mentions from its candidate matches, sorted by (start, end):
+    /// at each start not inside the last mention, the longest that passes.
+    /// `bounded`: every candidate starts and ends at word boundaries (the
+    /// word-token trie finds no others), so they are not tested again.
+    fn pick(&self, f: &Folded<'_>, cands: &[(usize, usize, u32)], bounded: bool, out: &mut Vec<Mention>) {
         let view: &str = &f.text;
         let mut at = 0;
+        let mut cursor = 0;
         let mut i = 0;
         while i < cands.len() {
             let s = cands[i].0;
             let run = cands[i..].iter().take_while(|c| c.0 == s).count();
             let here = &cands[i..i + run];
             i += run;
-            if s < at || self.whole_word && !left_boundary(view, s) {
+            if s < at || self.whole_word && !bounded && !left_boundary(view, s) {
                 continue;
             }
-            for &(s, e, pid) in here {
-                if let Some(id) = self.accept(view, s, e, pid) {
-                    out.push(self.mention(f, s, e, id));
+            for &(s, e, pid) in here.iter().rev() {
+                if let Some(id) = self.accept(view, s, e, pid, bounded) {
+                    out.push(self.mention(f, &mut cursor, s, e, id));
                     at = e;
                     break;
                 }
@@ -251,23 +259,32 @@ impl Merged {
 }
 
 impl Part {
+    /// Whether every match starts and ends at word boundaries: a whole-word
+    /// match of the word-token trie starts and ends a token, and tokens are
+    /// maximal runs of word chars or single other chars.
+    fn bounded(&self) -> bool {
+        matches!(self.engine, Engine::Words(_))
+    }
+
     /// (member, the member's pattern id) of every member with union surface `u`.
     fn owners_of(&self, u: usize) -> &[(u32, u32)] {
         &self.owners[self.starts[u] as usize..self.starts[u + 1] as usize]
     }
 
-    /// Call `f(end, union surface)` for every match in the folded `view`, until it breaks.
+    /// Call `f(start, end, union surface)` for every match in the folded
+    /// `view`, until it breaks.
     #[inline(always)]
     fn each_match(
         &self,
         view: &str,
         trie: &mut Scratch,
-        f: impl FnMut(usize, usize) -> ControlFlow<()>,
+        mut f: impl FnMut(usize, usize, usize) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
+        let mut from_end = |e: usize, p: usize| f(e - self.lens[p] as usize, e, p);
         match &self.engine {
             Engine::Words(t) => t.each_match(view, trie, f),
-            Engine::Dfa(a) => each_match(a, view.as_bytes(), f),
-            Engine::Nfa(a) => each_match(a, view.as_bytes(), f),
+            Engine::Dfa(a) => each_match(a, view.as_bytes(), &mut from_end),
+            Engine::Nfa(a) => each_match(a, view.as_bytes(), &mut from_end),
         }
     }
 
@@ -335,6 +352,8 @@ impl Part {
 pub struct LexiconGroup {
     id: u64,
     members: Mutex<Vec<Arc<Matcher>>>,
+    /// `members.len()`, read without the lock by each member on each document.
+    joined: AtomicUsize,
     merged: RwLock<Option<Arc<Merged>>>,
 }
 
@@ -344,6 +363,7 @@ impl Default for LexiconGroup {
         LexiconGroup {
             id: NEXT.fetch_add(1, Ordering::Relaxed),
             members: Mutex::new(Vec::new()),
+            joined: AtomicUsize::new(0),
             merged: RwLock::new(None),
         }
     }
@@ -378,6 +398,7 @@ impl LexiconGroup {
     pub(crate) fn join(&self, m: Matcher) -> usize {
         let mut members = self.members.lock().unwrap_or_else(|e| e.into_inner());
         members.push(Arc::new(m));
+        self.joined.store(members.len(), Ordering::Release);
         members.len() - 1
     }
 
@@ -415,19 +436,24 @@ impl LexiconGroup {
 
     /// [`find`](Self::find) in a document's text: the first member to run
     /// scans for every member and leaves the others their mentions in the
-    /// document's scratch.
+    /// document's scratch (where they take them without touching the
+    /// group's locks).
     pub(crate) fn find_in(&self, index: usize, doc: &mut Document) -> Result<Vec<Mention>, String> {
-        let merged = self.merged()?;
-        let members = merged.members.len();
         let text = (doc.text.as_ptr() as usize, doc.text.len());
         if let Some(g) = doc.scratch.get_mut::<GroupFound>() {
-            if (g.group, g.members, g.text) == (self.id, members, text) {
+            if (g.group, g.members, g.text) == (self.id, self.joined.load(Ordering::Acquire), text) {
                 if let Some(mine) = g.found[index].take() {
                     return Ok(mine);
                 }
             }
         }
+        let merged = self.merged()?;
+        let members = merged.members.len();
         let mut found: Vec<Option<Vec<Mention>>> = scan_all(&merged, &doc.text).into_iter().map(Some).collect();
+        // Room in the layer for every member's mentions at once, rather than a
+        // reallocation per member.
+        let total = found.iter().flatten().map(Vec::len).sum();
+        doc.layers.mentions.get_or_insert_with(Vec::new).reserve(total);
         let mine = found[index].take().unwrap_or_default();
         doc.scratch.put(GroupFound { group: self.id, members, text, found });
         Ok(mine)
@@ -473,12 +499,11 @@ fn finds_any_in(merged: &Merged, index: usize, text: &str) -> bool {
         for part in merged.parts.iter().filter(|p| p.opts == member.opts) {
             let f = folded.get_or_insert_with(|| fold(text, member.opts));
             let view: &str = &f.text;
-            let accepted = |e: usize, p: usize| {
-                let s = e - part.lens[p] as usize;
+            let accepted = |s: usize, e: usize, p: usize| {
                 let found = part.owners_of(p).iter().any(|&(m, pid)| {
                     m == index
-                        && (!member.whole_word || left_boundary(view, s))
-                        && member.accept(view, s, e, pid).is_some()
+                        && (!member.whole_word || part.bounded() || left_boundary(view, s))
+                        && member.accept(view, s, e, pid, part.bounded()).is_some()
                 });
                 if found {
                     ControlFlow::Break(())
@@ -525,9 +550,9 @@ fn scan(
         for list in cands.iter_mut() {
             list.clear();
         }
-        let on_match = |e: usize, p: usize| {
-            let s = e - part.lens[p] as usize;
-            if !part.whole_word[p] || left_boundary(view, s) {
+        let bounded = part.bounded();
+        let on_match = |s: usize, e: usize, p: usize| {
+            if bounded || !part.whole_word[p] || left_boundary(view, s) {
                 for &(member, pid) in part.owners_of(p) {
                     cands[member as usize].push((s, e, pid));
                 }
@@ -539,8 +564,12 @@ fn scan(
             if list.is_empty() {
                 continue;
             }
-            list.sort_unstable_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
-            merged.members[i].pick(f, list, &mut found[i]);
+            // The trie reports them mostly in order already.
+            if !list.is_sorted() {
+                list.sort_unstable();
+            }
+            found[i].reserve(list.len());
+            merged.members[i].pick(f, list, bounded, &mut found[i]);
         }
     }
 }

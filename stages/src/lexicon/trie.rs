@@ -97,20 +97,28 @@ pub(crate) struct WordTrie {
     edges: Table,
     /// Surfaces spelled by the path to node `n`: `ends[end_starts[n]..end_starts[n + 1]]`.
     end_starts: Vec<u32>,
-    ends: Vec<u32>,
+    ends: Vec<End>,
     /// One bit per hash of a first word token: most words of a text are no
     /// surface's first token and are ruled out here without the edge table.
     root_words: Vec<u64>,
     /// First bytes of the single-char tokens that begin some surface.
     other_first: Vec<u8>,
-    /// Byte offset of each surface's anchor (0: looked up from its first token).
-    anchors: Vec<u32>,
     /// The surfaces (ASCII-lowercased when case-insensitive), one after the
-    /// other: surface `p` is `surfaces[offsets[p]..offsets[p + 1]]`. Kept here
-    /// rather than read through the lexicons, so that checking a candidate
-    /// touches two arrays and no scattered strings.
+    /// other. Kept here rather than read through the lexicons, so that
+    /// checking a candidate touches two arrays and no scattered strings.
     surfaces: String,
-    offsets: Vec<u32>,
+}
+
+/// A surface that ends at a node, with what checking it takes, in one record
+/// (a walk reads the records of a node one after the other).
+#[derive(Clone, Copy, Debug)]
+struct End {
+    pattern: u32,
+    /// `surfaces[at..at + len]` is the surface.
+    at: u32,
+    len: u32,
+    /// Byte offset of its anchor (0: looked up from its first token).
+    back: u32,
 }
 
 /// Whether the char at `i` is a word char, and where it ends.
@@ -363,17 +371,18 @@ impl WordTrie {
         let mut bits = Vec::new();
         let mut node_count = 1u32;
         let mut parents = vec![false];
-        let mut ends_of: Vec<(u32, u32)> = Vec::new();
+        let mut ends_of: Vec<(u32, End)> = Vec::new();
         let mut other_first = Vec::new();
         let mut root_words = vec![0u64; 1 << (ROOT_BITS - 6)];
-        let mut anchors = Vec::with_capacity(patterns.len());
+        let mut at = 0u32;
         for (pid, p) in patterns.iter().enumerate() {
             // Tokenised exactly as texts are, through the word bitmap.
             word_bits(p, &mut bits);
             debug_assert!(!p.starts_with(' ') && !p.ends_with(' '), "surfaces are trimmed: {p:?}");
             let mut node = ROOT;
             let mut i = anchor(p, &bits);
-            anchors.push(i as u32);
+            let end = End { pattern: pid as u32, at, len: p.len() as u32, back: i as u32 };
+            at = at.checked_add(end.len).expect("a word trie's surfaces hold fewer than 4 GB");
             while i < p.len() {
                 let (end, h) = step(p, &bits, i, case_insensitive);
                 if node == ROOT {
@@ -397,10 +406,10 @@ impl WordTrie {
                 };
                 i = end;
             }
-            ends_of.push((node, pid as u32));
+            ends_of.push((node, end));
         }
         assert!(node_count < HAS_CHILDREN, "a word trie holds fewer than 2^30 nodes");
-        ends_of.sort_unstable();
+        ends_of.sort_unstable_by_key(|&(node, end)| (node, end.pattern));
         let mut end_starts = Vec::with_capacity(node_count as usize + 1);
         for (i, &(node, _)) in ends_of.iter().enumerate() {
             while end_starts.len() <= node as usize {
@@ -408,21 +417,14 @@ impl WordTrie {
             }
         }
         end_starts.resize(node_count as usize + 1, ends_of.len() as u32);
-        let ends = ends_of.into_iter().map(|(_, p)| p).collect();
+        let ends = ends_of.into_iter().map(|(_, end)| end).collect();
         edges.mark(HAS_ENDS, |n| end_starts[n as usize] < end_starts[n as usize + 1]);
         edges.mark(HAS_CHILDREN, |n| parents[n as usize]);
         let mut surfaces = patterns.concat();
         if case_insensitive {
             surfaces.make_ascii_lowercase();
         }
-        let offsets = std::iter::once(0)
-            .chain(patterns.iter().scan(0, |end, p| {
-                *end += p.len() as u32;
-                Some(*end)
-            }))
-            .collect();
-        assert!(surfaces.len() < u32::MAX as usize, "a word trie's surfaces hold fewer than 4 GB");
-        WordTrie { case_insensitive, edges, end_starts, ends, root_words, other_first, anchors, surfaces, offsets }
+        WordTrie { case_insensitive, edges, end_starts, ends, root_words, other_first, surfaces }
     }
 
     /// Bit `i` of `out` set where byte `i` is one a non-word surface token
@@ -448,8 +450,8 @@ impl WordTrie {
         self.edges.get(edge_key(node & NODE, h))
     }
 
-    /// Call `f(end, pattern)` for every whole-word match in `text` (the folded
-    /// view), in order of the anchor's position, until it breaks: the surface
+    /// Call `f(start, end, pattern)` for every whole-word match in `text` (the
+    /// folded view), in order of the anchor's position, until it breaks: the surface
     /// `pattern` equals the matched text, up to ASCII case when
     /// case-insensitive (candidates are checked here).
     #[inline(always)]
@@ -457,28 +459,35 @@ impl WordTrie {
         &self,
         text: &str,
         scratch: &mut Scratch,
-        mut f: impl FnMut(usize, usize) -> ControlFlow<()>,
+        mut f: impl FnMut(usize, usize, usize) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let hay = text.as_bytes();
         word_bits(text, &mut scratch.words);
         self.other_starts(hay, &mut scratch.others);
         let bits = &scratch.words[..];
         let mut carry = 0;
+        // The words of a block that pass the first-token filter (a block has at most 64).
+        let mut passed = [(0usize, 0usize, 0u64); 64];
         for (w, &word) in bits.iter().enumerate() {
             let mut words = word & !(word << 1 | carry);
             let mut others = scratch.others.get(w).copied().unwrap_or(0) & !word;
             carry = word >> 63;
             // Word starts: the step is the word alone (no space before it),
-            // and most words are ruled out by the first-token filter.
+            // and most words are ruled out by the first-token filter. Which
+            // ones pass is unpredictable, so the block's words are first
+            // hashed and filtered without a branch, then the few that pass
+            // are looked up.
+            let mut n = 0;
             while words != 0 {
                 let i = w * 64 + words.trailing_zeros() as usize;
                 words &= words - 1;
                 let end = run_end(bits, i, hay.len());
                 let h = token_hash(hay, i, end, self.case_insensitive);
-                let (w, bit) = root_bit(h);
-                if self.root_words[w] & bit == 0 {
-                    continue;
-                }
+                let (k, bit) = root_bit(h);
+                passed[n] = (i, end, h);
+                n += usize::from(self.root_words[k] & bit != 0);
+            }
+            for &(i, end, h) in &passed[..n] {
                 if let Some(node) = self.child(ROOT, h) {
                     self.walk(text, bits, i, end, node, &mut f)?;
                 }
@@ -507,24 +516,24 @@ impl WordTrie {
         root: usize,
         mut at: usize,
         mut node: u32,
-        f: &mut impl FnMut(usize, usize) -> ControlFlow<()>,
+        f: &mut impl FnMut(usize, usize, usize) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let hay = text.as_bytes();
         loop {
             if node & HAS_ENDS != 0 {
                 let n = (node & NODE) as usize;
                 let (a, b) = (self.end_starts[n] as usize, self.end_starts[n + 1] as usize);
-                for &p in &self.ends[a..b] {
-                    let (from, to) = (self.offsets[p as usize] as usize, self.offsets[p as usize + 1] as usize);
-                    let back = self.anchors[p as usize] as usize;
+                for end in &self.ends[a..b] {
+                    let back = end.back as usize;
                     let Some(start) = root.checked_sub(back) else { continue };
-                    if start + (to - from) != at {
+                    if start + end.len as usize != at {
                         continue;
                     }
-                    let equal = same(&hay[start..at], &self.surfaces.as_bytes()[from..to], self.case_insensitive);
+                    let surface = &self.surfaces.as_bytes()[end.at as usize..(end.at + end.len) as usize];
+                    let equal = same(&hay[start..at], surface, self.case_insensitive);
                     // Bytes before the anchor: the match starts a token.
                     if equal && (back == 0 || start == 0 || !(bit(bits, start) && bit(bits, start - 1))) {
-                        f(at, p as usize)?;
+                        f(start, at, end.pattern as usize)?;
                     }
                 }
             }
@@ -550,8 +559,9 @@ mod tests {
     fn matches(patterns: &[&str], ci: bool, text: &str) -> Vec<(usize, usize, usize)> {
         let trie = WordTrie::build(patterns, ci);
         let mut out = Vec::new();
-        let _ = trie.each_match(text, &mut Scratch::new(), |e, p| {
-            out.push((e - patterns[p].len(), e, p));
+        let _ = trie.each_match(text, &mut Scratch::new(), |s, e, p| {
+            assert_eq!(e - s, patterns[p].len(), "the span is the surface's");
+            out.push((s, e, p));
             ControlFlow::Continue(())
         });
         out.sort_unstable();
@@ -656,7 +666,9 @@ mod tests {
     #[test]
     fn surfaces_found_from_a_later_word_start_a_token() {
         let p = ["the kremlin", "kremlin", "in a statement", "-year-old", "\"irreversible\" losses", "the un"];
-        assert_eq!(WordTrie::build(&p, true).anchors, [4, 0, 5, 1, 1, 4]);
+        let mut anchors = WordTrie::build(&p, true).ends.iter().map(|e| (e.pattern, e.back)).collect::<Vec<_>>();
+        anchors.sort_unstable();
+        assert_eq!(anchors, [(0, 4), (1, 0), (2, 5), (3, 1), (4, 1), (5, 4)]);
         let text = "Kremlin: the Kremlin, xthe kremlin, the the KREMLIN in a statement, a 5-year-old \
                     \"irreversible\" losses; the un, theun";
         let got: Vec<(&str, usize)> = matches(&p, true, text).iter().map(|&(s, e, p)| (&text[s..e], p)).collect();
