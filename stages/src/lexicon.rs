@@ -36,7 +36,7 @@
 //!   (start, end, label).
 
 pub mod fold;
-mod group;
+pub mod group;
 pub mod trie;
 
 use std::collections::{BTreeSet, HashMap};

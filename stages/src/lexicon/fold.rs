@@ -207,12 +207,16 @@ pub fn fold(text: &str, opts: FoldOptions) -> Folded<'_> {
     let mut shifts = Vec::new();
     // `text[..done]` is folded into `out`; `at` is the next byte that may need folding.
     let mut done = 0;
+    // Bring `out` up to `at` (made on the first char that changes).
+    let catch_up = |out: &mut String, done: usize, at: usize| {
+        if out.capacity() == 0 {
+            out.reserve(text.len());
+        }
+        out.push_str(&text[done..at]);
+    };
     loop {
         let len = if bytes[at] < 0x80 {
-            if out.capacity() == 0 {
-                out.reserve(text.len());
-            }
-            out.push_str(&text[done..at]);
+            catch_up(&mut out, done, at);
             out.push(' ');
             done = at + 1;
             1
@@ -220,10 +224,7 @@ pub fn fold(text: &str, opts: FoldOptions) -> Folded<'_> {
             let c = text[at..].chars().next().expect("at is on a char boundary");
             let len = c.len_utf8();
             if !unchanged(c, opts) {
-                if out.capacity() == 0 {
-                    out.reserve(text.len());
-                }
-                out.push_str(&text[done..at]);
+                catch_up(&mut out, done, at);
                 let fold_start = out.len();
                 if !fold_char(c, opts, &mut out) {
                     out.push_str(&text[at..at + len]);
@@ -243,7 +244,8 @@ pub fn fold(text: &str, opts: FoldOptions) -> Folded<'_> {
             None => break,
         }
     }
-    if done == 0 && out.capacity() == 0 {
+    if out.capacity() == 0 {
+        // No char changed.
         return Folded { text: Cow::Borrowed(text), shifts };
     }
     out.push_str(&text[done..]);

@@ -499,11 +499,12 @@ fn finds_any_in(merged: &Merged, index: usize, text: &str) -> bool {
         for part in merged.parts.iter().filter(|p| p.opts == member.opts) {
             let f = folded.get_or_insert_with(|| fold(text, member.opts));
             let view: &str = &f.text;
+            let bounded = part.bounded();
             let accepted = |s: usize, e: usize, p: usize| {
                 let found = part.owners_of(p).iter().any(|&(m, pid)| {
                     m == index
-                        && (!member.whole_word || part.bounded() || left_boundary(view, s))
-                        && member.accept(view, s, e, pid, part.bounded()).is_some()
+                        && (!member.whole_word || bounded || left_boundary(view, s))
+                        && member.accept(view, s, e, pid, bounded).is_some()
                 });
                 if found {
                     ControlFlow::Break(())
