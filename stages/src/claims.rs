@@ -1015,7 +1015,7 @@ mod tests {
             let a: Arc<str> = Arc::from("x");
             let mentions: Vec<Mention> = spans
                 .iter()
-                .map(|&(s, l)| Mention::new(Span::new(s, s + l), &Arc::new(MentionEntry {
+                .map(|&(s, l)| Mention::new(Span::new(s, s + l), claimex_pipeline::Intern::new(MentionEntry {
                     label: Arc::clone(&a),
                     canonical: Arc::clone(&a),
                     attrs: Arc::new(Default::default()),

@@ -44,7 +44,8 @@ use std::sync::{Arc, OnceLock};
 
 use claimex_pipeline::lexicon::{CaseMode, LexExample, Lexicon};
 use claimex_pipeline::{
-    BuildContext, ConfigError, Document, Layer, Mention, MentionEntry, Provenance, Span, Stage, StageError, StageParams,
+    BuildContext, ConfigError, Document, Intern, Layer, Mention, MentionEntry, Provenance, Span, Stage, StageError,
+    StageParams,
 };
 use serde::Deserialize;
 
@@ -203,7 +204,7 @@ impl LexiconStage {
                     attrs: Arc::clone(&e.attrs),
                     prov: Provenance::new(&name, &Arc::from(format!("{}:{}", lex.name, e.line))),
                 };
-                entries.push(Compiled { entry: Arc::new(entry), possessive: OnceLock::new(), exact });
+                entries.push(Compiled { entry: Intern::new(entry), possessive: OnceLock::new(), exact });
                 origin.push((file_index, e.line));
             }
             let examples =

@@ -114,7 +114,7 @@ impl Reference {
                 };
                 out.push(Mention::new(
                     claimex_pipeline::Span::new(f.orig(s, false), f.orig(end, true)),
-                    &Arc::new(entry),
+                    claimex_pipeline::Intern::new(entry),
                 ));
                 at = end;
                 break;

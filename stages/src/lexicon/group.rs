@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{dfa, nfa, Anchored, MatchKind};
-use claimex_pipeline::{Document, Mention, MentionEntry, Span};
+use claimex_pipeline::{Document, Intern, Mention, MentionEntry, Span};
 
 use super::fold::{fold, FoldOptions, Folded};
 use super::trie::{char_at, Scratch, WordTrie};
@@ -35,10 +35,10 @@ const DFA_MAX_BYTES: usize = 1 << 20;
 pub(crate) struct Compiled {
     /// Label, canonical, attributes and provenance (`lexicons/x.tsv:LINE`),
     /// shared by every mention of the entry.
-    pub entry: Arc<MentionEntry>,
+    pub entry: Intern<MentionEntry>,
     /// The same with `possessive=true` among the attributes, built on the
     /// first possessive mention (most entries never have one).
-    pub possessive: OnceLock<Arc<MentionEntry>>,
+    pub possessive: OnceLock<Intern<MentionEntry>>,
     /// For `case=sensitive` rows in a case-insensitive stage: the folded
     /// surface with ASCII case kept, compared with the matched text.
     pub exact: Option<Box<str>>,
@@ -46,11 +46,11 @@ pub(crate) struct Compiled {
 
 impl Compiled {
     /// The entry with `possessive=true` among its attributes.
-    fn possessive(&self) -> &Arc<MentionEntry> {
-        self.possessive.get_or_init(|| {
+    fn possessive(&self) -> Intern<MentionEntry> {
+        *self.possessive.get_or_init(|| {
             let mut attrs = (*self.entry.attrs).clone();
             attrs.insert("possessive".into(), "true".into());
-            Arc::new(MentionEntry { attrs: Arc::new(attrs), ..(*self.entry).clone() })
+            Intern::new(MentionEntry { attrs: Arc::new(attrs), ..(*self.entry).clone() })
         })
     }
 }
@@ -98,7 +98,7 @@ impl Matcher {
             _ => false,
         };
         let span = Span::new(f.orig_in_order(cursor, s, false), f.orig_in_order(cursor, e, true));
-        Mention::new(span, if possessive { c.possessive() } else { &c.entry })
+        Mention::new(span, if possessive { c.possessive() } else { c.entry })
     }
 
     /// The stage's mentions from its candidate matches, sorted by (start, end):
