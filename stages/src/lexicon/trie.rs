@@ -82,11 +82,13 @@ pub(crate) struct Scratch {
     words: Vec<u64>,
     /// Bytes a non-word surface token may start at.
     others: Vec<u64>,
+    /// Words that passed the first-token filter: (start, end).
+    passed: Vec<(usize, usize)>,
 }
 
 impl Scratch {
     pub const fn new() -> Scratch {
-        Scratch { words: Vec::new(), others: Vec::new() }
+        Scratch { words: Vec::new(), others: Vec::new(), passed: Vec::new() }
     }
 }
 
@@ -98,9 +100,10 @@ pub(crate) struct WordTrie {
     /// Surfaces spelled by the path to node `n`: `ends[end_starts[n]..end_starts[n + 1]]`.
     end_starts: Vec<u32>,
     ends: Vec<End>,
-    /// One bit per hash of a first word token: most words of a text are no
-    /// surface's first token and are ruled out here without the edge table.
-    root_words: Vec<u64>,
+    /// One bit per [`filter_key`] of a first word token: most words of a
+    /// text are no surface's first token and are ruled out here without the
+    /// edge table.
+    root_words: Box<[u64; 1 << (ROOT_BITS - 6)]>,
     /// First bytes of the single-char tokens that begin some surface.
     other_first: Vec<u8>,
     /// The surfaces (ASCII-lowercased when case-insensitive), one after the
@@ -350,11 +353,18 @@ fn mix(h: u64, w: u64) -> u64 {
     (h.rotate_left(23) ^ w).wrapping_mul(K)
 }
 
-/// The word and bit of the first-token filter for token hash `h`.
+/// The bit of the first-token filter for the word `hay[from..end]`: a hash
+/// of its length and first eight bytes (case-folded like [`token_hash`]).
+/// Cheaper than the token's hash, and enough to rule out most words; the
+/// hash is computed for the few that pass.
 #[inline(always)]
-fn root_bit(h: u64) -> (usize, u64) {
-    let b = h >> (64 - ROOT_BITS);
-    ((b / 64) as usize, 1 << (b % 64))
+fn filter_key(hay: &[u8], from: usize, end: usize, fold_case: bool) -> usize {
+    let fold = if fold_case { 0x2020_2020_2020_2020u64 } else { 0 };
+    let n = end - from;
+    let keep = u64::MAX >> (64 - 8 * n.min(8));
+    let x = swar::load(hay, from).unwrap_or_else(|| u64::from_le_bytes(swar::padded(&hay[from..end.min(from + 8)])));
+    let k = ((x | fold) & keep).wrapping_add(n as u64).wrapping_mul(K);
+    (k >> (64 - ROOT_BITS)) as usize
 }
 
 /// The edge tag of token hash `h` out of `node`; never 0 (the empty mark).
@@ -373,7 +383,7 @@ impl WordTrie {
         let mut parents = vec![false];
         let mut ends_of: Vec<(u32, End)> = Vec::new();
         let mut other_first = Vec::new();
-        let mut root_words = vec![0u64; 1 << (ROOT_BITS - 6)];
+        let mut root_words = Box::new([0u64; 1 << (ROOT_BITS - 6)]);
         let mut at = 0u32;
         for (pid, p) in patterns.iter().enumerate() {
             // Tokenised exactly as texts are, through the word bitmap.
@@ -387,8 +397,8 @@ impl WordTrie {
                 let (end, h) = step(p, &bits, i, case_insensitive);
                 if node == ROOT {
                     if bit(&bits, i) {
-                        let (w, bit) = root_bit(h);
-                        root_words[w] |= bit;
+                        let k = filter_key(p.as_bytes(), i, end, case_insensitive);
+                        root_words[k / 64] |= 1 << (k % 64);
                     } else if !other_first.contains(&p.as_bytes()[i]) {
                         other_first.push(p.as_bytes()[i]);
                     }
@@ -450,9 +460,45 @@ impl WordTrie {
         self.edges.get(edge_key(node & NODE, h))
     }
 
+    /// The words of `text` that pass the first-token filter, as (start,
+    /// end), in order. Most words are no surface's first token, and which
+    /// ones pass is unpredictable: so every word is keyed and filtered
+    /// without a branch, in a loop of its own (few enough live values to stay
+    /// in registers), and only the few that pass are hashed and looked up.
+    #[inline(never)]
+    fn passing_words(&self, hay: &[u8], bits: &[u64], out: &mut Vec<(usize, usize)>) {
+        out.clear();
+        let mut carry = 0;
+        // The block's words, the ones that pass first (a block has at most 64).
+        let mut block = [(0usize, 0usize); 64];
+        for (w, &word) in bits.iter().enumerate() {
+            let mut words = word & !(word << 1 | carry);
+            carry = word >> 63;
+            // Bits past the text are 0, so a word's end is found in `!word`
+            // unless the word runs on into the next block.
+            let not_word = !word;
+            let mut n = 0;
+            while words != 0 {
+                let at = words.trailing_zeros();
+                let i = w * 64 + at as usize;
+                words &= words - 1;
+                let x = not_word >> at;
+                let end = if x != 0 { i + x.trailing_zeros() as usize } else { run_end(bits, i, hay.len()) };
+                debug_assert!(end <= hay.len());
+                let k = filter_key(hay, i, end, self.case_insensitive);
+                block[n % 64] = (i, end);
+                n += (self.root_words[k / 64] >> (k % 64) & 1) as usize;
+            }
+            for &p in &block[..n] {
+                out.push(p);
+            }
+        }
+    }
+
     /// Call `f(start, end, pattern)` for every whole-word match in `text` (the
-    /// folded view), in order of the anchor's position, until it breaks: the surface
-    /// `pattern` equals the matched text, up to ASCII case when
+    /// folded view), until it breaks: first those found from word starts, then
+    /// those from other chars, each in order of the anchor's position. The
+    /// surface `pattern` equals the matched text, up to ASCII case when
     /// case-insensitive (candidates are checked here).
     #[inline(always)]
     pub fn each_match(
@@ -463,36 +509,19 @@ impl WordTrie {
     ) -> ControlFlow<()> {
         let hay = text.as_bytes();
         word_bits(text, &mut scratch.words);
-        self.other_starts(hay, &mut scratch.others);
         let bits = &scratch.words[..];
-        let mut carry = 0;
-        // The words of a block that pass the first-token filter (a block has at most 64).
-        let mut passed = [(0usize, 0usize, 0u64); 64];
-        for (w, &word) in bits.iter().enumerate() {
-            let mut words = word & !(word << 1 | carry);
-            let mut others = scratch.others.get(w).copied().unwrap_or(0) & !word;
-            carry = word >> 63;
-            // Word starts: the step is the word alone (no space before it),
-            // and most words are ruled out by the first-token filter. Which
-            // ones pass is unpredictable, so the block's words are first
-            // hashed and filtered without a branch, then the few that pass
-            // are looked up.
-            let mut n = 0;
-            while words != 0 {
-                let i = w * 64 + words.trailing_zeros() as usize;
-                words &= words - 1;
-                let end = run_end(bits, i, hay.len());
-                let h = token_hash(hay, i, end, self.case_insensitive);
-                let (k, bit) = root_bit(h);
-                passed[n] = (i, end, h);
-                n += usize::from(self.root_words[k] & bit != 0);
+        // Word starts: the step is the word alone (no space before it).
+        self.passing_words(hay, bits, &mut scratch.passed);
+        for &(i, end) in &scratch.passed {
+            let h = token_hash(hay, i, end, self.case_insensitive);
+            if let Some(node) = self.child(ROOT, h) {
+                self.walk(text, bits, i, end, node, &mut f)?;
             }
-            for &(i, end, h) in &passed[..n] {
-                if let Some(node) = self.child(ROOT, h) {
-                    self.walk(text, bits, i, end, node, &mut f)?;
-                }
-            }
-            // The (non-word) chars other surfaces start with.
+        }
+        self.other_starts(hay, &mut scratch.others);
+        // The (non-word) chars other surfaces start with (none, for most tries).
+        for (w, (&other, &word)) in scratch.others.iter().zip(bits).enumerate() {
+            let mut others = other & !word;
             while others != 0 {
                 let i = w * 64 + others.trailing_zeros() as usize;
                 others &= others - 1;
