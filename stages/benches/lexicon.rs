@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use claimex_pipeline::lexicon::Lexicon;
 use claimex_pipeline::{BuildContext, Document, Stage};
-use claimex_stages::lexicon::{default_lexicons, LexiconParams, LexiconStage};
+use claimex_stages::lexicon::{default_lexicons, link_runs, LexiconParams, LexiconStage};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 mod corpus;
@@ -64,6 +64,8 @@ fn bench(c: &mut Criterion) {
     let texts = corpus::articles();
     let bytes: usize = texts.iter().map(String::len).sum();
     let stages = default_lexicons().unwrap();
+    // Linked as the pipeline links them: they run back to back.
+    link_runs(&stages.iter().collect::<Vec<_>>());
     let docs: Vec<Document> = texts.iter().enumerate().map(|(i, t)| Document::new(i.to_string(), t.as_str())).collect();
 
     // The count the bench relies on: plenty of mentions over the corpus.

@@ -17,7 +17,8 @@
 //!   compiled together once, shared by all threads, and a document is folded
 //!   and scanned once for all of them. Whole-word stages (the default) are
 //!   matched word by word through a token [`trie`] looked up by hash; stages
-//!   with `whole_word = false` through an aho-corasick automaton.
+//!   with `whole_word = false` through an aho-corasick automaton. Stages that
+//!   run back to back ([`link_runs`]) add their mentions to the layer at once.
 //! - The text is matched through a folded view ([`fold`]): curly = straight
 //!   apostrophes, hyphen variants = `-`, horizontal whitespace = space, and,
 //!   when asked, Unicode lowercase and diacritic removal. ASCII texts match
@@ -40,12 +41,13 @@ pub mod group;
 pub mod trie;
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use claimex_pipeline::lexicon::{CaseMode, LexExample, Lexicon};
 use claimex_pipeline::{
-    BuildContext, ConfigError, Document, Intern, Layer, Mention, MentionEntry, Provenance, Span, Stage, StageError,
-    StageParams,
+    BuildContext, CheckError, ConfigError, Document, Intern, Layer, Mention, MentionEntry, Provenance, Span, Stage,
+    StageError, StageParams,
 };
 use serde::Deserialize;
 
@@ -93,6 +95,9 @@ pub struct LexiconStage {
     /// The pipeline's lexicon stages; this one is member `index`.
     group: Arc<LexiconGroup>,
     index: usize,
+    /// How many members of the group, from this one on, run back to back in
+    /// the pipeline ([`link_runs`]); 1 unless linked.
+    run: AtomicUsize,
     entries: usize,
     files: Vec<LoadedFile>,
     /// The settings it was built with, and the labels its entries carry, for
@@ -226,9 +231,10 @@ impl LexiconStage {
             .collect();
         let count = entries.len();
         let labels = entries.iter().map(|e| Arc::clone(&e.entry.label)).collect();
-        let matcher = Matcher { patterns, groups, entries, opts, whole_word: p.whole_word };
+        let matcher = Matcher { patterns, groups, entries, opts, whole_word: p.whole_word, exclusive: p.exclusive };
         let index = group.join(matcher);
-        Ok(LexiconStage { name, group, index, entries: count, files, params: p.clone(), labels })
+        let run = AtomicUsize::new(1);
+        Ok(LexiconStage { name, group, index, run, entries: count, files, params: p.clone(), labels })
     }
 
     /// The settings the stage was built with.
@@ -268,6 +274,12 @@ impl LexiconStage {
     fn try_find(&self, text: &str) -> Result<Vec<Mention>, String> {
         self.group.find(self.index, text)
     }
+}
+
+/// Whether `span` overlaps one of the disjoint, sorted `spans`.
+fn overlaps_any(spans: &[Span], span: Span) -> bool {
+    let i = spans.partition_point(|r| r.start < span.end);
+    i > 0 && spans[i - 1].end > span.start
 }
 
 /// Disjoint, sorted union of spans.
@@ -315,39 +327,58 @@ fn resolve_exclusive(layer: &mut Vec<Mention>, new: &mut Vec<Mention>) {
     });
 }
 
-/// Add a stage's mentions (sorted) to the layer, keeping it sorted as a
-/// stable sort would (the layer's first on ties): nothing to do when the stage
-/// found none (most stages, in most documents), else a merge from the back,
-/// in place, of the layer's tail after the first found mention with them (one
-/// comparison and one move a mention; a stable sort of the two runs cost
-/// four times as many instructions).
-fn merge_into(layer: &mut Vec<Mention>, mut found: Vec<Mention>) {
+/// Tell the stages of `run`, which the pipeline runs back to back in that
+/// order, how many of their group run together from each on. When the
+/// members of one group run consecutively (the default config's nine), the
+/// first adds every member's mentions to the layer at once: one stable sort
+/// of the runs, where adding them stage by stage moved each mention once per
+/// later stage. The others then find theirs added. Only stages of one group
+/// with consecutive member indices are linked; any other stage ends a run.
+pub fn link_runs(run: &[&LexiconStage]) {
+    for (i, s) in run.iter().enumerate() {
+        let together = run[i..]
+            .iter()
+            .enumerate()
+            .take_while(|(k, t)| Arc::ptr_eq(&t.group, &s.group) && t.index == s.index + k)
+            .count();
+        s.run.store(together, Ordering::Relaxed);
+    }
+}
+
+/// The pipeline check that links each run of consecutive lexicon stages
+/// ([`link_runs`]). Registered as a [`claimex_pipeline::PipelineCheck`]; it
+/// never fails.
+pub fn check(stages: &[Box<dyn Stage>]) -> Result<(), CheckError> {
+    let lexicons: Vec<Option<&LexiconStage>> = stages.iter().map(|s| s.downcast::<LexiconStage>()).collect();
+    for run in lexicons.split(Option::is_none) {
+        link_runs(&run.iter().flatten().copied().collect::<Vec<_>>());
+    }
+    Ok(())
+}
+
+/// Add mentions (in layer order) to the layer, keeping it sorted as a stable
+/// sort would (the layer's first on ties): the layer's tail after the first
+/// new mention is merged with them from the back, in place, one comparison
+/// and one copy a mention.
+fn merge_into(layer: &mut Vec<Mention>, found: Vec<Mention>) {
     let Some(first) = found.first() else { return };
-    debug_assert!(found.is_sorted_by(|a, b| order(a, b).is_le()), "a stage's mentions come sorted");
+    debug_assert!(found.is_sorted_by(|a, b| order(a, b).is_le()), "mentions come in layer order");
+    if layer.is_empty() {
+        *layer = found;
+        return;
+    }
     let from = layer.partition_point(|m| order(m, first).is_le());
-    let (n, m) = (layer.len(), found.len());
-    layer.reserve(m);
-    // SAFETY: `layer` has room for `n + m` mentions. Slot `k = i + j - 1`
-    // (the last free one) lies past `layer[..i]` and, while `j > 0`, after
-    // `i - 1`: each mention is moved (bitwise) exactly once, from `layer[i-1]`
-    // or `found[j-1]`, into a slot no unmoved mention occupies. Then `found`
-    // forgets its moved-out mentions and `layer` owns all `n + m`. `order`
-    // compares integers and strings and cannot panic midway.
-    unsafe {
-        let (dst, src) = (layer.as_mut_ptr(), found.as_ptr());
-        let (mut i, mut j) = (n, m);
-        while j > 0 {
-            let k = i + j - 1;
-            if i > from && order(&*dst.add(i - 1), &*src.add(j - 1)).is_gt() {
-                i -= 1;
-                std::ptr::copy_nonoverlapping(dst.add(i), dst.add(k), 1);
-            } else {
-                j -= 1;
-                std::ptr::copy_nonoverlapping(src.add(j), dst.add(k), 1);
-            }
+    let (mut i, mut j) = (layer.len(), found.len());
+    layer.extend_from_slice(&found);
+    // `layer[..i]` and `found[..j]` are left to merge into `layer[..i + j]`.
+    while j > 0 {
+        if i > from && order(&layer[i - 1], &found[j - 1]).is_gt() {
+            layer[i + j - 1] = layer[i - 1];
+            i -= 1;
+        } else {
+            layer[i + j - 1] = found[j - 1];
+            j -= 1;
         }
-        found.set_len(0);
-        layer.set_len(n + m);
     }
 }
 
@@ -371,20 +402,30 @@ impl Stage for LexiconStage {
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         Some(self)
     }
+    /// Adds this stage's mentions, and those of the linked stages after it
+    /// ([`link_runs`]), to the layer. The group's scan lists them all in
+    /// layer order, so the mentions of consecutive members go in with one
+    /// merge; an `exclusive` member's go in alone, after its rule is applied
+    /// against the layer so far. The layer ends as adding them stage by stage
+    /// would leave it.
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        let mut found = self.group.find_in(self.index, doc).map_err(StageError::new)?;
         let skipped = merged(doc.skipped().collect());
-        if !skipped.is_empty() {
-            found.retain(|m| {
-                let i = skipped.partition_point(|r| r.start < m.span.end);
-                !(i > 0 && skipped[i - 1].end > m.span.start)
-            });
-        }
+        let run = self.run.load(Ordering::Relaxed);
+        let (found, members) =
+            self.group.take(self.index, run, &doc.text, &mut doc.scratch).map_err(StageError::new)?;
         let layer = doc.layers.mentions.get_or_insert_with(Vec::new);
-        if self.params.exclusive && !layer.is_empty() {
-            resolve_exclusive(layer, &mut found);
+        let mut m = members.start;
+        while m < members.end {
+            let exclusive = found.exclusive(m);
+            let end =
+                if exclusive { m + 1 } else { (m..members.end).find(|&k| found.exclusive(k)).unwrap_or(members.end) };
+            let mut batch: Vec<Mention> = found.mentions(m..end).filter(|x| !overlaps_any(&skipped, x.span)).collect();
+            if exclusive && !layer.is_empty() {
+                resolve_exclusive(layer, &mut batch);
+            }
+            merge_into(layer, batch);
+            m = end;
         }
-        merge_into(layer, found);
         Ok(())
     }
 }

@@ -65,6 +65,7 @@ pub fn registry() -> Registry {
         summary: "tag lexicon entries (label, canonical id, attributes)",
         build: lexicon::build,
     });
+    r.check(lexicon::check);
     r.register(StageKind { kind: "numbers", summary: "find and normalise cardinal quantities", build: numbers::build });
     r.register(StageKind {
         kind: "triage",

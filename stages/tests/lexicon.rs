@@ -460,3 +460,123 @@ fn stages_share_one_scan_per_document() {
         assert_eq!(cloned, alone, "{}: scratch lost half way", path.display());
     }
 }
+
+/// The mentions layer as (span, label, canonical, stage).
+fn layer(doc: &Document) -> Vec<(Span, String, String, String)> {
+    let mentions = doc.layers.mentions.as_deref().unwrap_or_default();
+    mentions.iter().map(|m| (m.span, m.label.to_string(), m.canonical.to_string(), m.prov.stage.to_string())).collect()
+}
+
+/// Linked stages (the pipeline links consecutive lexicon stages, and the
+/// first adds every one's mentions at once) leave exactly the layer that the
+/// same stages leave run one at a time, unlinked: on every seed article, with
+/// the page furniture the `clean` stage marks skipped.
+#[test]
+fn linked_stages_leave_the_layer_of_stages_run_one_by_one() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/seeds");
+    let mut texts: Vec<String> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    texts.sort();
+    assert!(texts.len() >= 5, "the seed articles are read");
+    let pipeline = claimex_stages::default_pipeline();
+    let alone = default_lexicons().unwrap();
+    let mut skipped = 0;
+    for text in &texts {
+        let mut linked = Document::new("d", text.as_str());
+        pipeline.process(&mut linked).unwrap();
+        let mut one_by_one = Document::new("d", text.as_str());
+        one_by_one.layers.regions = linked.layers.regions.clone();
+        for stage in &alone {
+            claimex_pipeline::Stage::process(stage, &mut one_by_one).unwrap();
+        }
+        skipped += linked.skipped().count();
+        let got = layer(&linked);
+        assert!(got.len() > 20, "plenty of mentions: {}", got.len());
+        assert_eq!(got, layer(&one_by_one), "in {:?}", &text[..60]);
+    }
+    assert!(skipped > 0, "some page furniture was skipped");
+}
+
+/// A stage between two lexicon stages of one pipeline sees the mentions of
+/// the stages before it only: the run of linked stages ends at it.
+#[test]
+fn a_stage_between_lexicon_stages_sees_only_the_earlier_ones() {
+    use claimex_pipeline::{BuildContext, ConfigError, Layer, Stage, StageError, StageKind, StageParams};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static SEEN: AtomicUsize = AtomicUsize::new(usize::MAX);
+    struct Probe;
+    impl Stage for Probe {
+        fn name(&self) -> &str {
+            "probe"
+        }
+        fn kind(&self) -> &'static str {
+            "probe"
+        }
+        fn requires(&self) -> &'static [Layer] {
+            &[]
+        }
+        fn produces(&self) -> &'static [Layer] {
+            &[]
+        }
+        fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+            SEEN.store(doc.mentions_labelled("CLAIMANT").count(), Ordering::SeqCst);
+            Ok(())
+        }
+    }
+    fn build(_: &StageParams, _: &BuildContext) -> Result<Box<dyn Stage>, ConfigError> {
+        Ok(Box::new(Probe))
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "places.tsv", "surface\tcanonical\nKyiv\tKyiv\n");
+    write(dir.path(), "orgs.tsv", "surface\tcanonical\nGeneral Staff\tGeneral Staff of Ukraine\n");
+    let toml = TWO_STAGES.replace("EXCLUSIVE", "").replace(
+        "\n\n[[stage]]\nkind = \"lexicon\"\nname = \"orgs\"",
+        "\n\n[[stage]]\nkind = \"probe\"\n\n[[stage]]\nkind = \"lexicon\"\nname = \"orgs\"",
+    );
+    assert!(toml.contains("probe"), "{toml}");
+    let mut registry = claimex_stages::registry();
+    registry.register(StageKind { kind: "probe", summary: "counts CLAIMANT mentions", build });
+    let config = Config::parse("test.toml", &toml, Some(dir.path().to_path_buf())).unwrap();
+    let p = Pipeline::build(config, &registry, DataRoot::Dir(dir.path().to_path_buf())).unwrap();
+    let mut doc = Document::new("d", "The General Staff in Kyiv said.");
+    p.process(&mut doc).unwrap();
+    assert_eq!(SEEN.load(Ordering::SeqCst), 0, "the probe ran before the orgs stage added its mention");
+    let labels: Vec<String> = layer(&doc).into_iter().map(|m| m.1).collect();
+    assert_eq!(labels, ["CLAIMANT", "LOCATION"], "both stages' mentions end in the layer");
+}
+
+/// Linked and one by one agree too when the stages scan in several parts (a
+/// case-sensitive stage, one matching inside words) and one in the middle of
+/// the run is `exclusive`.
+#[test]
+fn linked_stages_agree_across_fold_settings_and_exclusive_stages() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.tsv", "surface\tcanonical\nKyiv\tKyiv\nUS\tUnited States\nKyiv Independent\tStreet\n");
+    write(dir.path(), "b.tsv", "surface\tcanonical\nUS\tUnited States\nThe Kyiv Independent\tOutlet\n");
+    write(dir.path(), "c.tsv", "surface\tcanonical\nkyiv\tKyiv-stem\nind\tind\n");
+    let stage = |name: &str, label: &str, extra: &str| {
+        format!("[[stage]]\nkind = \"lexicon\"\nname = \"{name}\"\nlabel = \"{label}\"\nfiles = [\"{name}.tsv\"]\n{extra}\n")
+    };
+    let toml = stage("a", "LOCATION", "")
+        + &stage("b", "CLAIMANT", "case_sensitive = true\nexclusive = true")
+        + &stage("c", "STEM", "whole_word = false")
+        + &stage("a", "LOCATION", "").replace("name = \"a\"", "name = \"a2\"");
+    let text = "The Kyiv Independent: US us Kyivstar, Kyiv's Independence Square. The Kyiv Independent.";
+    let p = pipeline(dir.path(), &toml);
+    let mut linked = Document::new("d", text);
+    p.process(&mut linked).unwrap();
+    let config = Config::parse("test.toml", &toml, Some(dir.path().to_path_buf())).unwrap();
+    let alone = claimex_stages::lexicon::config_lexicons(&config, DataRoot::Dir(dir.path().to_path_buf())).unwrap();
+    let mut one_by_one = Document::new("d", text);
+    for stage in &alone {
+        claimex_pipeline::Stage::process(stage, &mut one_by_one).unwrap();
+    }
+    let got = layer(&linked);
+    let stages: BTreeSet<&str> = got.iter().map(|m| m.3.as_str()).collect();
+    assert_eq!(stages.len(), 4, "every stage has mentions: {got:?}");
+    assert_eq!(got, layer(&one_by_one));
+}

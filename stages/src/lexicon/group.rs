@@ -9,21 +9,22 @@
 //! its own rules (leftmost, longest that passes the word and case tests). The
 //! result per stage is exactly what a separate leftmost-longest scan with
 //! shorter-surface retries would give. The first stage to run on a document
-//! scans for all and leaves the others their mentions in the document's
-//! scratch, where each takes its own.
+//! scans for all and leaves the result in the document's scratch, one list
+//! of every member's mentions in layer order; a run of members the pipeline
+//! runs back to back goes into the layer at once, with one merge.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::ops::ControlFlow;
+use std::ops::{ControlFlow, Range};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{dfa, nfa, Anchored, MatchKind};
-use claimex_pipeline::{Document, Intern, Mention, MentionEntry, Span};
+use claimex_pipeline::{Intern, Mention, MentionEntry, Scratch, Span};
 
 use super::fold::{fold, FoldOptions, Folded};
-use super::trie::{char_at, Scratch, WordTrie};
+use super::trie::{char_at, Scratch as TrieScratch, WordTrie};
 
 /// Unions up to this many distinct surfaces (and bytes) get a DFA (fastest
 /// scan); larger ones a contiguous NFA, which builds in a fraction of the time
@@ -64,6 +65,9 @@ pub(crate) struct Matcher {
     pub entries: Vec<Compiled>,
     pub opts: FoldOptions,
     pub whole_word: bool,
+    /// The stage's mentions replace shorter overlapping ones of earlier
+    /// stages (see the `exclusive` rule in the module docs of `lexicon`).
+    pub exclusive: bool,
 }
 
 impl Matcher {
@@ -85,46 +89,19 @@ impl Matcher {
         })
     }
 
-    /// The mention of entry `id` at folded `[s, e)`; `cursor` walks the
-    /// offset map (mentions are made in order of their starts).
-    fn mention(&self, f: &Folded<'_>, cursor: &mut usize, s: usize, e: usize, id: u32) -> Mention {
+    /// Entry `id`, for a match ending at folded `e`: with `possessive=true`
+    /// when `'s` (or `'` after a final s) follows, not followed by a word char.
+    fn entry_at(&self, view: &str, e: usize, id: u32) -> Intern<MentionEntry> {
         let c = &self.entries[id as usize];
-        let view: &str = &f.text;
-        let rest = &view.as_bytes()[e..];
-        // `'s` / `'` after a final s, not followed by a word char.
-        let possessive = match rest {
+        let possessive = match &view.as_bytes()[e..] {
             [b'\'', b's' | b'S', ..] => !starts_with_word_char(view, e + 2),
             [b'\'', ..] => matches!(view.as_bytes()[e - 1], b's' | b'S') && !starts_with_word_char(view, e + 1),
             _ => false,
         };
-        let span = Span::new(f.orig_in_order(cursor, s, false), f.orig_in_order(cursor, e, true));
-        Mention::new(span, if possessive { c.possessive() } else { c.entry })
-    }
-
-    /// The stage's mentions from its candidate matches, sorted by (start, end):
-    /// at each start not inside the last mention, the longest that passes.
-    /// `bounded`: every candidate starts and ends at word boundaries (the
-    /// word-token trie finds no others), so they are not tested again.
-    fn pick(&self, f: &Folded<'_>, cands: &[(usize, usize, u32)], bounded: bool, out: &mut Vec<Mention>) {
-        let view: &str = &f.text;
-        let mut at = 0;
-        let mut cursor = 0;
-        let mut i = 0;
-        while i < cands.len() {
-            let s = cands[i].0;
-            let run = cands[i..].iter().take_while(|c| c.0 == s).count();
-            let here = &cands[i..i + run];
-            i += run;
-            if s < at || self.whole_word && !bounded && !left_boundary(view, s) {
-                continue;
-            }
-            for &(s, e, pid) in here.iter().rev() {
-                if let Some(id) = self.accept(view, s, e, pid, bounded) {
-                    out.push(self.mention(f, &mut cursor, s, e, id));
-                    at = e;
-                    break;
-                }
-            }
+        if possessive {
+            c.possessive()
+        } else {
+            c.entry
         }
     }
 }
@@ -277,7 +254,7 @@ impl Part {
     fn each_match(
         &self,
         view: &str,
-        trie: &mut Scratch,
+        trie: &mut TrieScratch,
         mut f: impl FnMut(usize, usize, usize) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let mut from_end = |e: usize, p: usize| f(e - self.lens[p] as usize, e, p);
@@ -285,6 +262,57 @@ impl Part {
             Engine::Words(t) => t.each_match(view, trie, f),
             Engine::Dfa(a) => each_match(a, view.as_bytes(), &mut from_end),
             Engine::Nfa(a) => each_match(a, view.as_bytes(), &mut from_end),
+        }
+    }
+
+    /// Every member's mentions from the part's matches `cands` (sorted by
+    /// (start, end)), added to `out` in layer order: for each member, at each
+    /// start not inside its last mention (`at[member]`), the longest of its
+    /// surfaces there that passes its tests. One pass for all members: a
+    /// match is tried for each member that owns its surface.
+    fn pick(
+        &self,
+        members: &[Arc<Matcher>],
+        f: &Folded<'_>,
+        cands: &[(usize, usize, u32)],
+        at: &mut [usize],
+        out: &mut Found,
+    ) {
+        let view: &str = &f.text;
+        let bounded = self.bounded();
+        // Cursors in the offset map, for starts and for ends.
+        let (mut starts, mut ends) = (0, 0);
+        let mut i = 0;
+        while i < cands.len() {
+            let s = cands[i].0;
+            let run = cands[i..].iter().take_while(|c| c.0 == s).count();
+            let here = &cands[i..i + run];
+            i += run;
+            let first = out.len();
+            for &(_, e, p) in here.iter().rev() {
+                for &(m, pid) in self.owners_of(p as usize) {
+                    let member = &members[m as usize];
+                    if s < at[m as usize] || member.whole_word && !bounded && !left_boundary(view, s) {
+                        continue;
+                    }
+                    if let Some(id) = member.accept(view, s, e, pid, bounded) {
+                        at[m as usize] = e;
+                        out.push((Mention::new(Span::new(s, e), member.entry_at(view, e, id)), m));
+                    }
+                }
+            }
+            let here = &mut out[first..];
+            if here.is_empty() {
+                continue;
+            }
+            // Made longest first; a member makes one mention at a start.
+            if here.len() > 1 {
+                here.sort_unstable_by(layer_order);
+            }
+            let start = f.orig_in_order(&mut starts, s, false);
+            for (mention, _) in here {
+                mention.span = Span::new(start, f.orig_in_order(&mut ends, mention.span.end, true));
+            }
         }
     }
 
@@ -371,26 +399,46 @@ impl Default for LexiconGroup {
 
 /// Per-thread scratch space of a scan.
 struct Buffers {
-    /// Candidate matches per member.
-    cands: Vec<Vec<(usize, usize, u32)>>,
+    /// Candidate matches: (start, end, union surface).
+    cands: Vec<(usize, usize, u32)>,
+    /// Per member: the end of its last mention.
+    at: Vec<usize>,
     /// Scratch of the word-token scan.
-    trie: Scratch,
+    trie: TrieScratch,
 }
 
 thread_local! {
-    static BUFFERS: RefCell<Buffers> = const { RefCell::new(Buffers { cands: Vec::new(), trie: Scratch::new() }) };
+    static BUFFERS: RefCell<Buffers> = const { RefCell::new(Buffers { cands: Vec::new(), at: Vec::new(), trie: TrieScratch::new() }) };
 }
 
+/// Every member's mentions in one text, each with its member, in layer order
+/// (start, end, label, member): one list for all members, rather than one
+/// per member to be merged into the layer one after the other.
+type Found = Vec<(Mention, u32)>;
+
 /// Every member's mentions in a document's text, left in the document's
-/// scratch by the first member to run; each later member takes its own.
-struct GroupFound {
+/// scratch by the first member to run, for the members after it.
+pub(crate) struct GroupFound {
     group: u64,
-    members: usize,
+    merged: Arc<Merged>,
     /// Address and length of the text scanned. A document's text is never
     /// rewritten; this guards the cache against a stage that would.
     text: (usize, usize),
-    /// Per member; `None` once taken.
-    found: Vec<Option<Vec<Mention>>>,
+    found: Found,
+    /// Per member: the member that added its mentions to the layer, if one has.
+    added_by: Vec<Option<usize>>,
+}
+
+impl GroupFound {
+    /// The mentions of the members in `members`, in layer order.
+    pub(crate) fn mentions(&self, members: Range<usize>) -> impl Iterator<Item = Mention> + '_ {
+        self.found.iter().filter(move |(_, m)| members.contains(&(*m as usize))).map(|&(mention, _)| mention)
+    }
+
+    /// Whether member `m` is an `exclusive` stage.
+    pub(crate) fn exclusive(&self, m: usize) -> bool {
+        self.merged.members[m].exclusive
+    }
 }
 
 impl LexiconGroup {
@@ -431,32 +479,45 @@ impl LexiconGroup {
     /// Fails only when the union automaton cannot be built (a size limit).
     pub(crate) fn find(&self, index: usize, text: &str) -> Result<Vec<Mention>, String> {
         let merged = self.merged()?;
-        Ok(scan_all(&merged, text).swap_remove(index))
+        let index = index as u32;
+        Ok(scan_all(&merged, text).into_iter().filter(|&(_, m)| m == index).map(|(mention, _)| mention).collect())
     }
 
-    /// [`find`](Self::find) in a document's text: the first member to run
-    /// scans for every member and leaves the others their mentions in the
-    /// document's scratch (where they take them without touching the
-    /// group's locks).
-    pub(crate) fn find_in(&self, index: usize, doc: &mut Document) -> Result<Vec<Mention>, String> {
-        let text = (doc.text.as_ptr() as usize, doc.text.len());
-        if let Some(g) = doc.scratch.get_mut::<GroupFound>() {
-            if (g.group, g.members, g.text) == (self.id, self.joined.load(Ordering::Acquire), text) {
-                if let Some(mine) = g.found[index].take() {
-                    return Ok(mine);
-                }
-            }
+    /// The mentions member `index` adds to a document's layer: its own, and
+    /// those of the members after it up to `index + run` (the stages that
+    /// run right after it, see `lexicon::link_runs`) that no member has
+    /// added. None when an earlier member of its run added its mentions.
+    ///
+    /// The first member to run scans the text for every member and leaves
+    /// the result in the document's scratch, where the later ones find it
+    /// without touching the group's locks. A member asked again on the same
+    /// text (a document run twice) scans again, as a stage alone would.
+    pub(crate) fn take<'d>(
+        &self,
+        index: usize,
+        run: usize,
+        text: &str,
+        scratch: &'d mut Scratch,
+    ) -> Result<(&'d GroupFound, Range<usize>), String> {
+        let key = (text.as_ptr() as usize, text.len());
+        let cached = scratch.get_mut::<GroupFound>().is_some_and(|g| {
+            (g.group, g.merged.members.len(), g.text) == (self.id, self.joined.load(Ordering::Acquire), key)
+                && g.added_by[index] != Some(index)
+        });
+        if !cached {
+            let merged = self.merged()?;
+            let found = scan_all(&merged, text);
+            let added_by = vec![None; merged.members.len()];
+            scratch.put(GroupFound { group: self.id, merged, text: key, found, added_by });
         }
-        let merged = self.merged()?;
-        let members = merged.members.len();
-        let mut found: Vec<Option<Vec<Mention>>> = scan_all(&merged, &doc.text).into_iter().map(Some).collect();
-        // Room in the layer for every member's mentions at once, rather than a
-        // reallocation per member.
-        let total = found.iter().flatten().map(Vec::len).sum();
-        doc.layers.mentions.get_or_insert_with(Vec::new).reserve(total);
-        let mine = found[index].take().unwrap_or_default();
-        doc.scratch.put(GroupFound { group: self.id, members, text, found });
-        Ok(mine)
+        let g = scratch.get_mut::<GroupFound>().expect("put above");
+        if g.added_by[index].is_some() {
+            return Ok((g, index..index));
+        }
+        let end = (index + run.max(1)).min(g.added_by.len());
+        let end = (index..end).find(|&m| g.added_by[m].is_some()).unwrap_or(end);
+        g.added_by[index..end].fill(Some(index));
+        Ok((g, index..end))
     }
 
     /// Whether member `index` finds a mention in `text`, without building any:
@@ -521,58 +582,61 @@ fn finds_any_in(merged: &Merged, index: usize, text: &str) -> bool {
 }
 
 /// Every member's mentions in `text`.
-fn scan_all(merged: &Merged, text: &str) -> Vec<Vec<Mention>> {
-    let n = merged.members.len();
-    let mut found = vec![Vec::new(); n];
+fn scan_all(merged: &Merged, text: &str) -> Found {
+    let mut found = Found::new();
     BUFFERS.with(|buffers| {
         let b = &mut *buffers.borrow_mut();
-        b.cands.resize_with(n, Vec::new);
-        scan(merged, text, &mut b.cands[..n], &mut found, &mut b.trie);
+        scan(merged, text, &mut b.cands, &mut b.at, &mut found, &mut b.trie);
     });
     found
 }
 
-/// Fold `text` once per fold setting, scan each part, deal out the matches and
-/// let every member pick its mentions.
+/// Fold `text` once per fold setting, scan each part, and let every member
+/// pick its mentions from the part's matches.
 fn scan(
     merged: &Merged,
     text: &str,
-    cands: &mut [Vec<(usize, usize, u32)>],
-    found: &mut [Vec<Mention>],
-    trie: &mut Scratch,
+    cands: &mut Vec<(usize, usize, u32)>,
+    at: &mut Vec<usize>,
+    found: &mut Found,
+    trie: &mut TrieScratch,
 ) {
     let mut folded: Option<(FoldOptions, Folded<'_>)> = None;
+    at.clear();
+    at.resize(merged.members.len(), 0);
+    let mut parts_found = 0;
     for part in &merged.parts {
         if folded.as_ref().is_none_or(|(o, _)| *o != part.opts) {
             folded = Some((part.opts, fold(text, part.opts)));
         }
         let f = &folded.as_ref().expect("set above").1;
         let view: &str = &f.text;
-        for list in cands.iter_mut() {
-            list.clear();
-        }
+        cands.clear();
         let bounded = part.bounded();
         let on_match = |s: usize, e: usize, p: usize| {
             if bounded || !part.whole_word[p] || left_boundary(view, s) {
-                for &(member, pid) in part.owners_of(p) {
-                    cands[member as usize].push((s, e, pid));
-                }
+                cands.push((s, e, p as u32));
             }
             ControlFlow::Continue(())
         };
         let _ = part.each_match(view, trie, on_match);
-        for (i, list) in cands.iter_mut().enumerate() {
-            if list.is_empty() {
-                continue;
-            }
-            // The trie reports them mostly in order already.
-            if !list.is_sorted() {
-                list.sort_unstable();
-            }
-            found[i].reserve(list.len());
-            merged.members[i].pick(f, list, bounded, &mut found[i]);
+        // The trie reports them mostly in order already.
+        if !cands.is_sorted() {
+            cands.sort_unstable();
         }
+        let before = found.len();
+        part.pick(&merged.members, f, cands, at, found);
+        parts_found += usize::from(found.len() > before);
     }
+    if parts_found > 1 {
+        found.sort_unstable_by(layer_order);
+    }
+}
+
+/// The layer's order of mentions (start, end, label), then the stage order
+/// for mentions that tie.
+fn layer_order(a: &(Mention, u32), b: &(Mention, u32)) -> std::cmp::Ordering {
+    (a.0.span.start, a.0.span.end, &a.0.label, a.1).cmp(&(b.0.span.start, b.0.span.end, &b.0.label, b.1))
 }
 
 #[cfg(test)]
@@ -602,13 +666,12 @@ mod tests {
         let n = members.len();
         for text in &texts {
             let run = |m: &Merged| {
-                let mut cands = vec![Vec::new(); n];
-                let mut found = vec![Vec::new(); n];
-                scan(m, text, &mut cands, &mut found, &mut Scratch::new());
-                found
-                    .iter()
-                    .map(|f| f.iter().map(|m| (m.span, m.canonical.to_string())).collect::<Vec<_>>())
-                    .collect::<Vec<_>>()
+                let found = scan_all(m, text);
+                (0..n as u32)
+                    .map(|k| {
+                        found.iter().filter(|f| f.1 == k).map(|(m, _)| (m.span, m.canonical.to_string())).collect()
+                    })
+                    .collect::<Vec<Vec<_>>>()
             };
             let (a, b) = (run(&trie), run(&automaton));
             assert!(a.iter().map(Vec::len).sum::<usize>() > 0 || text.len() < 200, "mentions found");
