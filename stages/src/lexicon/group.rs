@@ -613,17 +613,25 @@ fn scan(
         let view: &str = &f.text;
         cands.clear();
         let bounded = part.bounded();
+        // Kept sorted as they come: the trie reports them in order of their
+        // anchors, so a match moves back only past the few that start
+        // between its start and its anchor (where a sort of the list cost
+        // a comparison sort's every time).
         let on_match = |s: usize, e: usize, p: usize| {
             if bounded || !part.whole_word[p] || left_boundary(view, s) {
-                cands.push((s, e, p as u32));
+                let c = (s, e, p as u32);
+                let mut k = cands.len();
+                cands.push(c);
+                while k > 0 && cands[k - 1] > c {
+                    cands[k] = cands[k - 1];
+                    k -= 1;
+                }
+                cands[k] = c;
             }
             ControlFlow::Continue(())
         };
         let _ = part.each_match(view, trie, on_match);
-        // The trie reports them mostly in order already.
-        if !cands.is_sorted() {
-            cands.sort_unstable();
-        }
+        debug_assert!(cands.is_sorted());
         let before = found.len();
         part.pick(&merged.members, f, cands, at, found);
         parts_found += usize::from(found.len() > before);
