@@ -359,10 +359,20 @@ fn mix(h: u64, w: u64) -> u64 {
 /// hash is computed for the few that pass.
 #[inline(always)]
 fn filter_key(hay: &[u8], from: usize, end: usize, fold_case: bool) -> usize {
-    let fold = if fold_case { 0x2020_2020_2020_2020u64 } else { 0 };
-    let n = end - from;
-    let keep = u64::MAX >> (64 - 8 * n.min(8));
     let x = swar::load(hay, from).unwrap_or_else(|| u64::from_le_bytes(swar::padded(&hay[from..end.min(from + 8)])));
+    if fold_case {
+        key_of::<true>(x, end - from)
+    } else {
+        key_of::<false>(x, end - from)
+    }
+}
+
+/// [`filter_key`] of a word of `n` bytes whose first eight (and what follows,
+/// masked off here) are `x`.
+#[inline(always)]
+fn key_of<const FOLD_CASE: bool>(x: u64, n: usize) -> usize {
+    let fold = if FOLD_CASE { 0x2020_2020_2020_2020u64 } else { 0 };
+    let keep = u64::MAX >> (64 - 8 * n.min(8));
     let k = ((x | fold) & keep).wrapping_add(n as u64).wrapping_mul(K);
     (k >> (64 - ROOT_BITS)) as usize
 }
@@ -468,30 +478,54 @@ impl WordTrie {
     #[inline(never)]
     fn passing_words(&self, hay: &[u8], bits: &[u64], out: &mut Vec<(usize, usize)>) {
         out.clear();
+        if self.case_insensitive {
+            self.passing::<true>(hay, bits, out);
+        } else {
+            self.passing::<false>(hay, bits, out);
+        }
+    }
+
+    /// [`passing_words`](Self::passing_words) with the case setting fixed.
+    #[inline(always)]
+    fn passing<const FOLD_CASE: bool>(&self, hay: &[u8], bits: &[u64], out: &mut Vec<(usize, usize)>) {
         let mut carry = 0;
         // The block's words, the ones that pass first (a block has at most 64).
         let mut block = [(0usize, 0usize); 64];
         for (w, &word) in bits.iter().enumerate() {
             let mut words = word & !(word << 1 | carry);
             carry = word >> 63;
-            // Bits past the text are 0, so a word's end is found in `!word`
-            // unless the word runs on into the next block.
+            let base = w * 64;
+            // The block's bytes and the eight after it: a word's first eight
+            // bytes are read from here without a bounds test. The text's
+            // last block or two, which lack them, take the general way.
+            let Some(chunk) = hay.get(base..base + 72) else {
+                while words != 0 {
+                    let i = base + words.trailing_zeros() as usize;
+                    words &= words - 1;
+                    let end = run_end(bits, i, hay.len());
+                    let k = filter_key(hay, i, end, FOLD_CASE);
+                    if self.root_words[k / 64] >> (k % 64) & 1 != 0 {
+                        out.push((i, end));
+                    }
+                }
+                continue;
+            };
+            let chunk: &[u8; 72] = chunk.try_into().expect("72 bytes");
+            // A word's end is found in `!word` unless it runs on into the next block.
             let not_word = !word;
             let mut n = 0;
             while words != 0 {
-                let at = words.trailing_zeros();
-                let i = w * 64 + at as usize;
+                let at = words.trailing_zeros() as usize;
                 words &= words - 1;
                 let x = not_word >> at;
-                let end = if x != 0 { i + x.trailing_zeros() as usize } else { run_end(bits, i, hay.len()) };
-                debug_assert!(end <= hay.len());
-                let k = filter_key(hay, i, end, self.case_insensitive);
-                block[n % 64] = (i, end);
+                let len =
+                    if x != 0 { x.trailing_zeros() as usize } else { run_end(bits, base + at, hay.len()) - base - at };
+                let v = u64::from_le_bytes(chunk[at..at + 8].try_into().expect("8 bytes"));
+                let k = key_of::<FOLD_CASE>(v, len);
+                block[n % 64] = (base + at, base + at + len);
                 n += (self.root_words[k / 64] >> (k % 64) & 1) as usize;
             }
-            for &p in &block[..n] {
-                out.push(p);
-            }
+            out.extend_from_slice(&block[..n]);
         }
     }
 
