@@ -231,7 +231,7 @@ impl LexiconStage {
             .collect();
         let count = entries.len();
         let labels = entries.iter().map(|e| Arc::clone(&e.entry.label)).collect();
-        let matcher = Matcher { patterns, groups, entries, opts, whole_word: p.whole_word, exclusive: p.exclusive };
+        let matcher = Matcher::new(patterns, groups, entries, opts, p.whole_word, p.exclusive);
         let index = group.join(matcher);
         let run = AtomicUsize::new(1);
         Ok(LexiconStage { name, group, index, run, entries: count, files, params: p.clone(), labels })

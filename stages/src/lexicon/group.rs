@@ -56,6 +56,9 @@ impl Compiled {
     }
 }
 
+/// A pattern with several entries, or one with an exact-case test.
+const NO_SINGLE: u32 = u32::MAX;
+
 /// One stage's compiled lexicon: its folded surfaces and what they stand for.
 pub(crate) struct Matcher {
     /// Distinct folded surfaces (ASCII-lowercased when case-insensitive).
@@ -63,6 +66,12 @@ pub(crate) struct Matcher {
     /// Pattern id → entries with that folded surface (case-sensitive rows first).
     pub groups: Vec<Box<[u32]>>,
     pub entries: Vec<Compiled>,
+    /// Pattern id → its entry when it has one and no exact-case test (most
+    /// patterns), else [`NO_SINGLE`]: a match is accepted with one read of
+    /// a compact array, not three dependent ones through `groups` and `entries`.
+    pub single: Vec<u32>,
+    /// `entries[id].entry`, packed: what a mention of entry `id` points to.
+    pub interned: Vec<Intern<MentionEntry>>,
     pub opts: FoldOptions,
     pub whole_word: bool,
     /// The stage's mentions replace shorter overlapping ones of earlier
@@ -82,6 +91,10 @@ impl Matcher {
         if self.whole_word && !bounded && !right_boundary(view, e) {
             return None;
         }
+        let single = self.single[pid as usize];
+        if single != NO_SINGLE {
+            return Some(single);
+        }
         let matched = &view[s..e];
         self.groups[pid as usize].iter().copied().find(|&id| match &self.entries[id as usize].exact {
             Some(exact) => **exact == *matched,
@@ -92,17 +105,36 @@ impl Matcher {
     /// Entry `id`, for a match ending at folded `e`: with `possessive=true`
     /// when `'s` (or `'` after a final s) follows, not followed by a word char.
     fn entry_at(&self, view: &str, e: usize, id: u32) -> Intern<MentionEntry> {
-        let c = &self.entries[id as usize];
         let possessive = match &view.as_bytes()[e..] {
             [b'\'', b's' | b'S', ..] => !starts_with_word_char(view, e + 2),
             [b'\'', ..] => matches!(view.as_bytes()[e - 1], b's' | b'S') && !starts_with_word_char(view, e + 1),
             _ => false,
         };
         if possessive {
-            c.possessive()
+            self.entries[id as usize].possessive()
         } else {
-            c.entry
+            self.interned[id as usize]
         }
+    }
+
+    /// A matcher of `patterns`, each standing for the entries `groups` lists.
+    pub(crate) fn new(
+        patterns: Vec<String>,
+        groups: Vec<Box<[u32]>>,
+        entries: Vec<Compiled>,
+        opts: FoldOptions,
+        whole_word: bool,
+        exclusive: bool,
+    ) -> Matcher {
+        let single = groups
+            .iter()
+            .map(|g| match **g {
+                [id] if entries[id as usize].exact.is_none() => id,
+                _ => NO_SINGLE,
+            })
+            .collect();
+        let interned = entries.iter().map(|c| c.entry).collect();
+        Matcher { patterns, groups, entries, single, interned, opts, whole_word, exclusive }
     }
 }
 
