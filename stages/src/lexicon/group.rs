@@ -102,21 +102,6 @@ impl Matcher {
         })
     }
 
-    /// Entry `id`, for a match ending at folded `e`: with `possessive=true`
-    /// when `'s` (or `'` after a final s) follows, not followed by a word char.
-    fn entry_at(&self, view: &str, e: usize, id: u32) -> Intern<MentionEntry> {
-        let possessive = match &view.as_bytes()[e..] {
-            [b'\'', b's' | b'S', ..] => !starts_with_word_char(view, e + 2),
-            [b'\'', ..] => matches!(view.as_bytes()[e - 1], b's' | b'S') && !starts_with_word_char(view, e + 1),
-            _ => false,
-        };
-        if possessive {
-            self.entries[id as usize].possessive()
-        } else {
-            self.interned[id as usize]
-        }
-    }
-
     /// A matcher of `patterns`, each standing for the entries `groups` lists.
     pub(crate) fn new(
         patterns: Vec<String>,
@@ -135,6 +120,16 @@ impl Matcher {
             .collect();
         let interned = entries.iter().map(|c| c.entry).collect();
         Matcher { patterns, groups, entries, single, interned, opts, whole_word, exclusive }
+    }
+}
+
+/// Whether a match ending at folded `e` is possessive: `'s` (or `'` after a
+/// final s) follows, not followed by a word char.
+fn possessive_at(view: &str, e: usize) -> bool {
+    match &view.as_bytes()[e..] {
+        [b'\'', b's' | b'S', ..] => !starts_with_word_char(view, e + 2),
+        [b'\'', ..] => matches!(view.as_bytes()[e - 1], b's' | b'S') && !starts_with_word_char(view, e + 1),
+        _ => false,
     }
 }
 
@@ -216,6 +211,16 @@ fn walk<A: Automaton>(aut: &A, hay: &[u8], at: usize, mut sid: StateID) -> (usiz
     (usize::MAX, sid)
 }
 
+/// A member that has a union surface, as its pattern `pid`.
+#[derive(Clone, Copy)]
+struct Owner {
+    member: u32,
+    pid: u32,
+    /// The member's entry for the pattern (and what its mentions point to),
+    /// when it is the only one and has no exact-case test.
+    single: Option<(u32, Intern<MentionEntry>)>,
+}
+
 /// The compiled surfaces of members with the same fold settings.
 struct Part {
     opts: FoldOptions,
@@ -225,7 +230,7 @@ struct Part {
     /// Union surface `u` belongs to `owners[starts[u]..starts[u + 1]]`:
     /// (member index in the group, the member's pattern id).
     starts: Vec<u32>,
-    owners: Vec<(u32, u32)>,
+    owners: Vec<Owner>,
     /// Every owner of the surface needs whole words: a match starting
     /// mid-word is dropped early.
     whole_word: Vec<bool>,
@@ -276,7 +281,7 @@ impl Part {
     }
 
     /// (member, the member's pattern id) of every member with union surface `u`.
-    fn owners_of(&self, u: usize) -> &[(u32, u32)] {
+    fn owners_of(&self, u: usize) -> &[Owner] {
         &self.owners[self.starts[u] as usize..self.starts[u + 1] as usize]
     }
 
@@ -322,15 +327,33 @@ impl Part {
             i += run;
             let first = out.len();
             for &(_, e, p) in here.iter().rev() {
-                for &(m, pid) in self.owners_of(p as usize) {
-                    let member = &members[m as usize];
-                    if s < at[m as usize] || member.whole_word && !bounded && !left_boundary(view, s) {
+                let mut possessive = None;
+                for o in self.owners_of(p as usize) {
+                    let m = o.member as usize;
+                    if s < at[m] {
                         continue;
                     }
-                    if let Some(id) = member.accept(view, s, e, pid, bounded) {
-                        at[m as usize] = e;
-                        out.push((Mention::new(Span::new(s, e), member.entry_at(view, e, id)), m));
-                    }
+                    // Most owners of a whole-word surface need no test and
+                    // no read of their matcher.
+                    let (id, entry) = match o.single {
+                        Some(single) if bounded => single,
+                        _ => {
+                            let member = &members[m];
+                            if member.whole_word && !bounded && !left_boundary(view, s) {
+                                continue;
+                            }
+                            match member.accept(view, s, e, o.pid, bounded) {
+                                Some(id) => (id, member.interned[id as usize]),
+                                None => continue,
+                            }
+                        }
+                    };
+                    at[m] = e;
+                    let entry = match *possessive.get_or_insert_with(|| possessive_at(view, e)) {
+                        true => members[m].entries[id as usize].possessive(),
+                        false => entry,
+                    };
+                    out.push((Mention::new(Span::new(s, e), entry), o.member));
                 }
             }
             let here = &mut out[first..];
@@ -379,7 +402,15 @@ impl Part {
             whole_word[u as usize] &= members[m as usize].whole_word;
         }
         starts.resize(patterns.len() + 1, owned.len() as u32);
-        let owners = owned.into_iter().map(|(_, m, pid)| (m, pid)).collect();
+        let owners = owned
+            .into_iter()
+            .map(|(_, m, pid)| {
+                let matcher = &members[m as usize];
+                let single = matcher.single[pid as usize];
+                let single = (single != NO_SINGLE).then(|| (single, matcher.interned[single as usize]));
+                Owner { member: m, pid, single }
+            })
+            .collect();
         let opts = members[which[0]].opts;
         let dfa =
             patterns.len() <= DFA_MAX_PATTERNS && patterns.iter().map(|p| p.len()).sum::<usize>() <= DFA_MAX_BYTES;
@@ -594,7 +625,7 @@ fn finds_any_in(merged: &Merged, index: usize, text: &str) -> bool {
             let view: &str = &f.text;
             let bounded = part.bounded();
             let accepted = |s: usize, e: usize, p: usize| {
-                let found = part.owners_of(p).iter().any(|&(m, pid)| {
+                let found = part.owners_of(p).iter().any(|&Owner { member: m, pid, .. }| {
                     m == index
                         && (!member.whole_word || bounded || left_boundary(view, s))
                         && member.accept(view, s, e, pid, bounded).is_some()
