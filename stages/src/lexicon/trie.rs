@@ -47,6 +47,8 @@ const K: u64 = 0x9E37_79B9_7F4A_7C15;
 /// Bits of the first-token filter (8 KB: stays in L1).
 const ROOT_BITS: u32 = 16;
 const ROOT: u32 = 0;
+/// Bits of the filter of edges past the root (16 KB).
+const EDGE_BITS: u32 = 17;
 
 /// Frequent English function words, never a surface's anchor while it has
 /// another word. Only the speed depends on this list, not what is found.
@@ -104,6 +106,10 @@ pub(crate) struct WordTrie {
     /// text are no surface's first token and are ruled out here without the
     /// edge table.
     root_words: Box<[u64; 1 << (ROOT_BITS - 6)]>,
+    /// One bit per edge key out of a node other than the root: most steps
+    /// past an anchor lead nowhere, and are ruled out here (16 KB, in the
+    /// first-level cache) without a probe of the edge table.
+    deep_edges: Box<[u64; 1 << (EDGE_BITS - 6)]>,
     /// First bytes of the single-char tokens that begin some surface.
     other_first: Vec<u8>,
     /// The surfaces (ASCII-lowercased when case-insensitive), one after the
@@ -394,6 +400,7 @@ impl WordTrie {
         let mut ends_of: Vec<(u32, End)> = Vec::new();
         let mut other_first = Vec::new();
         let mut root_words = Box::new([0u64; 1 << (ROOT_BITS - 6)]);
+        let mut deep_edges = Box::new([0u64; 1 << (EDGE_BITS - 6)]);
         let mut at = 0u32;
         for (pid, p) in patterns.iter().enumerate() {
             // Tokenised exactly as texts are, through the word bitmap.
@@ -414,6 +421,9 @@ impl WordTrie {
                     }
                 }
                 let key = edge_key(node, h);
+                if node != ROOT {
+                    deep_edges[key as usize >> (32 - EDGE_BITS) >> 6] |= 1 << (key >> (32 - EDGE_BITS) & 63);
+                }
                 node = match edges.get(key) {
                     Some(child) => child,
                     None => {
@@ -444,7 +454,7 @@ impl WordTrie {
         if case_insensitive {
             surfaces.make_ascii_lowercase();
         }
-        WordTrie { case_insensitive, edges, end_starts, ends, root_words, other_first, surfaces }
+        WordTrie { case_insensitive, edges, end_starts, ends, root_words, deep_edges, other_first, surfaces }
     }
 
     /// Bit `i` of `out` set where byte `i` is one a non-word surface token
@@ -604,7 +614,12 @@ impl WordTrie {
                 return ControlFlow::Continue(());
             }
             let (end, h) = step(text, bits, at, self.case_insensitive);
-            match self.child(node, h) {
+            let key = edge_key(node & NODE, h);
+            let b = key >> (32 - EDGE_BITS);
+            if self.deep_edges[b as usize >> 6] >> (b & 63) & 1 == 0 {
+                return ControlFlow::Continue(());
+            }
+            match self.edges.get(key) {
                 Some(next) => {
                     node = next;
                     at = end;
