@@ -556,12 +556,7 @@ impl WordTrie {
         let bits = &scratch.words[..];
         // Word starts: the step is the word alone (no space before it).
         self.passing_words(hay, bits, &mut scratch.passed);
-        for &(i, end) in &scratch.passed {
-            let h = token_hash(hay, i, end, self.case_insensitive);
-            if let Some(node) = self.child(ROOT, h) {
-                self.walk(text, bits, i, end, node, &mut f)?;
-            }
-        }
+        self.walk_words(text, bits, &scratch.passed, &mut f)?;
         self.other_starts(hay, &mut scratch.others);
         // The (non-word) chars other surfaces start with (none, for most tries).
         for (w, (&other, &word)) in scratch.others.iter().zip(bits).enumerate() {
@@ -578,10 +573,30 @@ impl WordTrie {
         ControlFlow::Continue(())
     }
 
+    /// [`walk`](Self::walk) from each of the `words` (start, end) that is a
+    /// first token: one call for all, so that what a walk reads of the trie
+    /// and of `f` is loaded once per text, not once per word.
+    #[inline(never)]
+    fn walk_words(
+        &self,
+        text: &str,
+        bits: &[u64],
+        words: &[(usize, usize)],
+        f: &mut impl FnMut(usize, usize, usize) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        for &(i, end) in words {
+            let h = token_hash(text.as_bytes(), i, end, self.case_insensitive);
+            if let Some(node) = self.child(ROOT, h) {
+                self.walk(text, bits, i, end, node, f)?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
     /// From `node`, reached by the tokens of `text[root..at]` (a surface's
     /// anchor and what follows it), report the surfaces ending there and
     /// follow the next tokens while the trie has them.
-    #[inline(never)]
+    #[inline(always)]
     fn walk(
         &self,
         text: &str,
