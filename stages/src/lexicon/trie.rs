@@ -499,8 +499,12 @@ impl WordTrie {
     #[inline(always)]
     fn passing<const FOLD_CASE: bool>(&self, hay: &[u8], bits: &[u64], out: &mut Vec<(usize, usize)>) {
         let mut carry = 0;
-        // The block's words, the ones that pass first (a block has at most 64).
-        let mut block = [(0usize, 0usize); 64];
+        // The words that pass, held here and copied to `out` a few blocks at
+        // a time (a copy per block cost more than the block's few words). A
+        // block adds at most 64, so the words held never reach `HELD`.
+        const HELD: usize = 256;
+        let mut held = [(0usize, 0usize); HELD];
+        let mut n = 0;
         for (w, &word) in bits.iter().enumerate() {
             let mut words = word & !(word << 1 | carry);
             carry = word >> 63;
@@ -509,6 +513,8 @@ impl WordTrie {
             // bytes are read from here without a bounds test. The text's
             // last block or two, which lack them, take the general way.
             let Some(chunk) = hay.get(base..base + 72) else {
+                out.extend_from_slice(&held[..n]);
+                n = 0;
                 while words != 0 {
                     let i = base + words.trailing_zeros() as usize;
                     words &= words - 1;
@@ -523,7 +529,6 @@ impl WordTrie {
             let chunk: &[u8; 72] = chunk.try_into().expect("72 bytes");
             // A word's end is found in `!word` unless it runs on into the next block.
             let not_word = !word;
-            let mut n = 0;
             while words != 0 {
                 let at = words.trailing_zeros() as usize;
                 words &= words - 1;
@@ -532,11 +537,15 @@ impl WordTrie {
                     if x != 0 { x.trailing_zeros() as usize } else { run_end(bits, base + at, hay.len()) - base - at };
                 let v = u64::from_le_bytes(chunk[at..at + 8].try_into().expect("8 bytes"));
                 let k = key_of::<FOLD_CASE>(v, len);
-                block[n % 64] = (base + at, base + at + len);
+                held[n % HELD] = (base + at, base + at + len);
                 n += (self.root_words[k / 64] >> (k % 64) & 1) as usize;
             }
-            out.extend_from_slice(&block[..n]);
+            if n > HELD - 64 {
+                out.extend_from_slice(&held[..n]);
+                n = 0;
+            }
         }
+        out.extend_from_slice(&held[..n]);
     }
 
     /// Call `f(start, end, pattern)` for every whole-word match in `text` (the
