@@ -330,9 +330,10 @@ fn resolve_exclusive(layer: &mut Vec<Mention>, new: &mut Vec<Mention>) {
 /// Tell the stages of `run`, which the pipeline runs back to back in that
 /// order, how many of their group run together from each on. When the
 /// members of one group run consecutively (the default config's nine), the
-/// first adds every member's mentions to the layer at once: one stable sort
-/// of the runs, where adding them stage by stage moved each mention once per
-/// later stage. The others then find theirs added. Only stages of one group
+/// first adds every member's mentions to the layer at once, with one merge
+/// (the group's scan lists them in layer order), where adding them stage by
+/// stage moved each mention once per later stage. The others then find
+/// theirs added. Only stages of one group
 /// with consecutive member indices are linked; any other stage ends a run.
 pub fn link_runs(run: &[&LexiconStage]) {
     for (i, s) in run.iter().enumerate() {
