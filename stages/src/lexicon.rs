@@ -383,7 +383,8 @@ fn merge_into(layer: &mut Vec<Mention>, found: Vec<Mention>) {
     }
 }
 
-fn order(a: &Mention, b: &Mention) -> std::cmp::Ordering {
+/// The layer's order of mentions: (start, end, label).
+pub(crate) fn order(a: &Mention, b: &Mention) -> std::cmp::Ordering {
     (a.span.start, a.span.end, &a.label).cmp(&(b.span.start, b.span.end, &b.label))
 }
 

@@ -24,6 +24,7 @@ use aho_corasick::{dfa, nfa, Anchored, MatchKind};
 use claimex_pipeline::{Intern, Mention, MentionEntry, Scratch, Span};
 
 use super::fold::{fold, FoldOptions, Folded};
+use super::order;
 use super::trie::{char_at, Scratch as TrieScratch, WordTrie};
 
 /// Unions up to this many distinct surfaces (and bytes) get a DFA (fastest
@@ -70,8 +71,6 @@ pub(crate) struct Matcher {
     /// patterns), else [`NO_SINGLE`]: a match is accepted with one read of
     /// a compact array, not three dependent ones through `groups` and `entries`.
     pub single: Vec<u32>,
-    /// `entries[id].entry`, packed: what a mention of entry `id` points to.
-    pub interned: Vec<Intern<MentionEntry>>,
     pub opts: FoldOptions,
     pub whole_word: bool,
     /// The stage's mentions replace shorter overlapping ones of earlier
@@ -88,7 +87,7 @@ impl Matcher {
     /// the word-boundary (unless `bounded`: matched at word boundaries) and
     /// exact-case tests.
     fn accept(&self, view: &str, s: usize, e: usize, pid: u32, bounded: bool) -> Option<u32> {
-        if self.whole_word && !bounded && !right_boundary(view, e) {
+        if self.whole_word && !bounded && !(left_boundary(view, s) && right_boundary(view, e)) {
             return None;
         }
         let single = self.single[pid as usize];
@@ -118,8 +117,7 @@ impl Matcher {
                 _ => NO_SINGLE,
             })
             .collect();
-        let interned = entries.iter().map(|c| c.entry).collect();
-        Matcher { patterns, groups, entries, single, interned, opts, whole_word, exclusive }
+        Matcher { patterns, groups, entries, single, opts, whole_word, exclusive }
     }
 }
 
@@ -227,8 +225,7 @@ struct Part {
     engine: Engine,
     /// Byte length of each union surface.
     lens: Vec<u32>,
-    /// Union surface `u` belongs to `owners[starts[u]..starts[u + 1]]`:
-    /// (member index in the group, the member's pattern id).
+    /// Union surface `u` belongs to the members `owners[starts[u]..starts[u + 1]]`.
     starts: Vec<u32>,
     owners: Vec<Owner>,
     /// Every owner of the surface needs whole words: a match starting
@@ -280,7 +277,7 @@ impl Part {
         matches!(self.engine, Engine::Words(_))
     }
 
-    /// (member, the member's pattern id) of every member with union surface `u`.
+    /// The members with union surface `u`.
     fn owners_of(&self, u: usize) -> &[Owner] {
         &self.owners[self.starts[u] as usize..self.starts[u + 1] as usize]
     }
@@ -339,11 +336,8 @@ impl Part {
                         Some(single) if bounded => single,
                         _ => {
                             let member = &members[m];
-                            if member.whole_word && !bounded && !left_boundary(view, s) {
-                                continue;
-                            }
                             match member.accept(view, s, e, o.pid, bounded) {
-                                Some(id) => (id, member.interned[id as usize]),
+                                Some(id) => (id, member.entries[id as usize].entry),
                                 None => continue,
                             }
                         }
@@ -407,7 +401,7 @@ impl Part {
             .map(|(_, m, pid)| {
                 let matcher = &members[m as usize];
                 let single = matcher.single[pid as usize];
-                let single = (single != NO_SINGLE).then(|| (single, matcher.interned[single as usize]));
+                let single = (single != NO_SINGLE).then(|| (single, matcher.entries[single as usize].entry));
                 Owner { member: m, pid, single }
             })
             .collect();
@@ -625,11 +619,10 @@ fn finds_any_in(merged: &Merged, index: usize, text: &str) -> bool {
             let view: &str = &f.text;
             let bounded = part.bounded();
             let accepted = |s: usize, e: usize, p: usize| {
-                let found = part.owners_of(p).iter().any(|&Owner { member: m, pid, .. }| {
-                    m == index
-                        && (!member.whole_word || bounded || left_boundary(view, s))
-                        && member.accept(view, s, e, pid, bounded).is_some()
-                });
+                let found = part
+                    .owners_of(p)
+                    .iter()
+                    .any(|o| o.member == index && member.accept(view, s, e, o.pid, bounded).is_some());
                 if found {
                     ControlFlow::Break(())
                 } else {
@@ -704,10 +697,10 @@ fn scan(
     }
 }
 
-/// The layer's order of mentions (start, end, label), then the stage order
-/// for mentions that tie.
+/// The layer's order of mentions ([`order`]), then the stage order for
+/// mentions that tie.
 fn layer_order(a: &(Mention, u32), b: &(Mention, u32)) -> std::cmp::Ordering {
-    (a.0.span.start, a.0.span.end, &a.0.label, a.1).cmp(&(b.0.span.start, b.0.span.end, &b.0.label, b.1))
+    order(&a.0, &b.0).then(a.1.cmp(&b.1))
 }
 
 #[cfg(test)]

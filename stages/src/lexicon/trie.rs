@@ -183,6 +183,18 @@ fn bit(bits: &[u64], i: usize) -> bool {
     bits[i / 64] >> (i % 64) & 1 != 0
 }
 
+/// Set bit `i` of a bitmap.
+#[inline(always)]
+fn set_bit(bits: &mut [u64], i: usize) {
+    bits[i / 64] |= 1 << (i % 64);
+}
+
+/// The bit of [`WordTrie::deep_edges`] for edge key `key`.
+#[inline(always)]
+fn deep_bit(key: u32) -> usize {
+    (key >> (32 - EDGE_BITS)) as usize
+}
+
 /// The first byte at or after `i` that is not part of a word char (or `len`).
 #[inline(always)]
 fn run_end(bits: &[u64], i: usize, len: usize) -> usize {
@@ -415,14 +427,14 @@ impl WordTrie {
                 if node == ROOT {
                     if bit(&bits, i) {
                         let k = filter_key(p.as_bytes(), i, end, case_insensitive);
-                        root_words[k / 64] |= 1 << (k % 64);
+                        set_bit(&mut root_words[..], k);
                     } else if !other_first.contains(&p.as_bytes()[i]) {
                         other_first.push(p.as_bytes()[i]);
                     }
                 }
                 let key = edge_key(node, h);
                 if node != ROOT {
-                    deep_edges[key as usize >> (32 - EDGE_BITS) >> 6] |= 1 << (key >> (32 - EDGE_BITS) & 63);
+                    set_bit(&mut deep_edges[..], deep_bit(key));
                 }
                 node = match edges.get(key) {
                     Some(child) => child,
@@ -465,7 +477,7 @@ impl WordTrie {
             return;
         }
         out.resize(hay.len() / 64 + 1, 0);
-        let mut set = |i: usize| out[i / 64] |= 1 << (i % 64);
+        let mut set = |i: usize| set_bit(out, i);
         match self.other_first[..] {
             [a] => memchr::memchr_iter(a, hay).for_each(&mut set),
             [a, b] => memchr::memchr2_iter(a, b, hay).for_each(&mut set),
@@ -509,24 +521,20 @@ impl WordTrie {
             let mut words = word & !(word << 1 | carry);
             carry = word >> 63;
             let base = w * 64;
-            // The block's bytes and the eight after it: a word's first eight
-            // bytes are read from here without a bounds test. The text's
-            // last block or two, which lack them, take the general way.
-            let Some(chunk) = hay.get(base..base + 72) else {
-                out.extend_from_slice(&held[..n]);
-                n = 0;
-                while words != 0 {
-                    let i = base + words.trailing_zeros() as usize;
-                    words &= words - 1;
-                    let end = run_end(bits, i, hay.len());
-                    let k = filter_key(hay, i, end, FOLD_CASE);
-                    if self.root_words[k / 64] >> (k % 64) & 1 != 0 {
-                        out.push((i, end));
-                    }
-                }
+            if words == 0 {
                 continue;
+            }
+            // The block's bytes and the eight after it: a word's first eight
+            // bytes are read from here without a bounds test. The text's last
+            // block or two lack them, and are read from a NUL-padded copy.
+            let padded: [u8; 72];
+            let chunk: &[u8; 72] = match hay.get(base..base + 72) {
+                Some(chunk) => chunk.try_into().expect("72 bytes"),
+                None => {
+                    padded = swar::padded(hay.get(base..).unwrap_or_default());
+                    &padded
+                }
             };
-            let chunk: &[u8; 72] = chunk.try_into().expect("72 bytes");
             // A word's end is found in `!word` unless it runs on into the next block.
             let not_word = !word;
             while words != 0 {
@@ -538,7 +546,7 @@ impl WordTrie {
                 let v = u64::from_le_bytes(chunk[at..at + 8].try_into().expect("8 bytes"));
                 let k = key_of::<FOLD_CASE>(v, len);
                 held[n % HELD] = (base + at, base + at + len);
-                n += (self.root_words[k / 64] >> (k % 64) & 1) as usize;
+                n += usize::from(bit(&self.root_words[..], k));
             }
             if n > HELD - 64 {
                 out.extend_from_slice(&held[..n]);
@@ -639,8 +647,7 @@ impl WordTrie {
             }
             let (end, h) = step(text, bits, at, self.case_insensitive);
             let key = edge_key(node & NODE, h);
-            let b = key >> (32 - EDGE_BITS);
-            if self.deep_edges[b as usize >> 6] >> (b & 63) & 1 == 0 {
+            if !bit(&self.deep_edges[..], deep_bit(key)) {
                 return ControlFlow::Continue(());
             }
             match self.edges.get(key) {
