@@ -34,13 +34,6 @@ pub(crate) fn load(b: &[u8], i: usize) -> Option<u64> {
     b.get(i..i + 8).map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")))
 }
 
-/// Flags on the bytes of `x` that are not ASCII or are below `n` (`n <= 0x80`).
-/// A borrow may flag a byte after a flagged one too; no such byte is missed.
-#[inline(always)]
-pub(crate) fn non_ascii_or_below(x: u64, n: u8) -> u64 {
-    (x | x.wrapping_sub(ONES * u64::from(n)) & !x) & HIGH
-}
-
 /// High bit set in each byte of `x` that is an ASCII byte in `lo..=hi`. The
 /// adds cannot carry across bytes: each byte is at most 0x7f before them.
 #[inline(always)]
@@ -110,6 +103,44 @@ pub(crate) fn classify(v: &[u8; 64]) -> Classes {
     }
     Classes { alnum, digit, high }
 }
+
+/// Whether a byte is one the lexicon's fold may change: not ASCII, or a tab,
+/// vertical tab or form feed (which fold to a space).
+#[inline(always)]
+pub(crate) fn is_fold_special(b: u8) -> bool {
+    b >= 0x80 || matches!(b, b'\t' | 0x0b | 0x0c)
+}
+
+/// Bit `k` set where byte `k` of `v` [`is_fold_special`]: 16 bytes a compare,
+/// where a word-at-a-time test needed a byte loop to confirm each hit.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(crate) fn fold_specials(v: &[u8; 32]) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    let mut mask = 0u32;
+    for (k, chunk) in v.chunks_exact(16).enumerate() {
+        // SAFETY: `chunk` is 16 readable bytes and the load is unaligned; the
+        // rest are SSE2 register operations, always available on x86_64.
+        let m = unsafe {
+            let x = _mm_loadu_si128(chunk.as_ptr().cast());
+            let eq = |b: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(b as i8));
+            // Non-ASCII bytes have their high bit set already; a blank's compare sets all of it.
+            _mm_movemask_epi8(_mm_or_si128(x, _mm_or_si128(eq(b'\t'), _mm_or_si128(eq(0x0b), eq(0x0c)))))
+        };
+        mask |= u32::from(m as u16) << (16 * k);
+    }
+    mask
+}
+
+/// [`fold_specials`] a byte at a time, where SSE2 is not at hand.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+#[inline(always)]
+pub(crate) fn fold_specials_bytes(v: &[u8; 32]) -> u32 {
+    v.iter().enumerate().fold(0, |m, (k, &b)| m | u32::from(is_fold_special(b)) << k)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+pub(crate) use fold_specials_bytes as fold_specials;
 
 /// Classify 64 bytes as ASCII alphanumeric, ASCII digit and not ASCII, eight at a time.
 #[cfg(any(test, not(target_arch = "x86_64")))]
@@ -248,7 +279,7 @@ pub(crate) fn padded<const N: usize>(rest: &[u8]) -> [u8; N] {
 
 #[cfg(test)]
 mod tests {
-    use super::{alnum_digit, classify, classify_swar, non_ascii_or_below, Starts, HIGH};
+    use super::{alnum_digit, classify, classify_swar, fold_specials, fold_specials_bytes, Starts, HIGH};
     use crate::prefix_masks::window;
 
     /// The stopping points by a plain byte walk, for comparison.
@@ -304,19 +335,18 @@ mod tests {
     }
 
     #[test]
-    fn non_ascii_or_below_misses_no_byte() {
+    fn fold_specials_flag_exactly_the_special_bytes() {
         for c in 0..=255u8 {
-            for k in 0..8 {
-                for fill in [b'a', b' ', 0x0d] {
-                    let mut w = [fill; 8];
-                    w[k] = c;
-                    let flags = non_ascii_or_below(u64::from_le_bytes(w), 0x0d);
-                    if !(0x0d..0x80).contains(&c) {
-                        assert_ne!(flags >> (8 * k) & HIGH & 0xff, 0, "byte {c:#x} at {k} among {fill:#x}");
-                    }
-                    if w.iter().all(|&b| (0x0d..0x80).contains(&b)) {
-                        assert_eq!(flags, 0, "{w:?} has no byte to flag");
-                    }
+            for k in 0..32 {
+                for fill in [b'a', b' ', b'\n', 0x0d, 0x80] {
+                    let mut v = [fill; 32];
+                    v[k] = c;
+                    let want = v
+                        .iter()
+                        .enumerate()
+                        .fold(0u32, |m, (i, &b)| m | u32::from(b >= 0x80 || matches!(b, 9 | 11 | 12)) << i);
+                    assert_eq!(fold_specials(&v), want, "byte {c:#x} at {k} among {fill:#x}");
+                    assert_eq!(fold_specials_bytes(&v), want, "byte {c:#x} at {k} among {fill:#x}");
                 }
             }
         }

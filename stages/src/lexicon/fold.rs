@@ -154,31 +154,18 @@ fn lowercase(c: char, out: &mut String) -> bool {
     }
 }
 
-/// ASCII whitespace other than space and line breaks, which folds to a space.
-fn is_ascii_blank(b: u8) -> bool {
-    matches!(b, b'\t' | 0x0b | 0x0c)
-}
-
-/// Whether a byte needs folding: non-ASCII, or ASCII whitespace that is not a space or line break.
-fn is_special(b: u8) -> bool {
-    b >= 0x80 || is_ascii_blank(b)
-}
-
 /// The first byte at or after `from` that needs folding. Most news text is
-/// long ASCII runs, so eight bytes are ruled out at once when none has its high
-/// bit set or is below 0x0D (a word test that may report a byte falsely,
-/// never miss one; line breaks also pass it, and the exact test follows).
+/// long ASCII runs, ruled out 32 bytes at a time.
 fn next_special(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
-    while let Some(x) = swar::load(bytes, i) {
-        if swar::non_ascii_or_below(x, 0x0D) != 0 {
-            if let Some(k) = bytes[i..i + 8].iter().position(|&b| is_special(b)) {
-                return Some(i + k);
-            }
+    while let Some(v) = bytes.get(i..i + 32) {
+        let m = swar::fold_specials(v.try_into().expect("32 bytes"));
+        if m != 0 {
+            return Some(i + m.trailing_zeros() as usize);
         }
-        i += 8;
+        i += 32;
     }
-    bytes[i..].iter().position(|&b| is_special(b)).map(|k| i + k)
+    bytes[i..].iter().position(|&b| swar::is_fold_special(b)).map(|k| i + k)
 }
 
 /// Whether `c` (not ASCII) surely folds to itself, answered without folding
@@ -236,7 +223,7 @@ pub fn fold(text: &str, opts: FoldOptions) -> Folded<'_> {
             len
         };
         let next = match bytes.get(at + len) {
-            Some(&b) if is_special(b) => Some(at + len),
+            Some(&b) if swar::is_fold_special(b) => Some(at + len),
             _ => next_special(bytes, at + len),
         };
         match next {
@@ -342,7 +329,7 @@ mod tests {
             for at in 0..20 {
                 let mut bytes = vec![b'a'; 20];
                 bytes[at] = b;
-                let want = if is_special(b) { Some(at) } else { None };
+                let want = if swar::is_fold_special(b) { Some(at) } else { None };
                 assert_eq!(next_special(&bytes, 0), want, "byte {b:#x} at {at}");
                 assert_eq!(next_special(&bytes, at.min(3)), want, "byte {b:#x} at {at} from {}", at.min(3));
             }
