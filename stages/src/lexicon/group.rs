@@ -323,9 +323,13 @@ impl Part {
             let here = &cands[i..i + run];
             i += run;
             let first = out.len();
+            // Made longest first, each surface's owners last first: in
+            // reverse layer order, unless an owner of several entries made
+            // one (its label is known only now).
+            let mut reversed = true;
             for &(_, e, p) in here.iter().rev() {
                 let mut possessive = None;
-                for o in self.owners_of(p as usize) {
+                for o in self.owners_of(p as usize).iter().rev() {
                     let m = o.member as usize;
                     if s < at[m] {
                         continue;
@@ -335,6 +339,7 @@ impl Part {
                     let (id, entry) = match o.single {
                         Some(single) if bounded => single,
                         _ => {
+                            reversed &= o.single.is_some();
                             let member = &members[m];
                             match member.accept(view, s, e, o.pid, bounded) {
                                 Some(id) => (id, member.entries[id as usize].entry),
@@ -354,8 +359,11 @@ impl Part {
             if here.is_empty() {
                 continue;
             }
-            // Made longest first; a member makes one mention at a start.
-            if here.len() > 1 {
+            // A member makes one mention at a start.
+            if reversed {
+                here.reverse();
+                debug_assert!(here.is_sorted_by(|a, b| layer_order(a, b).is_lt()), "owners in layer order");
+            } else {
                 here.sort_unstable_by(layer_order);
             }
             let start = f.orig_in_order(&mut starts, s, false);
@@ -386,7 +394,14 @@ impl Part {
                 owned.push((u, m as u32, pid as u32));
             }
         }
-        owned.sort_unstable();
+        // A surface's owners in the layer's order of their mentions of it
+        // (label, then stage), so that `pick` makes them in order; the label
+        // is their first entry's (the only one, for most).
+        let label = |&(_, m, pid): &(u32, u32, u32)| {
+            let matcher = &members[m as usize];
+            Arc::clone(&matcher.entries[matcher.groups[pid as usize][0] as usize].entry.label)
+        };
+        owned.sort_by_cached_key(|o| (o.0, label(o), o.1));
         let mut starts = Vec::with_capacity(patterns.len() + 1);
         let mut whole_word = vec![true; patterns.len()];
         for (i, &(u, m, _)) in owned.iter().enumerate() {

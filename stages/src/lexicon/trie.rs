@@ -86,13 +86,19 @@ pub(crate) struct Scratch {
     others: Vec<u64>,
     /// Words that passed the first-token filter: (start, end).
     passed: Vec<(usize, usize)>,
+    /// Where the filter holds passing words before copying them to `passed`
+    /// (made once: zeroing it per text cost more than the copies).
+    held: Option<Box<[(usize, usize); HELD]>>,
 }
 
 impl Scratch {
     pub const fn new() -> Scratch {
-        Scratch { words: Vec::new(), others: Vec::new(), passed: Vec::new() }
+        Scratch { words: Vec::new(), others: Vec::new(), passed: Vec::new(), held: None }
     }
 }
+
+/// Passing words the first-token filter holds at most (see [`Scratch::held`]).
+const HELD: usize = 256;
 
 pub(crate) struct WordTrie {
     /// Word tokens are compared ASCII case-insensitively.
@@ -498,24 +504,35 @@ impl WordTrie {
     /// without a branch, in a loop of its own (few enough live values to stay
     /// in registers), and only the few that pass are hashed and looked up.
     #[inline(never)]
-    fn passing_words(&self, hay: &[u8], bits: &[u64], out: &mut Vec<(usize, usize)>) {
+    fn passing_words(
+        &self,
+        hay: &[u8],
+        bits: &[u64],
+        held: &mut Option<Box<[(usize, usize); HELD]>>,
+        out: &mut Vec<(usize, usize)>,
+    ) {
         out.clear();
+        let held = held.get_or_insert_with(|| Box::new([(0, 0); HELD]));
         if self.case_insensitive {
-            self.passing::<true>(hay, bits, out);
+            self.passing::<true>(hay, bits, held, out);
         } else {
-            self.passing::<false>(hay, bits, out);
+            self.passing::<false>(hay, bits, held, out);
         }
     }
 
     /// [`passing_words`](Self::passing_words) with the case setting fixed.
     #[inline(always)]
-    fn passing<const FOLD_CASE: bool>(&self, hay: &[u8], bits: &[u64], out: &mut Vec<(usize, usize)>) {
+    fn passing<const FOLD_CASE: bool>(
+        &self,
+        hay: &[u8],
+        bits: &[u64],
+        held: &mut [(usize, usize); HELD],
+        out: &mut Vec<(usize, usize)>,
+    ) {
         let mut carry = 0;
         // The words that pass, held here and copied to `out` a few blocks at
         // a time (a copy per block cost more than the block's few words). A
         // block adds at most 64, so the words held never reach `HELD`.
-        const HELD: usize = 256;
-        let mut held = [(0usize, 0usize); HELD];
         let mut n = 0;
         for (w, &word) in bits.iter().enumerate() {
             let mut words = word & !(word << 1 | carry);
@@ -572,7 +589,7 @@ impl WordTrie {
         word_bits(text, &mut scratch.words);
         let bits = &scratch.words[..];
         // Word starts: the step is the word alone (no space before it).
-        self.passing_words(hay, bits, &mut scratch.passed);
+        self.passing_words(hay, bits, &mut scratch.held, &mut scratch.passed);
         self.walk_words(text, bits, &scratch.passed, &mut f)?;
         self.other_starts(hay, &mut scratch.others);
         // The (non-word) chars other surfaces start with (none, for most tries).
