@@ -132,10 +132,12 @@ fn possessive_at(view: &str, e: usize) -> bool {
 }
 
 /// Letters and digits of any script, and combining marks (part of a word).
-/// Basic Cyrillic and General Punctuation are answered without a table search.
+/// The Latin letters past ASCII, basic Cyrillic and General Punctuation are
+/// answered without a table search.
 pub(crate) fn is_word_char(c: char) -> bool {
     match c as u32 {
-        0x400..=0x45F => true,
+        0xD7 | 0xF7 => false,
+        0xC0..=0x24F | 0x400..=0x45F => true,
         0x2000..=0x206F => false,
         _ => c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c),
     }

@@ -120,8 +120,10 @@ pub(crate) struct WordTrie {
     other_first: Vec<u8>,
     /// The surfaces (ASCII-lowercased when case-insensitive), one after the
     /// other. Kept here rather than read through the lexicons, so that
-    /// checking a candidate touches two arrays and no scattered strings.
+    /// checking a candidate touches a few arrays and no scattered strings.
     surfaces: String,
+    /// The [`case_bits`] of `surfaces`.
+    case: Vec<u8>,
 }
 
 /// A surface that ends at a node, with what checking it takes, in one record
@@ -344,32 +346,40 @@ impl Table {
     }
 }
 
-/// Whether `found` equals `want` (as long), up to ASCII case when `fold_case`
-/// (then `want` is lowercase): eight bytes at a time, the last load
-/// overlapping, instead of a byte loop.
+/// Whether `found` equals `want` (as long) once each byte of `found` is
+/// or-ed with its byte of `case` ([`case_bits`]: 0x20 at the ASCII letters
+/// of a case-insensitive surface, so that either case matches them; 0
+/// elsewhere, so that other bytes must be equal): eight bytes at a time, the
+/// last load overlapping, instead of a byte loop, and no case folding of the
+/// text's bytes.
 #[inline(always)]
-fn same(found: &[u8], want: &[u8], fold_case: bool) -> bool {
+fn same(found: &[u8], want: &[u8], case: &[u8]) -> bool {
     let n = want.len();
     debug_assert_eq!(found.len(), n);
-    let lower = |x: u64| if fold_case { swar::lower(x) } else { x };
+    debug_assert_eq!(case.len(), n);
     let r8 = |b: &[u8], i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
     let r4 = |b: &[u8], i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")));
     if n >= 8 {
         let mut i = 0;
         while i + 8 < n {
-            if lower(r8(found, i)) != r8(want, i) {
+            if r8(found, i) | r8(case, i) != r8(want, i) {
                 return false;
             }
             i += 8;
         }
-        lower(r8(found, n - 8)) == r8(want, n - 8)
+        r8(found, n - 8) | r8(case, n - 8) == r8(want, n - 8)
     } else if n >= 4 {
-        lower(r4(found, 0) | r4(found, n - 4) << 32) == r4(want, 0) | r4(want, n - 4) << 32
-    } else if fold_case {
-        found.eq_ignore_ascii_case(want)
+        let r = |b: &[u8]| r4(b, 0) | r4(b, n - 4) << 32;
+        r(found) | r(case) == r(want)
     } else {
-        found == want
+        found.iter().zip(case).zip(want).all(|((f, c), w)| f | c == *w)
     }
+}
+
+/// The [`same`] mask of a surface: 0x20 at its ASCII letters (lowercase)
+/// when case-insensitive, else 0.
+fn case_bits(surface: &[u8], case_insensitive: bool) -> impl Iterator<Item = u8> + '_ {
+    surface.iter().map(move |b| if case_insensitive && b.is_ascii_lowercase() { 0x20 } else { 0 })
 }
 
 #[inline(always)]
@@ -472,7 +482,8 @@ impl WordTrie {
         if case_insensitive {
             surfaces.make_ascii_lowercase();
         }
-        WordTrie { case_insensitive, edges, end_starts, ends, root_words, deep_edges, other_first, surfaces }
+        let case = case_bits(surfaces.as_bytes(), case_insensitive).collect();
+        WordTrie { case_insensitive, edges, end_starts, ends, root_words, deep_edges, other_first, surfaces, case }
     }
 
     /// Bit `i` of `out` set where byte `i` is one a non-word surface token
@@ -651,8 +662,8 @@ impl WordTrie {
                     if start + end.len as usize != at {
                         continue;
                     }
-                    let surface = &self.surfaces.as_bytes()[end.at as usize..(end.at + end.len) as usize];
-                    let equal = same(&hay[start..at], surface, self.case_insensitive);
+                    let range = end.at as usize..(end.at + end.len) as usize;
+                    let equal = same(&hay[start..at], &self.surfaces.as_bytes()[range.clone()], &self.case[range]);
                     // Bytes before the anchor: the match starts a token.
                     if equal && (back == 0 || start == 0 || !(bit(bits, start) && bit(bits, start - 1))) {
                         f(start, at, end.pattern as usize)?;
@@ -720,8 +731,10 @@ mod tests {
                     want[k] = pick();
                 }
                 let lower = want.to_ascii_lowercase();
-                assert_eq!(same(&found, &lower, true), found.eq_ignore_ascii_case(&lower), "{found:?} {lower:?}");
-                assert_eq!(same(&found, &want, false), found == want, "{found:?} {want:?}");
+                let (ci, cs): (Vec<u8>, Vec<u8>) =
+                    (case_bits(&lower, true).collect(), case_bits(&want, false).collect());
+                assert_eq!(same(&found, &lower, &ci), found.eq_ignore_ascii_case(&lower), "{found:?} {lower:?}");
+                assert_eq!(same(&found, &want, &cs), found == want, "{found:?} {want:?}");
             }
         }
     }
