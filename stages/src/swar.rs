@@ -279,7 +279,7 @@ pub(crate) fn padded<const N: usize>(rest: &[u8]) -> [u8; N] {
 
 #[cfg(test)]
 mod tests {
-    use super::{alnum_digit, classify, classify_swar, fold_specials, fold_specials_bytes, Starts, HIGH};
+    use super::{alnum_digit, classify, classify_swar, fold_specials, fold_specials_bytes, Starts};
     use crate::prefix_masks::window;
 
     /// The stopping points by a plain byte walk, for comparison.

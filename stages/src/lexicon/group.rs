@@ -481,7 +481,13 @@ struct Buffers {
     trie: TrieScratch,
 }
 
+/// Groups whose compiled union a thread keeps a handle to (the last ones it used).
+const HELD_GROUPS: usize = 4;
+
 thread_local! {
+    /// This thread's handles to the compiled unions of the groups it last
+    /// used, by group id (see [`LexiconGroup::with_merged`]).
+    static MERGED: RefCell<Vec<(u64, Arc<Merged>)>> = const { RefCell::new(Vec::new()) };
     static BUFFERS: RefCell<Buffers> = const { RefCell::new(Buffers { cands: Vec::new(), at: Vec::new(), trie: TrieScratch::new() }) };
 }
 
@@ -494,13 +500,13 @@ type Found = Vec<(Mention, u32)>;
 /// scratch by the first member to run, for the members after it.
 pub(crate) struct GroupFound {
     group: u64,
-    merged: Arc<Merged>,
     /// Address and length of the text scanned. A document's text is never
     /// rewritten; this guards the cache against a stage that would.
     text: (usize, usize),
     found: Found,
-    /// Per member: the member that added its mentions to the layer, if one has.
-    added_by: Vec<Option<usize>>,
+    /// Per member (of those the scan was for): whether it is an `exclusive`
+    /// stage, and the member that added its mentions to the layer, if one has.
+    members: Vec<(bool, Option<usize>)>,
 }
 
 impl GroupFound {
@@ -511,7 +517,7 @@ impl GroupFound {
 
     /// Whether member `m` is an `exclusive` stage.
     pub(crate) fn exclusive(&self, m: usize) -> bool {
-        self.merged.members[m].exclusive
+        self.members[m].0
     }
 }
 
@@ -544,6 +550,32 @@ impl LexiconGroup {
         Ok(m)
     }
 
+    /// `f` of the compiled union, from this thread's copy of its handle when
+    /// it has a current one. Every document asks for the union (and `triage`
+    /// asks for it per sentence): the group's locks and the handle's count,
+    /// written by each worker on each ask, bounced their cache lines between
+    /// cores; the thread's own copy is read without a write.
+    fn with_merged<R>(&self, f: impl FnOnce(&Merged) -> R) -> Result<R, String> {
+        let count = self.joined.load(Ordering::Acquire);
+        let mut f = Some(f);
+        let held = MERGED.try_with(|held| {
+            let held = held.borrow();
+            let m = held.iter().find(|(id, m)| *id == self.id && m.members.len() == count)?;
+            f.take().map(|f| f(&m.1))
+        });
+        if let Ok(Some(r)) = held {
+            return Ok(r);
+        }
+        let m = self.merged()?;
+        let _ = MERGED.try_with(|held| {
+            let mut held = held.borrow_mut();
+            held.retain(|(id, _)| *id != self.id);
+            held.truncate(HELD_GROUPS - 1);
+            held.insert(0, (self.id, Arc::clone(&m)));
+        });
+        Ok(f.take().expect("not called yet")(&m))
+    }
+
     /// Build the automaton now rather than on the first document.
     pub(crate) fn prepare(&self) -> Result<(), String> {
         self.merged().map(drop)
@@ -552,9 +584,10 @@ impl LexiconGroup {
     /// Member `index`'s mentions in `text`, in order, without region filtering.
     /// Fails only when the union automaton cannot be built (a size limit).
     pub(crate) fn find(&self, index: usize, text: &str) -> Result<Vec<Mention>, String> {
-        let merged = self.merged()?;
         let index = index as u32;
-        Ok(scan_all(&merged, text).into_iter().filter(|&(_, m)| m == index).map(|(mention, _)| mention).collect())
+        self.with_merged(|merged| {
+            scan_all(merged, text).into_iter().filter(|&(_, m)| m == index).map(|(mention, _)| mention).collect()
+        })
     }
 
     /// The mentions member `index` adds to a document's layer: its own, and
@@ -575,22 +608,22 @@ impl LexiconGroup {
     ) -> Result<(&'d GroupFound, Range<usize>), String> {
         let key = (text.as_ptr() as usize, text.len());
         let cached = scratch.get_mut::<GroupFound>().is_some_and(|g| {
-            (g.group, g.merged.members.len(), g.text) == (self.id, self.joined.load(Ordering::Acquire), key)
-                && g.added_by[index] != Some(index)
+            (g.group, g.members.len(), g.text) == (self.id, self.joined.load(Ordering::Acquire), key)
+                && g.members[index].1 != Some(index)
         });
         if !cached {
-            let merged = self.merged()?;
-            let found = scan_all(&merged, text);
-            let added_by = vec![None; merged.members.len()];
-            scratch.put(GroupFound { group: self.id, merged, text: key, found, added_by });
+            let (found, members) = self.with_merged(|merged| {
+                (scan_all(merged, text), merged.members.iter().map(|m| (m.exclusive, None)).collect())
+            })?;
+            scratch.put(GroupFound { group: self.id, text: key, found, members });
         }
         let g = scratch.get_mut::<GroupFound>().expect("put above");
-        if g.added_by[index].is_some() {
+        if g.members[index].1.is_some() {
             return Ok((g, index..index));
         }
-        let end = (index + run.max(1)).min(g.added_by.len());
-        let end = (index..end).find(|&m| g.added_by[m].is_some()).unwrap_or(end);
-        g.added_by[index..end].fill(Some(index));
+        let end = (index + run.max(1)).min(g.members.len());
+        let end = (index..end).find(|&m| g.members[m].1.is_some()).unwrap_or(end);
+        g.members[index..end].iter_mut().for_each(|m| m.1 = Some(index));
         Ok((g, index..end))
     }
 
@@ -604,20 +637,21 @@ impl LexiconGroup {
     /// fold keeps them), so a match lies inside one chunk, and the line break
     /// beside a chunk's edge is a word boundary either way.
     pub(crate) fn finds_any(&self, index: usize, text: &str) -> Result<bool, String> {
-        let merged = self.merged()?;
-        let mut rest = text;
-        while !rest.is_empty() {
-            let cut = match memchr::memchr(b'\n', rest.as_bytes().get(CHUNK..).unwrap_or_default()) {
-                Some(i) => CHUNK + i + 1,
-                None => rest.len(),
-            };
-            let (chunk, after) = rest.split_at(cut);
-            if finds_any_in(&merged, index, chunk) {
-                return Ok(true);
+        self.with_merged(|merged| {
+            let mut rest = text;
+            while !rest.is_empty() {
+                let cut = match memchr::memchr(b'\n', rest.as_bytes().get(CHUNK..).unwrap_or_default()) {
+                    Some(i) => CHUNK + i + 1,
+                    None => rest.len(),
+                };
+                let (chunk, after) = rest.split_at(cut);
+                if finds_any_in(merged, index, chunk) {
+                    return true;
+                }
+                rest = after;
             }
-            rest = after;
-        }
-        Ok(false)
+            false
+        })
     }
 }
 
