@@ -30,6 +30,8 @@
 use std::ops::ControlFlow;
 
 use super::group::is_word_char;
+use foldhash::HashMap;
+
 use crate::swar;
 
 /// ASCII bytes that are word chars.
@@ -112,6 +114,9 @@ pub(crate) struct WordTrie {
     /// text are no surface's first token and are ruled out here without the
     /// edge table.
     root_words: Box<[u64; 1 << (ROOT_BITS - 6)]>,
+    /// The first word tokens of up to eight bytes, by their bytes (see
+    /// [`Root`]), in an open-addressed table; `roots.len() - 1` is its mask.
+    roots: Vec<Root>,
     /// One bit per edge key out of a node other than the root: most steps
     /// past an anchor lead nowhere, and are ruled out here (16 KB, in the
     /// first-level cache) without a probe of the edge table.
@@ -137,6 +142,28 @@ struct End {
     /// Byte offset of its anchor (0: looked up from its first token).
     back: u32,
 }
+
+/// A first word token of up to eight bytes: looked up by its bytes, which the
+/// lookup compares (so it needs no hash of the token, no edge probe, and for a
+/// surface that is the token alone, no comparison with the surface).
+#[derive(Clone, Copy, Debug, Default)]
+struct Root {
+    /// The token's bytes (lowercase when case-insensitive), NUL-padded.
+    token: u64,
+    /// Its length (0: an empty slot).
+    len: u32,
+    /// The root's child by the token, with its flags.
+    node: u32,
+    /// The surface that is the token alone, if any, else [`NO_PATTERN`]: it
+    /// is reported here and is in no end list.
+    pattern: u32,
+}
+
+/// No surface (see [`Root::pattern`]).
+const NO_PATTERN: u32 = u32::MAX;
+
+/// The longest first token kept in [`WordTrie::roots`].
+const ROOT_TOKEN: usize = 8;
 
 /// Whether the char at `i` is a word char, and where it ends.
 #[inline(always)]
@@ -405,10 +432,33 @@ fn filter_key(hay: &[u8], from: usize, end: usize, fold_case: bool) -> usize {
 /// masked off here) are `x`.
 #[inline(always)]
 fn key_of<const FOLD_CASE: bool>(x: u64, n: usize) -> usize {
+    (root_hash::<FOLD_CASE>(x, n) >> (64 - ROOT_BITS)) as usize
+}
+
+/// The hash behind [`key_of`], whose high bits also pick a word's first slot
+/// in [`WordTrie::roots`].
+#[inline(always)]
+fn root_hash<const FOLD_CASE: bool>(x: u64, n: usize) -> u64 {
     let fold = if FOLD_CASE { 0x2020_2020_2020_2020u64 } else { 0 };
     let keep = u64::MAX >> (64 - 8 * n.min(8));
-    let k = ((x | fold) & keep).wrapping_add(n as u64).wrapping_mul(K);
-    (k >> (64 - ROOT_BITS)) as usize
+    ((x | fold) & keep).wrapping_add(n as u64).wrapping_mul(K)
+}
+
+/// [`root_hash`] with the case setting known at run time.
+#[inline(always)]
+fn root_hash_of(x: u64, n: usize, case_insensitive: bool) -> u64 {
+    if case_insensitive {
+        root_hash::<true>(x, n)
+    } else {
+        root_hash::<false>(x, n)
+    }
+}
+
+/// 0x20 at the ASCII lowercase letters of `x`, else 0: or-ed into a text's
+/// bytes, it makes either case of them match the lowercase ones.
+#[inline(always)]
+fn letter_case(x: u64) -> u64 {
+    swar::in_range(x, x & !swar::HIGH, b'a', b'z') >> 2
 }
 
 /// The edge tag of token hash `h` out of `node`; never 0 (the empty mark).
@@ -429,6 +479,9 @@ impl WordTrie {
         let mut other_first = Vec::new();
         let mut root_words = Box::new([0u64; 1 << (ROOT_BITS - 6)]);
         let mut deep_edges = Box::new([0u64; 1 << (EDGE_BITS - 6)]);
+        // First word tokens of up to eight bytes (bytes, length) → (the
+        // root's child by them, the surface that is the token alone).
+        let mut firsts: HashMap<(u64, u32), (u32, u32)> = HashMap::default();
         let mut at = 0u32;
         for (pid, p) in patterns.iter().enumerate() {
             // Tokenised exactly as texts are, through the word bitmap.
@@ -438,12 +491,18 @@ impl WordTrie {
             let mut i = anchor(p, &bits);
             let end = End { pattern: pid as u32, at, len: p.len() as u32, back: i as u32 };
             at = at.checked_add(end.len).expect("a word trie's surfaces hold fewer than 4 GB");
+            let mut first = None;
             while i < p.len() {
                 let (end, h) = step(p, &bits, i, case_insensitive);
-                if node == ROOT {
+                let from_root = node == ROOT;
+                if from_root {
                     if bit(&bits, i) {
                         let k = filter_key(p.as_bytes(), i, end, case_insensitive);
                         set_bit(&mut root_words[..], k);
+                        if end - i <= ROOT_TOKEN {
+                            let token = u64::from_le_bytes(swar::padded(&p.as_bytes()[i..end]));
+                            first = Some((if case_insensitive { swar::lower(token) } else { token }, (end - i) as u32));
+                        }
                     } else if !other_first.contains(&p.as_bytes()[i]) {
                         other_first.push(p.as_bytes()[i]);
                     }
@@ -462,9 +521,18 @@ impl WordTrie {
                         node_count - 1
                     }
                 };
+                if let Some(token) = first.filter(|_| from_root) {
+                    firsts.entry(token).or_insert((node, NO_PATTERN));
+                }
                 i = end;
             }
-            ends_of.push((node, end));
+            match first {
+                // The token alone: found by its root entry, in no end list.
+                Some(token) if end.back == 0 && token.1 == end.len => {
+                    firsts.get_mut(&token).expect("entered above").1 = pid as u32;
+                }
+                _ => ends_of.push((node, end)),
+            }
         }
         assert!(node_count < HAS_CHILDREN, "a word trie holds fewer than 2^30 nodes");
         ends_of.sort_unstable_by_key(|&(node, end)| (node, end.pattern));
@@ -476,6 +544,22 @@ impl WordTrie {
         }
         end_starts.resize(node_count as usize + 1, ends_of.len() as u32);
         let ends = ends_of.into_iter().map(|(_, end)| end).collect();
+        let flags = |n: u32| {
+            let ends = if end_starts[n as usize] < end_starts[n as usize + 1] { HAS_ENDS } else { 0 };
+            n | ends | if parents[n as usize] { HAS_CHILDREN } else { 0 }
+        };
+        let mut roots = vec![Root::default(); (2 * firsts.len().max(8)).next_power_of_two()];
+        let root_bits = roots.len().trailing_zeros();
+        // In a fixed order, so that the table is the same in every run.
+        let mut firsts: Vec<_> = firsts.into_iter().collect();
+        firsts.sort_unstable();
+        for ((token, len), (node, pattern)) in firsts {
+            let mut slot = (root_hash_of(token, len as usize, case_insensitive) >> (64 - root_bits)) as usize;
+            while roots[slot].len != 0 {
+                slot = (slot + 1) & (roots.len() - 1);
+            }
+            roots[slot] = Root { token, len, node: flags(node), pattern };
+        }
         edges.mark(HAS_ENDS, |n| end_starts[n as usize] < end_starts[n as usize + 1]);
         edges.mark(HAS_CHILDREN, |n| parents[n as usize]);
         let mut surfaces = patterns.concat();
@@ -483,7 +567,18 @@ impl WordTrie {
             surfaces.make_ascii_lowercase();
         }
         let case = case_bits(surfaces.as_bytes(), case_insensitive).collect();
-        WordTrie { case_insensitive, edges, end_starts, ends, root_words, deep_edges, other_first, surfaces, case }
+        WordTrie {
+            case_insensitive,
+            edges,
+            end_starts,
+            ends,
+            root_words,
+            roots,
+            deep_edges,
+            other_first,
+            surfaces,
+            case,
+        }
     }
 
     /// Bit `i` of `out` set where byte `i` is one a non-word surface token
@@ -500,6 +595,26 @@ impl WordTrie {
             [a, b] => memchr::memchr2_iter(a, b, hay).for_each(&mut set),
             [a, b, c] => memchr::memchr3_iter(a, b, c, hay).for_each(&mut set),
             _ => hay.iter().enumerate().filter(|(_, b)| self.other_first.contains(b)).for_each(|(i, _)| set(i)),
+        }
+    }
+
+    /// The root entry of the word of `n` bytes (at most [`ROOT_TOKEN`])
+    /// whose first eight bytes (and what follows, masked off) are `x`.
+    #[inline(always)]
+    fn root(&self, x: u64, n: usize) -> Option<&Root> {
+        let mask = self.roots.len() - 1;
+        let mut slot = (root_hash_of(x, n, self.case_insensitive) >> (64 - mask.count_ones())) as usize;
+        let x = x & u64::MAX >> (64 - 8 * n);
+        loop {
+            let r = &self.roots[slot];
+            if r.len == 0 {
+                return None;
+            }
+            let case = if self.case_insensitive { letter_case(r.token) } else { 0 };
+            if r.len as usize == n && x | case == r.token {
+                return Some(r);
+            }
+            slot = (slot + 1) & mask;
         }
     }
 
@@ -629,10 +744,21 @@ impl WordTrie {
         words: &[(usize, usize)],
         f: &mut impl FnMut(usize, usize, usize) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
+        let hay = text.as_bytes();
         for &(i, end) in words {
-            let h = token_hash(text.as_bytes(), i, end, self.case_insensitive);
-            if let Some(node) = self.child(ROOT, h) {
-                self.walk(text, bits, i, end, node, f)?;
+            let n = end - i;
+            if n <= ROOT_TOKEN {
+                let x = swar::load(hay, i).unwrap_or_else(|| u64::from_le_bytes(swar::padded(&hay[i..end])));
+                let Some(root) = self.root(x, n) else { continue };
+                if root.pattern != NO_PATTERN {
+                    f(i, end, root.pattern as usize)?;
+                }
+                self.walk(text, bits, i, end, root.node, f)?;
+            } else {
+                let h = token_hash(hay, i, end, self.case_insensitive);
+                if let Some(node) = self.child(ROOT, h) {
+                    self.walk(text, bits, i, end, node, f)?;
+                }
             }
         }
         ControlFlow::Continue(())
@@ -805,7 +931,10 @@ mod tests {
     #[test]
     fn surfaces_found_from_a_later_word_start_a_token() {
         let p = ["the kremlin", "kremlin", "in a statement", "-year-old", "\"irreversible\" losses", "the un"];
-        let mut anchors = WordTrie::build(&p, true).ends.iter().map(|e| (e.pattern, e.back)).collect::<Vec<_>>();
+        let trie = WordTrie::build(&p, true);
+        // A surface that is one short word is found by its root entry, from its start.
+        let alone = trie.roots.iter().filter(|r| r.len != 0 && r.pattern != NO_PATTERN).map(|r| (r.pattern, 0));
+        let mut anchors = trie.ends.iter().map(|e| (e.pattern, e.back)).chain(alone).collect::<Vec<_>>();
         anchors.sort_unstable();
         assert_eq!(anchors, [(0, 4), (1, 0), (2, 5), (3, 1), (4, 1), (5, 4)]);
         let text = "Kremlin: the Kremlin, xthe kremlin, the the KREMLIN in a statement, a 5-year-old \
