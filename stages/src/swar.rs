@@ -1,9 +1,10 @@
 //! Byte tests several stages' scans make, eight bytes at a time in one
 //! machine word (SWAR; a flag is the high bit of its byte); [`classify`], which
-//! turns a 64-byte block into bitmasks (ASCII alphanumeric, digit, not ASCII)
-//! 16 bytes at a time with SSE2 on x86_64 (`unsafe` for the unaligned load;
+//! turns a 64-byte block into bitmasks (ASCII alphanumeric, digit, not ASCII),
+//! and [`fold_specials`], which flags the bytes the lexicon's fold may change,
+//! 16 bytes at a time with SSE2 on x86_64 (`unsafe` for the unaligned loads;
 //! the crate's only other `unsafe` is the AVX2 kernel of `sentences/scan.rs`),
-//! eight at a time elsewhere; and [`Starts`], where a scan
+//! a word or a byte at a time elsewhere; and [`Starts`], where a scan
 //! over a segment must stop: word starts (and, for the numbers scanner, every
 //! ASCII digit).
 //!

@@ -552,9 +552,9 @@ impl LexiconGroup {
 
     /// `f` of the compiled union, from this thread's copy of its handle when
     /// it has a current one. Every document asks for the union (and `triage`
-    /// asks for it per sentence): the group's locks and the handle's count,
-    /// written by each worker on each ask, bounced their cache lines between
-    /// cores; the thread's own copy is read without a write.
+    /// asks for it per sentence): through the group's locks, each ask wrote
+    /// two locks and the handle's count, cache lines all workers share; the
+    /// thread's own copy is read without a write.
     fn with_merged<R>(&self, f: impl FnOnce(&Merged) -> R) -> Result<R, String> {
         let count = self.joined.load(Ordering::Acquire);
         let mut f = Some(f);

@@ -26,12 +26,18 @@
 //! the text spells, and every surface listed at a node is compared with the
 //! text byte for byte. A hash collision can only merge two edges (and cost a
 //! comparison), never lose or invent a match.
+//!
+//! Most first tokens are words of up to eight bytes, one machine word: those
+//! are looked up by their bytes in a table of their own (`Root`), which
+//! compares them exactly. A surface that is such a word alone (most
+//! surfaces: "Kyiv", "killed", "tanks") is then found without an end list or
+//! a comparison with the surface.
 
 use std::ops::ControlFlow;
 
-use super::group::is_word_char;
 use foldhash::HashMap;
 
+use super::group::is_word_char;
 use crate::swar;
 
 /// ASCII bytes that are word chars.
