@@ -933,6 +933,20 @@ mod tests {
         }
     }
 
+    /// Short first tokens are looked up by their bytes with ASCII letters
+    /// folded: bytes that differ only in 0x20 elsewhere (here a UTF-8
+    /// continuation byte: Р is D0 A0, Ѐ is D0 80)
+    /// hash alike but must not match.
+    #[test]
+    fn short_tokens_fold_only_ascii_letters() {
+        let p = ["р1", "Р2", "kyiv"];
+        let text = "Ѐ2 Р2 р1 ѐ1 KyIv kYiV1 Р2x";
+        let got: Vec<&str> = matches(&p, true, text).iter().map(|&(s, e, _)| &text[s..e]).collect();
+        assert_eq!(got, ["Р2", "р1", "KyIv"]);
+        let got: Vec<&str> = matches(&p, false, text).iter().map(|&(s, e, _)| &text[s..e]).collect();
+        assert_eq!(got, ["Р2", "р1"]);
+    }
+
     #[test]
     fn case_sensitive_compares_bytes() {
         let got = matches(&["US", "Kyiv"], false, "US us Kyiv KYIV");
