@@ -52,7 +52,7 @@ use claimex_pipeline::{
 use serde::Deserialize;
 
 use fold::{fold, fold_surface, FoldOptions};
-use group::{Compiled, LexiconGroup, Matcher};
+use group::{Compiled, GroupFound, LexiconGroup, Matcher};
 
 /// The stage's parameters in `claimex.toml`.
 #[derive(Clone, Debug, Deserialize)]
@@ -411,10 +411,14 @@ impl Stage for LexiconStage {
     /// against the layer so far. The layer ends as adding them stage by stage
     /// would leave it.
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        let skipped = merged(doc.skipped().collect());
         let run = self.run.load(Ordering::Relaxed);
-        let (found, members) =
-            self.group.take(self.index, run, &doc.text, &mut doc.scratch).map_err(StageError::new)?;
+        let members = self.group.take(self.index, run, &doc.text, &mut doc.scratch).map_err(StageError::new)?;
+        // Most members of a linked run find theirs added already.
+        if members.is_empty() {
+            return Ok(());
+        }
+        let skipped = merged(doc.skipped().collect());
+        let found = GroupFound::left_in(&mut doc.scratch);
         let layer = doc.layers.mentions.get_or_insert_with(Vec::new);
         let mut m = members.start;
         while m < members.end {

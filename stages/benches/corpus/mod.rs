@@ -5,14 +5,14 @@
 
 use std::path::Path;
 
+use chrono::NaiveDate;
+use claimex_pipeline::{Document, Pipeline};
+
 /// The allocator of the `claimex` binary, so that the benches measure the
 /// stages as they run in it (glibc's malloc costs a few percent more on the
 /// lexicon stages' per-document vectors).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-use chrono::NaiveDate;
-use claimex_pipeline::{Document, Pipeline};
 
 /// An article and its publication date, which the dates and claims stages
 /// resolve relative dates ("on Tuesday") against.

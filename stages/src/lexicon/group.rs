@@ -519,6 +519,11 @@ impl GroupFound {
     pub(crate) fn exclusive(&self, m: usize) -> bool {
         self.members[m].0
     }
+
+    /// The scan result [`LexiconGroup::take`] left in a document's scratch.
+    pub(crate) fn left_in(scratch: &mut Scratch) -> &GroupFound {
+        scratch.get_mut::<GroupFound>().expect("left by LexiconGroup::take")
+    }
 }
 
 impl LexiconGroup {
@@ -590,22 +595,24 @@ impl LexiconGroup {
         })
     }
 
-    /// The mentions member `index` adds to a document's layer: its own, and
-    /// those of the members after it up to `index + run` (the stages that
-    /// run right after it, see `lexicon::link_runs`) that no member has
-    /// added. None when an earlier member of its run added its mentions.
+    /// The members whose mentions member `index` adds to a document's
+    /// layer: itself, and the members after it up to `index + run` (the
+    /// stages that run right after it, see `lexicon::link_runs`) that no
+    /// member has added. Empty when an earlier member of its run added its
+    /// mentions.
     ///
     /// The first member to run scans the text for every member and leaves
-    /// the result in the document's scratch, where the later ones find it
-    /// without touching the group's locks. A member asked again on the same
-    /// text (a document run twice) scans again, as a stage alone would.
-    pub(crate) fn take<'d>(
+    /// the result in the document's scratch ([`GroupFound::left_in`]), where
+    /// the later ones find it without touching the group's locks. A member
+    /// asked again on the same text (a document run twice) scans again, as a
+    /// stage alone would.
+    pub(crate) fn take(
         &self,
         index: usize,
         run: usize,
         text: &str,
-        scratch: &'d mut Scratch,
-    ) -> Result<(&'d GroupFound, Range<usize>), String> {
+        scratch: &mut Scratch,
+    ) -> Result<Range<usize>, String> {
         let key = (text.as_ptr() as usize, text.len());
         let cached = scratch.get_mut::<GroupFound>().is_some_and(|g| {
             (g.group, g.members.len(), g.text) == (self.id, self.joined.load(Ordering::Acquire), key)
@@ -619,12 +626,12 @@ impl LexiconGroup {
         }
         let g = scratch.get_mut::<GroupFound>().expect("put above");
         if g.members[index].1.is_some() {
-            return Ok((g, index..index));
+            return Ok(index..index);
         }
         let end = (index + run.max(1)).min(g.members.len());
         let end = (index..end).find(|&m| g.members[m].1.is_some()).unwrap_or(end);
         g.members[index..end].iter_mut().for_each(|m| m.1 = Some(index));
-        Ok((g, index..end))
+        Ok(index..end)
     }
 
     /// Whether member `index` finds a mention in `text`, without building any:

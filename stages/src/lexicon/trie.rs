@@ -131,10 +131,8 @@ pub(crate) struct WordTrie {
     other_first: Vec<u8>,
     /// The surfaces (ASCII-lowercased when case-insensitive), one after the
     /// other. Kept here rather than read through the lexicons, so that
-    /// checking a candidate touches a few arrays and no scattered strings.
+    /// checking a candidate touches two arrays and no scattered strings.
     surfaces: String,
-    /// The [`case_bits`] of `surfaces`.
-    case: Vec<u8>,
 }
 
 /// A surface that ends at a node, with what checking it takes, in one record
@@ -381,50 +379,43 @@ impl Table {
         self.len += 1;
     }
 
-    /// Set `flag` on every child `has(child)` says has it.
-    fn mark(&mut self, flag: u32, has: impl Fn(u32) -> bool) {
+    /// Give every child its flags: `flags(child)` is the child with them.
+    fn flag(&mut self, flags: impl Fn(u32) -> u32) {
         for e in self.slots.iter_mut().filter(|e| **e != 0) {
-            if has(*e as u32 & NODE) {
-                *e |= u64::from(flag);
-            }
+            *e = *e >> 32 << 32 | u64::from(flags(*e as u32 & NODE));
         }
     }
 }
 
-/// Whether `found` equals `want` (as long) once each byte of `found` is
-/// or-ed with its byte of `case` ([`case_bits`]: 0x20 at the ASCII letters
-/// of a case-insensitive surface, so that either case matches them; 0
-/// elsewhere, so that other bytes must be equal): eight bytes at a time, the
-/// last load overlapping, instead of a byte loop, and no case folding of the
-/// text's bytes.
+/// Whether `found` equals `want` (as long), up to ASCII case when `fold_case`
+/// (then `want` is lowercase): eight bytes at a time, the last load
+/// overlapping, instead of a byte loop. The text's bytes are not lowercased:
+/// they are or-ed with the surface's [`letter_case`] mask, which makes either
+/// case of its letters match and leaves its other bytes to match exactly.
 #[inline(always)]
-fn same(found: &[u8], want: &[u8], case: &[u8]) -> bool {
+fn same(found: &[u8], want: &[u8], fold_case: bool) -> bool {
     let n = want.len();
     debug_assert_eq!(found.len(), n);
-    debug_assert_eq!(case.len(), n);
+    let eq = |f: u64, w: u64| f | if fold_case { letter_case(w) } else { 0 } == w;
     let r8 = |b: &[u8], i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
     let r4 = |b: &[u8], i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")));
     if n >= 8 {
         let mut i = 0;
         while i + 8 < n {
-            if r8(found, i) | r8(case, i) != r8(want, i) {
+            if !eq(r8(found, i), r8(want, i)) {
                 return false;
             }
             i += 8;
         }
-        r8(found, n - 8) | r8(case, n - 8) == r8(want, n - 8)
+        eq(r8(found, n - 8), r8(want, n - 8))
     } else if n >= 4 {
         let r = |b: &[u8]| r4(b, 0) | r4(b, n - 4) << 32;
-        r(found) | r(case) == r(want)
+        eq(r(found), r(want))
+    } else if fold_case {
+        found.eq_ignore_ascii_case(want)
     } else {
-        found.iter().zip(case).zip(want).all(|((f, c), w)| f | c == *w)
+        found == want
     }
-}
-
-/// The [`same`] mask of a surface: 0x20 at its ASCII letters (lowercase)
-/// when case-insensitive, else 0.
-fn case_bits(surface: &[u8], case_insensitive: bool) -> impl Iterator<Item = u8> + '_ {
-    surface.iter().map(move |b| if case_insensitive && b.is_ascii_lowercase() { 0x20 } else { 0 })
 }
 
 #[inline(always)]
@@ -439,11 +430,7 @@ fn mix(h: u64, w: u64) -> u64 {
 #[inline(always)]
 fn filter_key(hay: &[u8], from: usize, end: usize, fold_case: bool) -> usize {
     let x = swar::load(hay, from).unwrap_or_else(|| u64::from_le_bytes(swar::padded(&hay[from..end.min(from + 8)])));
-    if fold_case {
-        key_of::<true>(x, end - from)
-    } else {
-        key_of::<false>(x, end - from)
-    }
+    (root_hash_of(x, end - from, fold_case) >> (64 - ROOT_BITS)) as usize
 }
 
 /// [`filter_key`] of a word of `n` bytes whose first eight (and what follows,
@@ -578,25 +565,12 @@ impl WordTrie {
             }
             roots[slot] = Root { token, len, node: flags(node), pattern };
         }
-        edges.mark(HAS_ENDS, |n| end_starts[n as usize] < end_starts[n as usize + 1]);
-        edges.mark(HAS_CHILDREN, |n| parents[n as usize]);
+        edges.flag(flags);
         let mut surfaces = patterns.concat();
         if case_insensitive {
             surfaces.make_ascii_lowercase();
         }
-        let case = case_bits(surfaces.as_bytes(), case_insensitive).collect();
-        WordTrie {
-            case_insensitive,
-            edges,
-            end_starts,
-            ends,
-            root_words,
-            roots,
-            deep_edges,
-            other_first,
-            surfaces,
-            case,
-        }
+        WordTrie { case_insensitive, edges, end_starts, ends, root_words, roots, deep_edges, other_first, surfaces }
     }
 
     /// Bit `i` of `out` set where byte `i` is one a non-word surface token
@@ -806,8 +780,8 @@ impl WordTrie {
                     if start + end.len as usize != at {
                         continue;
                     }
-                    let range = end.at as usize..(end.at + end.len) as usize;
-                    let equal = same(&hay[start..at], &self.surfaces.as_bytes()[range.clone()], &self.case[range]);
+                    let surface = &self.surfaces.as_bytes()[end.at as usize..(end.at + end.len) as usize];
+                    let equal = same(&hay[start..at], surface, self.case_insensitive);
                     // Bytes before the anchor: the match starts a token.
                     if equal && (back == 0 || start == 0 || !(bit(bits, start) && bit(bits, start - 1))) {
                         f(start, at, end.pattern as usize)?;
@@ -875,10 +849,8 @@ mod tests {
                     want[k] = pick();
                 }
                 let lower = want.to_ascii_lowercase();
-                let (ci, cs): (Vec<u8>, Vec<u8>) =
-                    (case_bits(&lower, true).collect(), case_bits(&want, false).collect());
-                assert_eq!(same(&found, &lower, &ci), found.eq_ignore_ascii_case(&lower), "{found:?} {lower:?}");
-                assert_eq!(same(&found, &want, &cs), found == want, "{found:?} {want:?}");
+                assert_eq!(same(&found, &lower, true), found.eq_ignore_ascii_case(&lower), "{found:?} {lower:?}");
+                assert_eq!(same(&found, &want, false), found == want, "{found:?} {want:?}");
             }
         }
     }
