@@ -43,6 +43,19 @@ pub struct RunArgs {
     /// options. Without a journal, starts from the beginning.
     #[arg(long)]
     pub resume: bool,
+    /// How often a run writing to files records its progress for --resume,
+    /// in seconds (each checkpoint syncs the output files to disk). A killed
+    /// run redoes at most about this much work; 0 records after every chunk
+    /// of documents.
+    #[arg(long, default_value_t = 1.0, value_name = "SECONDS", value_parser = checkpoint_secs)]
+    pub checkpoint_secs: f64,
+}
+
+fn checkpoint_secs(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v >= 0.0 && std::time::Duration::try_from_secs_f64(v).is_ok() => Ok(v),
+        _ => Err(format!("`{s}` is not a number of seconds (0 or more)")),
+    }
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
@@ -86,6 +99,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
         fail_fast: args.fail_fast,
         include_vague: pipeline.config.output.include_vague,
         journal,
+        checkpoint_every: std::time::Duration::from_secs_f64(args.checkpoint_secs),
         interrupt: Some(interrupt),
     };
     let result = runner::run(&pipeline, stream, total, &opts);
@@ -135,7 +149,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Ctrl-C (SIGINT, also SIGTERM) asks the run to stop after the current batch;
+/// Ctrl-C (SIGINT, also SIGTERM) asks the run to stop and keep what it wrote;
 /// a second one exits at once (the journal still allows a resume).
 fn install_interrupt_handler(flag: &Arc<AtomicBool>) {
     let flag = Arc::clone(flag);
@@ -146,7 +160,10 @@ fn install_interrupt_handler(flag: &Arc<AtomicBool>) {
             let _ = writeln!(std::io::stderr(), "claimex: interrupted again, exiting now");
             std::process::exit(130);
         }
-        let _ = writeln!(std::io::stderr(), "claimex: interrupt: finishing the current batch (again to exit at once)");
+        let _ = writeln!(
+            std::io::stderr(),
+            "claimex: interrupt: keeping the output written so far (again to exit at once)"
+        );
     });
     if let Err(e) = result {
         eprintln!("claimex: warning: cannot handle Ctrl-C: {e}");

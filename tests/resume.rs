@@ -4,14 +4,16 @@
 
 mod support;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use claimex_pipeline::runner::CHUNK_DOCS;
 use serde_json::Value;
 use support::{claimex, claimex_cmd, file_names, read_json};
 
-/// Documents in the corpus: several batches of [`BATCH_DOCS`](claimex_pipeline::runner::BATCH_DOCS).
+/// Documents in the corpus: many chunks of [`CHUNK_DOCS`](claimex_pipeline::runner::CHUNK_DOCS).
 const DOCS: usize = 3000;
 
 /// JSONL of the seed articles copied under new ids, with a malformed line
@@ -44,7 +46,12 @@ fn make_corpus(path: &Path) {
 }
 
 fn args(out: &str) -> Vec<String> {
-    ["run", "corpus.jsonl", "-q", "-j", "1", "-o"]
+    // A checkpoint after every chunk, so that the run is stopped midway.
+    args_with("corpus.jsonl", "0", out)
+}
+
+fn args_with(input: &str, checkpoint_secs: &str, out: &str) -> Vec<String> {
+    ["run", input, "-q", "-j", "1", "--checkpoint-secs", checkpoint_secs, "-o"]
         .iter()
         .map(|s| s.to_string())
         .chain([format!("{out}/claims.jsonl"), "--annotations".into(), format!("{out}/ann.jsonl")])
@@ -92,14 +99,18 @@ fn with_reference() -> tempfile::TempDir {
 }
 
 fn assert_same_as_reference(dir: &Path, out: &str) {
+    assert_same_as(dir, "ref", out)
+}
+
+fn assert_same_as(dir: &Path, reference: &str, out: &str) {
     for f in ["claims.jsonl", "ann.jsonl", "claims.errors.jsonl"] {
-        let want = std::fs::read(dir.join("ref").join(f)).unwrap();
+        let want = std::fs::read(dir.join(reference).join(f)).unwrap();
         let got = std::fs::read(dir.join(out).join(f)).unwrap_or_else(|e| panic!("{out}/{f}: {e}"));
         assert!(!want.is_empty(), "reference {f} is empty");
         assert!(got == want, "{out}/{f} differs from the uninterrupted run ({} vs {} bytes)", got.len(), want.len());
     }
     let record = read_json(&dir.join(out).join("claims.run.json"));
-    let reference = read_json(&dir.join("ref/claims.run.json"));
+    let reference = read_json(&dir.join(reference).join("claims.run.json"));
     for k in
         ["read", "processed", "failed", "input_errors", "lossy", "empty", "claims", "bytes", "failures", "warnings"]
     {
@@ -174,4 +185,50 @@ fn resume_without_a_journal_runs_from_the_start() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("read 5 documents: 5 processed"));
     assert!(!tmp.path().join("out/claims.progress.jsonl").exists(), "the journal is removed after a complete run");
+}
+
+#[test]
+fn an_interrupt_while_the_input_waits_keeps_what_was_written() {
+    let tmp = with_reference();
+    let dir = tmp.path();
+    let corpus = std::fs::read(dir.join("corpus.jsonl")).unwrap();
+    // Run on stdin, with no checkpoint due during the run: only the interrupt records one.
+    let stdin_args = |out: &str| args_with("-", "3600", out);
+    let o = claimex_cmd(&strs(&stdin_args("sref")), dir)
+        .stdin(std::fs::File::open(dir.join("corpus.jsonl")).unwrap())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // Ten whole chunks of records, then the input stays open.
+    let sent = 10 * CHUNK_DOCS;
+    let head: usize = corpus.split_inclusive(|&b| b == b'\n').take(sent).map(<[u8]>::len).sum();
+    let mut child = claimex_cmd(&strs(&stdin_args("int")), dir)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn claimex");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&corpus[..head]).unwrap();
+    stdin.flush().unwrap();
+    // Ample time to process them (milliseconds in a release build).
+    std::thread::sleep(Duration::from_millis(1500));
+    let signal = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(signal.success(), "kill -INT");
+    let o = child.wait_with_output().unwrap();
+    drop(stdin);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "the run stops while it waits for input: {e}");
+    assert!(e.contains(&format!("interrupted after {sent} documents")), "every record sent was written: {e}");
+    let done = journaled(&dir.join("int/claims.progress.jsonl")).expect("the journal is kept");
+    assert_eq!(done, sent as u64, "the interrupt records a checkpoint of what was written");
+
+    let mut resume = stdin_args("int");
+    resume.push("--resume".into());
+    let o = claimex_cmd(&strs(&resume), dir)
+        .stdin(std::fs::File::open(dir.join("corpus.jsonl")).unwrap())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "resume: {}", String::from_utf8_lossy(&o.stderr));
+    assert_same_as(dir, "sref", "int");
 }

@@ -1,23 +1,25 @@
-//! The batch runner: reads documents on one thread, processes them in parallel
-//! batches on a rayon pool, and writes their output in input order. JSONL
-//! records are parsed by the workers ([`RawItem::parse`]): the reader only
-//! splits lines, so it takes about 1 % of a run's CPU instead of about 10 %
-//! and does not hold back how far a run scales with threads.
+//! The batch runner: reads documents on one thread, processes them on a rayon
+//! pool, and writes their output in input order. JSONL records are parsed by
+//! the workers ([`RawItem::parse`]): the reader only cuts lines, so it takes
+//! a few per cent of a run's CPU and does not hold back how far a run scales.
 //!
-//! Memory stays bounded whatever the corpus size: at most [`QUEUED_BATCHES`]
-//! batches wait behind the one being processed, and a batch holds at most
-//! [`BATCH_DOCS`] documents or [`BATCH_BYTES`] of text. Each worker renders its
-//! document's output to bytes, so the writer only copies bytes (no lock per
-//! document, no interleaving). Progress is updated once per batch from the
-//! writer thread.
+//! Work streams through without a barrier: the reader cuts the input into
+//! chunks of [`CHUNK_DOCS`] documents, each worker takes the next chunk as
+//! soon as it is done with one, and the writer (the calling thread) writes
+//! each chunk's output once the chunks before it are written. No worker waits
+//! for another, or for the writer while it syncs its files. Memory stays
+//! bounded whatever the corpus size: at most [`CHUNKS_IN_FLIGHT_PER_THREAD`]
+//! chunks per thread are between the reader and the writer. Each worker
+//! renders its document's output to bytes, so the writer only copies bytes.
 
+use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
+use crossbeam_channel::RecvTimeoutError;
 use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
@@ -29,12 +31,37 @@ mod journal;
 
 use journal::{Checkpoint, Journal};
 
-/// Most documents in one batch.
-pub const BATCH_DOCS: usize = 512;
-/// Most text bytes in one batch.
-pub const BATCH_BYTES: usize = 8 << 20;
-/// Batches read ahead of the one being processed.
-pub const QUEUED_BATCHES: usize = 2;
+/// Most documents in one chunk, the unit of work a worker takes: small, so
+/// that the last chunk of a run keeps one thread busy for only a few
+/// milliseconds while the other threads have nothing left.
+pub const CHUNK_DOCS: usize = 64;
+/// Most text bytes in one chunk.
+pub const CHUNK_BYTES: usize = 1 << 20;
+/// Chunks between the reader and the writer, per worker thread: enough that
+/// no worker waits while the writer syncs its files, few enough that memory
+/// stays bounded (a few MiB per thread).
+pub const CHUNKS_IN_FLIGHT_PER_THREAD: usize = 4;
+/// How long the writer waits for a chunk before it looks for an interrupt.
+const INTERRUPT_POLL: Duration = Duration::from_millis(100);
+
+/// Documents (or their outputs) numbered in input order.
+struct Chunk<T> {
+    seq: u64,
+    items: Vec<T>,
+}
+
+/// When the last checkpoint was recorded, and what it held.
+struct Since {
+    at: Instant,
+    /// Failures and warnings recorded by then.
+    lists: (usize, usize),
+}
+
+impl Since {
+    fn now(summary: &Summary) -> Since {
+        Since { at: Instant::now(), lists: (summary.failures.len(), summary.warnings.len()) }
+    }
+}
 
 /// Where and how a run writes.
 #[derive(Clone, Debug)]
@@ -56,7 +83,11 @@ pub struct RunOptions {
     /// Record progress so that an interrupted or killed run can be resumed.
     /// Needs a claims output file.
     pub journal: Option<JournalOptions>,
-    /// Set (by a Ctrl-C handler) to stop after the batch being processed.
+    /// How often a journaled run records a checkpoint (syncing its files):
+    /// after the first chunk written this long after the last checkpoint.
+    /// A killed run redoes what was written since; zero checkpoints after every chunk.
+    pub checkpoint_every: Duration,
+    /// Set (by a Ctrl-C handler) to stop after the chunk being written.
     pub interrupt: Option<Arc<AtomicBool>>,
 }
 
@@ -408,77 +439,111 @@ pub fn run(
     }
 
     let progress = make_progress(opts.progress, total_bytes);
-    let (tx, rx) = crossbeam_channel::bounded::<Vec<RawItem>>(QUEUED_BATCHES);
+    // At most `window` chunks are between the reader and the writer (queued,
+    // being processed, or waiting for an earlier one to be written): the
+    // reader takes a token for each chunk and the writer gives it back.
+    let window = threads * CHUNKS_IN_FLIGHT_PER_THREAD;
+    let (tokens_tx, tokens_rx) = crossbeam_channel::bounded::<()>(window);
+    for _ in 0..window {
+        tokens_tx.send(()).expect("the token channel has room for the window");
+    }
+    let (work_tx, work_rx) = crossbeam_channel::bounded::<Chunk<RawItem>>(window);
+    let (done_tx, done_rx) = crossbeam_channel::unbounded::<Chunk<DocOutput>>();
+    // Dropped by the writer when it stops early, so that idle workers stop
+    // too (the reader may be blocked on a slow input, stdin, and is not waited for).
+    let (quit_tx, quit_rx) = crossbeam_channel::bounded::<()>(0);
     let reader = std::thread::Builder::new()
         .name("claimex-reader".into())
         .spawn(move || {
-            let mut batch = Vec::with_capacity(BATCH_DOCS);
+            let mut items = Vec::with_capacity(CHUNK_DOCS);
             let mut bytes = 0usize;
+            let mut seq = 0u64;
+            let mut send = |items: Vec<RawItem>| {
+                let sent = tokens_rx.recv().is_ok() && work_tx.send(Chunk { seq, items }).is_ok();
+                seq += 1;
+                sent
+            };
             // Inputs are read in a deterministic order: the first `skip` were done by the interrupted run.
             for item in inputs.skip(skip as usize) {
                 bytes += item.size();
-                batch.push(item);
-                if batch.len() >= BATCH_DOCS || bytes >= BATCH_BYTES {
-                    if tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH_DOCS))).is_err() {
+                items.push(item);
+                if items.len() >= CHUNK_DOCS || bytes >= CHUNK_BYTES {
+                    if !send(std::mem::replace(&mut items, Vec::with_capacity(CHUNK_DOCS))) {
                         return;
                     }
                     bytes = 0;
                 }
             }
-            if !batch.is_empty() {
-                let _ = tx.send(batch);
+            if !items.is_empty() {
+                send(items);
             }
         })
         .map_err(|e| RunError::Io(format!("cannot start reader thread: {e}")))?;
 
-    let mut result = Ok(());
     let interrupted = || opts.interrupt.as_ref().is_some_and(|i| i.load(Ordering::SeqCst));
-    // Batch k is written (in input order, then checkpointed) while batch k + 1
-    // is processed, so the workers do not wait for the writer.
-    let mut batches = rx.iter();
-    let mut pending: Option<Vec<DocOutput>> = None;
-    loop {
-        let next = batches.next();
-        let (processed, written) = pool.install(|| {
-            rayon::join(
-                || next.map(|b| b.into_par_iter().map(|item| process_one(pipeline, item, opts)).collect::<Vec<_>>()),
-                || match pending.take() {
-                    Some(done) => {
-                        let since = (summary.failures.len(), summary.warnings.len());
-                        write_batch(
-                            &done,
-                            &mut summary,
-                            &mut outputs.claims,
-                            outputs.annotations.as_mut(),
-                            outputs.errors.as_mut(),
-                            opts,
-                        )
-                        .and_then(|()| checkpoint(&mut outputs, &mut journal, &mut summary, since))
+    let result = pool.in_place_scope(|scope| {
+        for _ in 0..threads {
+            let (work_rx, done_tx, quit_rx) = (work_rx.clone(), done_tx.clone(), quit_rx.clone());
+            scope.spawn(move |_| loop {
+                let chunk = crossbeam_channel::select! {
+                    recv(work_rx) -> chunk => match chunk { Ok(c) => c, Err(_) => return },
+                    recv(quit_rx) -> _ => return,
+                };
+                let items = chunk.items.into_iter().map(|item| process_one(pipeline, item, opts)).collect();
+                if done_tx.send(Chunk { seq: chunk.seq, items }).is_err() {
+                    return;
+                }
+            });
+        }
+        drop((work_rx, done_tx, quit_rx));
+        // The writer, on this thread: chunks are written in input order as
+        // they come in, so no worker waits for another or for the writer.
+        let written = (|| {
+            let mut waiting = BTreeMap::new();
+            let mut next = 0u64;
+            let mut since = Since::now(&summary);
+            loop {
+                // Woken now and then to see an interrupt while the input is slow (stdin).
+                let chunk = match done_rx.recv_timeout(INTERRUPT_POLL) {
+                    Ok(chunk) => Some(chunk),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                };
+                if interrupted() {
+                    // The chunks processed meanwhile are not written: a resumed run redoes them.
+                    checkpoint(&mut outputs, &mut journal, &mut summary, since.lists)?;
+                    return Err(RunError::Interrupted { done: summary.read, resumable: journal.is_some() });
+                }
+                if let Some(chunk) = chunk {
+                    waiting.insert(chunk.seq, chunk.items);
+                }
+                while let Some(done) = waiting.remove(&next) {
+                    next += 1;
+                    write_batch(
+                        &done,
+                        &mut summary,
+                        &mut outputs.claims,
+                        outputs.annotations.as_mut(),
+                        outputs.errors.as_mut(),
+                        opts,
+                    )?;
+                    let _ = tokens_tx.send(());
+                    if since.at.elapsed() >= opts.checkpoint_every {
+                        checkpoint(&mut outputs, &mut journal, &mut summary, since.lists)?;
+                        since = Since::now(&summary);
                     }
-                    None => Ok(()),
-                },
-            )
-        });
-        if let Err(e) = written {
-            result = Err(e);
-            break;
-        }
-        if let Some(pb) = &progress {
-            pb.set_position(summary.bytes);
-            let secs = start_time.elapsed().as_secs_f64().max(1e-9);
-            pb.set_message(format!("{} docs, {:.0} docs/s", summary.read, summary.read as f64 / secs));
-        }
-        if interrupted() {
-            // The batch processed meanwhile is not written: a resumed run redoes it.
-            result = Err(RunError::Interrupted { done: summary.read, resumable: journal.is_some() });
-            break;
-        }
-        match processed {
-            Some(done) => pending = Some(done),
-            None => break,
-        }
-    }
-    drop(rx);
+                    if let Some(pb) = &progress {
+                        pb.set_position(summary.bytes);
+                        let secs = start_time.elapsed().as_secs_f64().max(1e-9);
+                        pb.set_message(format!("{} docs, {:.0} docs/s", summary.read, summary.read as f64 / secs));
+                    }
+                }
+            }
+        })();
+        // Stop the workers (they finish the chunk in hand) and the reader.
+        drop((quit_tx, done_rx, tokens_tx));
+        written
+    });
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
