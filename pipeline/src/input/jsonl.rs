@@ -1,11 +1,13 @@
-//! JSONL: one JSON object per line. The reader only splits lines (a `memchr`
-//! per line, one copy into the line's own buffer); each line is parsed by
-//! [`Line::parse`], which a run calls on the worker thread that processes the
-//! document, so the one serial thread of a run does little work.
+//! JSONL: one JSON object per line. The reader reads the stream in large
+//! blocks and only finds where each line ends (a `memchr` per line): a line
+//! is a range of a block it shares with its neighbours, not a copy. Each line
+//! is parsed by [`Line::parse`], which a run calls on the worker thread that
+//! processes the document, so the one serial thread of a run does little work.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, BufRead};
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -17,10 +19,20 @@ use crate::document::Origin;
 use super::fields::{FieldNames, Record, Value};
 use super::{bad, InputItem, RawItem, Reader};
 
+/// Room for what one read brings (the reader's buffer, [`super::BUF_SIZE`]).
+const BLOCK_SIZE: usize = super::BUF_SIZE;
+
 /// The records of one JSONL stream, as unparsed lines.
 pub(super) struct JsonlItems {
     reader: Reader,
     source: Arc<Source>,
+    /// The block the next lines are cut from.
+    block: Arc<Block>,
+    /// Where the bytes not yet cut into lines start in `block`.
+    pos: usize,
+    /// The stream ended (or failed, with `failed`) after the bytes in `block`.
+    ended: bool,
+    failed: Option<io::Error>,
     line: u64,
     /// Lines longer than this are skipped unread: JSON escapes can make a
     /// record several times longer than its text, so this is well above
@@ -39,12 +51,19 @@ struct Source {
     names: FieldNames,
 }
 
+/// Bytes of a stream, shared by the lines cut from them.
+#[derive(Debug)]
+struct Block {
+    bytes: Vec<u8>,
+    source: Arc<Source>,
+}
+
 /// One line of a JSONL stream, read but not parsed.
 #[derive(Debug)]
 pub(super) struct Line {
-    bytes: Vec<u8>,
+    block: Arc<Block>,
+    range: Range<usize>,
     line: u64,
-    source: Arc<Source>,
 }
 
 /// Why a line could not be read whole.
@@ -55,9 +74,14 @@ enum Cut {
 
 impl JsonlItems {
     pub(super) fn new(reader: Reader, name: &str, stem: String, cfg: &InputConfig) -> Self {
+        let source = Arc::new(Source { name: name.to_string(), stem, names: FieldNames::new(cfg) });
         JsonlItems {
             reader,
-            source: Arc::new(Source { name: name.to_string(), stem, names: FieldNames::new(cfg) }),
+            block: Arc::new(Block { bytes: Vec::new(), source: Arc::clone(&source) }),
+            source,
+            pos: 0,
+            ended: false,
+            failed: None,
             line: 0,
             line_limit: cfg.max_document_bytes.saturating_mul(4).saturating_add(1 << 16),
             done: false,
@@ -68,36 +92,71 @@ impl JsonlItems {
         Origin { path: self.source.name.clone(), line: Some(self.line) }
     }
 
-    /// Append the next line (with its `\n`, if any) to `buf`; `Ok(false)` at
-    /// the end of the stream. A line over the limit is skipped to its end.
-    fn read_line(&mut self, buf: &mut Vec<u8>) -> Result<bool, Cut> {
+    /// The range of the next line in `block` (with its `\n`, if any);
+    /// `Ok(None)` at the end of the stream. A line over the limit is skipped
+    /// to its end.
+    fn read_line(&mut self) -> Result<Option<Range<usize>>, Cut> {
         loop {
-            let available = match self.reader.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Cut::Io(e)),
-            };
-            if available.is_empty() {
-                return Ok(!buf.is_empty());
+            let rest = &self.block.bytes[self.pos..];
+            if let Some(i) = memchr::memchr(b'\n', rest) {
+                let range = self.pos..self.pos + i + 1;
+                self.pos = range.end;
+                return if i > self.line_limit { Err(Cut::TooLong) } else { Ok(Some(range)) };
             }
-            let (used, complete) = match memchr::memchr(b'\n', available) {
-                Some(i) => (i + 1, true),
-                None => (available.len(), false),
-            };
-            let content = buf.len() + used - usize::from(complete);
-            if content > self.line_limit {
-                self.reader.consume(used);
-                if !complete {
-                    self.reader.skip_until(b'\n').map_err(Cut::Io)?;
+            if self.ended {
+                // The last line, without a newline; none when the stream failed in it.
+                let range = self.pos..self.block.bytes.len();
+                self.pos = range.end;
+                if let Some(e) = self.failed.take() {
+                    return Err(Cut::Io(e));
                 }
+                return match range.len() {
+                    0 => Ok(None),
+                    n if n > self.line_limit => Err(Cut::TooLong),
+                    _ => Ok(Some(range)),
+                };
+            }
+            if rest.len() > self.line_limit {
+                self.pos = self.block.bytes.len();
+                self.reader.skip_until(b'\n').map_err(Cut::Io)?;
                 return Err(Cut::TooLong);
             }
-            buf.extend_from_slice(&available[..used]);
-            self.reader.consume(used);
-            if complete {
-                return Ok(true);
+            self.refill();
+        }
+    }
+
+    /// Read the next block: the bytes of the line not yet complete, then what
+    /// the reader has, up to the first piece that ends a line (so a stream
+    /// that trickles in, stdin, is processed as it comes; a long line is read
+    /// whole, the block growing as a `Vec` does).
+    fn refill(&mut self) {
+        let rest = &self.block.bytes[self.pos..];
+        let mut bytes = Vec::with_capacity(rest.len() + BLOCK_SIZE);
+        bytes.extend_from_slice(rest);
+        loop {
+            let piece = match self.reader.fill_buf() {
+                Ok(piece) => piece,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    // End the stream after a read error, keeping every line read before it.
+                    self.ended = true;
+                    self.failed = Some(e);
+                    break;
+                }
+            };
+            if piece.is_empty() {
+                self.ended = true;
+                break;
+            }
+            let (n, ends_a_line) = (piece.len(), memchr::memrchr(b'\n', piece).is_some());
+            bytes.extend_from_slice(piece);
+            self.reader.consume(n);
+            if ends_a_line || bytes.len() > self.line_limit {
+                break;
             }
         }
+        self.block = Arc::new(Block { bytes, source: Arc::clone(&self.source) });
+        self.pos = 0;
     }
 }
 
@@ -106,14 +165,12 @@ impl Iterator for JsonlItems {
 
     fn next(&mut self) -> Option<RawItem> {
         while !self.done {
-            let mut buf = Vec::new();
-            let read = self.read_line(&mut buf);
+            let read = self.read_line();
             self.line += 1;
-            match read {
-                Ok(false) => break,
-                Ok(true) => {}
+            let range = match read {
+                Ok(None) => break,
+                Ok(Some(range)) => range,
                 Err(Cut::Io(e)) => {
-                    // End the stream after a read error, keeping everything read before it.
                     self.done = true;
                     let message = format!("cannot read past this line (truncated or corrupt file?): {e}");
                     return Some(bad(self.origin(), None, message).into());
@@ -125,11 +182,11 @@ impl Iterator for JsonlItems {
                     );
                     return Some(bad(self.origin(), None, message).into());
                 }
-            }
-            if buf.iter().all(u8::is_ascii_whitespace) {
+            };
+            if self.block.bytes[range.clone()].iter().all(u8::is_ascii_whitespace) {
                 continue; // blank lines separate nothing
             }
-            return Some(RawItem::line(Line { bytes: buf, line: self.line, source: Arc::clone(&self.source) }));
+            return Some(RawItem::line(Line { block: Arc::clone(&self.block), range, line: self.line }));
         }
         self.done = true;
         None
@@ -139,14 +196,14 @@ impl Iterator for JsonlItems {
 impl Line {
     /// Bytes read, for batching.
     pub(super) fn len(&self) -> usize {
-        self.bytes.len()
+        self.range.len()
     }
 
     /// The document this line holds, or why it does not hold one.
     pub(super) fn parse(self) -> InputItem {
-        let source = &*self.source;
+        let source = &*self.block.source;
         let origin = Origin { path: source.name.clone(), line: Some(self.line) };
-        let line = self.bytes.trim_ascii_end();
+        let line = self.block.bytes[self.range].trim_ascii_end();
         // Validated with SIMD: news text is mostly ASCII, and std's check is
         // about 1 % of a run.
         let (json, lossy) = match simdutf8::basic::from_utf8(line) {
