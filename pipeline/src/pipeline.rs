@@ -141,15 +141,20 @@ impl Pipeline {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => return Err(DocFailure { stage: stage.name().to_string(), message: e.message }),
                 Err(panic) => {
-                    let message = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "stage panicked".to_string());
-                    return Err(DocFailure { stage: stage.name().to_string(), message: format!("panic: {message}") });
+                    let message = format!("panic: {}", panic_message(&*panic));
+                    return Err(DocFailure { stage: stage.name().to_string(), message });
                 }
             }
         }
         Ok(())
     }
+}
+
+/// What a panic said (its `&str` or `String` payload).
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
 }

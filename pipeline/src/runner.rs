@@ -14,6 +14,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::document::Document;
 use crate::input::{InputItem, RawItem};
 use crate::output::{self, AtomicFile, Format};
-use crate::pipeline::{Needs, Pipeline, StageTime};
+use crate::pipeline::{panic_message, Needs, Pipeline, StageTime};
 
 mod journal;
 
@@ -48,6 +49,19 @@ const INTERRUPT_POLL: Duration = Duration::from_millis(100);
 struct Chunk<T> {
     seq: u64,
     items: Vec<T>,
+}
+
+/// Set when a worker thread panics (stage panics are caught per document:
+/// this is a bug elsewhere), so that the writer stops instead of waiting for
+/// the chunk that worker held.
+struct PanicFlag<'a>(&'a AtomicBool);
+
+impl Drop for PanicFlag<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
 }
 
 /// When the last checkpoint was recorded, and what it held.
@@ -481,68 +495,84 @@ pub fn run(
         .map_err(|e| RunError::Io(format!("cannot start reader thread: {e}")))?;
 
     let interrupted = || opts.interrupt.as_ref().is_some_and(|i| i.load(Ordering::SeqCst));
-    let result = pool.in_place_scope(|scope| {
-        for _ in 0..threads {
-            let (work_rx, done_tx, quit_rx) = (work_rx.clone(), done_tx.clone(), quit_rx.clone());
-            scope.spawn(move |_| loop {
-                let chunk = crossbeam_channel::select! {
-                    recv(work_rx) -> chunk => match chunk { Ok(c) => c, Err(_) => return },
-                    recv(quit_rx) -> _ => return,
-                };
-                let items = chunk.items.into_iter().map(|item| process_one(pipeline, item, opts)).collect();
-                if done_tx.send(Chunk { seq: chunk.seq, items }).is_err() {
-                    return;
-                }
-            });
-        }
-        drop((work_rx, done_tx, quit_rx));
-        // The writer, on this thread: chunks are written in input order as
-        // they come in, so no worker waits for another or for the writer.
-        let written = (|| {
-            let mut waiting = BTreeMap::new();
-            let mut next = 0u64;
-            let mut since = Since::now(&summary);
-            loop {
-                // Woken now and then to see an interrupt while the input is slow (stdin).
-                let chunk = match done_rx.recv_timeout(INTERRUPT_POLL) {
-                    Ok(chunk) => Some(chunk),
-                    Err(RecvTimeoutError::Timeout) => None,
-                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
-                };
-                if interrupted() {
-                    // The chunks processed meanwhile are not written: a resumed run redoes them.
-                    checkpoint(&mut outputs, &mut journal, &mut summary, since.lists)?;
-                    return Err(RunError::Interrupted { done: summary.read, resumable: journal.is_some() });
-                }
-                if let Some(chunk) = chunk {
-                    waiting.insert(chunk.seq, chunk.items);
-                }
-                while let Some(done) = waiting.remove(&next) {
-                    next += 1;
-                    write_batch(
-                        &done,
-                        &mut summary,
-                        &mut outputs.claims,
-                        outputs.annotations.as_mut(),
-                        outputs.errors.as_mut(),
-                        opts,
-                    )?;
-                    let _ = tokens_tx.send(());
-                    if since.at.elapsed() >= opts.checkpoint_every {
-                        checkpoint(&mut outputs, &mut journal, &mut summary, since.lists)?;
-                        since = Since::now(&summary);
+    let worker_panicked = AtomicBool::new(false);
+    // A worker's panic (a bug: stage panics are caught per document) fails
+    // the run like an I/O error, removing its temp files and journal.
+    let scope = catch_unwind(AssertUnwindSafe(|| {
+        pool.in_place_scope(|scope| {
+            for _ in 0..threads {
+                let (work_rx, done_tx, quit_rx) = (work_rx.clone(), done_tx.clone(), quit_rx.clone());
+                let panicked = PanicFlag(&worker_panicked);
+                scope.spawn(move |_| {
+                    let _panicked = panicked;
+                    loop {
+                        let chunk = crossbeam_channel::select! {
+                            recv(work_rx) -> chunk => match chunk { Ok(c) => c, Err(_) => return },
+                            recv(quit_rx) -> _ => return,
+                        };
+                        let items = chunk.items.into_iter().map(|item| process_one(pipeline, item, opts)).collect();
+                        if done_tx.send(Chunk { seq: chunk.seq, items }).is_err() {
+                            return;
+                        }
                     }
-                    if let Some(pb) = &progress {
-                        pb.set_position(summary.bytes);
-                        let secs = start_time.elapsed().as_secs_f64().max(1e-9);
-                        pb.set_message(format!("{} docs, {:.0} docs/s", summary.read, summary.read as f64 / secs));
-                    }
-                }
+                });
             }
-        })();
-        // Stop the workers (they finish the chunk in hand) and the reader.
-        drop((quit_tx, done_rx, tokens_tx));
-        written
+            drop((work_rx, done_tx, quit_rx));
+            // The writer, on this thread: chunks are written in input order as
+            // they come in, so no worker waits for another or for the writer.
+            let written = (|| {
+                let mut waiting = BTreeMap::new();
+                let mut next = 0u64;
+                let mut since = Since::now(&summary);
+                loop {
+                    // Woken now and then to see an interrupt while the input is slow (stdin).
+                    let chunk = match done_rx.recv_timeout(INTERRUPT_POLL) {
+                        Ok(chunk) => Some(chunk),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                    };
+                    if worker_panicked.load(Ordering::SeqCst) {
+                        // Its chunk will never come; the scope passes the panic on.
+                        return Err(RunError::Io("a worker thread panicked".into()));
+                    }
+                    if interrupted() {
+                        // The chunks processed meanwhile are not written: a resumed run redoes them.
+                        checkpoint(&mut outputs, &mut journal, &mut summary, since.lists)?;
+                        return Err(RunError::Interrupted { done: summary.read, resumable: journal.is_some() });
+                    }
+                    if let Some(chunk) = chunk {
+                        waiting.insert(chunk.seq, chunk.items);
+                    }
+                    while let Some(done) = waiting.remove(&next) {
+                        next += 1;
+                        write_batch(
+                            &done,
+                            &mut summary,
+                            &mut outputs.claims,
+                            outputs.annotations.as_mut(),
+                            outputs.errors.as_mut(),
+                            opts,
+                        )?;
+                        let _ = tokens_tx.send(());
+                        if since.at.elapsed() >= opts.checkpoint_every {
+                            checkpoint(&mut outputs, &mut journal, &mut summary, since.lists)?;
+                            since = Since::now(&summary);
+                        }
+                        if let Some(pb) = &progress {
+                            pb.set_position(summary.bytes);
+                            let secs = start_time.elapsed().as_secs_f64().max(1e-9);
+                            pb.set_message(format!("{} docs, {:.0} docs/s", summary.read, summary.read as f64 / secs));
+                        }
+                    }
+                }
+            })();
+            // Stop the workers (they finish the chunk in hand) and the reader.
+            drop((quit_tx, done_rx, tokens_tx));
+            written
+        })
+    }));
+    let result = scope.unwrap_or_else(|panic| {
+        Err(RunError::Io(format!("internal error, a worker thread panicked: {}", panic_message(&*panic))))
     });
     if let Some(pb) = &progress {
         pb.finish_and_clear();
@@ -559,16 +589,23 @@ pub fn run(
         }
         Err(e) => {
             // Nothing half-written is left: the temp files go with `outputs`.
+            // The reader is not waited for, as above.
             drop(outputs);
             if let Some(j) = journal {
                 let _ = j.finish();
             }
-            let _ = reader.join();
             return Err(e);
         }
         Ok(()) => {}
     }
-    let _ = reader.join();
+    if let Err(panic) = reader.join() {
+        // The input ended early: what was written is not the whole run.
+        drop(outputs);
+        if let Some(j) = journal {
+            let _ = j.finish();
+        }
+        return Err(RunError::Io(format!("internal error, the input reader panicked: {}", panic_message(&*panic))));
+    }
 
     outputs.commit(opts)?;
     if let Some(j) = journal {
