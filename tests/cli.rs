@@ -202,6 +202,19 @@ fn unreadable_input_exits_non_zero_with_the_path() {
     assert!(!tmp.path().join("out/c.jsonl").exists(), "no output file for a run that read nothing");
 }
 
+#[test]
+fn a_checkpoint_interval_that_is_not_a_duration_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    for bad in ["-1", "soon", "NaN", "inf", "1e300"] {
+        let o = claimex(&["run", &format!("--checkpoint-secs={bad}"), "-o", "out/c.jsonl"], tmp.path());
+        assert_eq!(o.status.code(), Some(2), "--checkpoint-secs {bad}");
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(e.contains("--checkpoint-secs") && e.contains("not a number of seconds"), "{bad}: {e}");
+    }
+    let o = claimex(&["run", "--checkpoint-secs", "0.5", "-q", "-o", "out/c.jsonl"], tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 /// A new entity type is a config entry and a data file: its mentions show in
 /// `claimex explain` and in the `--annotations` output, with character
 /// offsets into the original text (the article starts with non-ASCII chars).

@@ -62,16 +62,16 @@ fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
-/// Documents done according to the journal, once it records at least one batch.
+/// Documents done according to the journal (its latest checkpoint).
 fn journaled(journal: &Path) -> Option<u64> {
     let text = std::fs::read_to_string(journal).ok()?;
     text.lines().skip(1).filter_map(|l| serde_json::from_str::<Value>(l).ok()).filter_map(|v| v["read"].as_u64()).max()
 }
 
-/// Start a run and wait until its journal records a finished batch.
+/// Start a run and wait until its journal records documents done.
 // The child is returned to the caller, which kills and waits for it.
 #[allow(clippy::zombie_processes)]
-fn start_and_wait_for_a_batch(dir: &Path, out: &str) -> (Child, u64) {
+fn start_and_wait_for_a_checkpoint(dir: &Path, out: &str) -> (Child, u64) {
     let mut child = claimex_cmd(&strs(&args(out)), dir).stderr(Stdio::piped()).spawn().expect("spawn claimex");
     let journal = dir.join(out).join("claims.progress.jsonl");
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -82,7 +82,7 @@ fn start_and_wait_for_a_batch(dir: &Path, out: &str) -> (Child, u64) {
         if Instant::now() >= deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("no batch journaled in {}", journal.display());
+            panic!("no documents journaled in {}", journal.display());
         }
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -126,7 +126,7 @@ fn a_killed_run_resumes_to_the_same_output() {
     let tmp = with_reference();
     let dir = tmp.path();
 
-    let (mut child, done) = start_and_wait_for_a_batch(dir, "killed");
+    let (mut child, done) = start_and_wait_for_a_checkpoint(dir, "killed");
     child.kill().expect("SIGKILL");
     let status = child.wait().unwrap();
     assert!(!status.success(), "the run was killed before it finished (journaled {done} documents)");
@@ -155,11 +155,11 @@ fn a_killed_run_resumes_to_the_same_output() {
 }
 
 #[test]
-fn ctrl_c_stops_after_a_batch_and_prints_how_to_resume() {
+fn ctrl_c_stops_and_prints_how_to_resume() {
     let tmp = with_reference();
     let dir = tmp.path();
 
-    let (child, _) = start_and_wait_for_a_batch(dir, "int");
+    let (child, _) = start_and_wait_for_a_checkpoint(dir, "int");
     let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(sent.success(), "kill -INT");
     let o = child.wait_with_output().unwrap();

@@ -59,7 +59,7 @@ impl AtomicFile {
 
     /// Write through a temp file with a fixed name, so that an interrupted run
     /// can find it again. With `resume_len`, the temp file is reopened and cut
-    /// to that length (the end of the last complete batch) and appended to.
+    /// to that length (the end of the output at the last checkpoint) and appended to.
     pub fn with_temp(target: &Path, temp: &Path, resume_len: Option<u64>) -> io::Result<AtomicFile> {
         if is_special(target) {
             return AtomicFile::direct(target);

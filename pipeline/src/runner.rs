@@ -101,7 +101,8 @@ pub struct RunOptions {
     /// after the first chunk written this long after the last checkpoint.
     /// A killed run redoes what was written since; zero checkpoints after every chunk.
     pub checkpoint_every: Duration,
-    /// Set (by a Ctrl-C handler) to stop after the chunk being written.
+    /// Set (by a Ctrl-C handler) to stop the run, keeping (and, journaled,
+    /// checkpointing) the output written so far.
     pub interrupt: Option<Arc<AtomicBool>>,
 }
 
@@ -219,7 +220,7 @@ pub enum RunError {
     Io(String),
     #[error("stopped at the first failure (--fail-fast): {} [{}]: {}", .0.origin, .0.stage, .0.message)]
     FailFast(FailureRecord),
-    /// Stopped on request after a complete batch; the output so far is kept
+    /// Stopped on request after a complete chunk; the output so far is kept
     /// (in temp files, with the journal) when the run is `resumable`.
     #[error("interrupted after {done} documents")]
     Interrupted { done: u64, resumable: bool },
@@ -416,9 +417,9 @@ fn start(opts: &RunOptions, summary: &mut Summary) -> Result<(Outputs, Option<Jo
 /// `inputs` yields every document and bad record in input order;
 /// `total_bytes` (when known) sizes the progress bar.
 ///
-/// With a journal, progress is recorded after every batch; on interruption
-/// (`opts.interrupt`) the run stops after the current batch, keeping its
-/// output for `resume`, which skips the documents already done.
+/// With a journal, progress is recorded about every `opts.checkpoint_every`;
+/// on interruption (`opts.interrupt`) the run stops, records the output
+/// written so far and keeps it for `resume`, which skips the documents done.
 pub fn run(
     pipeline: &Pipeline,
     inputs: Box<dyn Iterator<Item = RawItem> + Send>,
@@ -545,7 +546,7 @@ pub fn run(
                     }
                     while let Some(done) = waiting.remove(&next) {
                         next += 1;
-                        write_batch(
+                        write_chunk(
                             &done,
                             &mut summary,
                             &mut outputs.claims,
@@ -650,7 +651,7 @@ impl Write for Sink {
     }
 }
 
-fn write_batch(
+fn write_chunk(
     outputs: &[DocOutput],
     summary: &mut Summary,
     claims_out: &mut Sink,

@@ -3,9 +3,10 @@
 //!
 //! A JSONL file beside the output. The first line names the run (a fingerprint
 //! of the config, inputs and output settings); each further line is a
-//! [`Checkpoint`] appended, and fsynced, after a batch's output was flushed and
-//! fsynced: the documents done so far (in input order) and the length of each
-//! output temp file at that point. A line torn by a crash is ignored, so the
+//! [`Checkpoint`] appended, and fsynced, once the output written so far was
+//! flushed and fsynced (about once a second, and when the run is interrupted):
+//! the documents done so far (in input order) and the length of each output
+//! temp file at that point. A line torn by a crash is ignored, so the
 //! journal always describes complete output.
 
 use std::fs::{File, OpenOptions};
@@ -25,8 +26,9 @@ struct Header {
     run: serde_json::Value,
 }
 
-/// The state after a batch: the output lengths and the summary counts, with
-/// only that batch's failures and warnings (the journal holds each once).
+/// The state at a checkpoint: the output lengths and the summary counts, with
+/// only the failures and warnings since the last checkpoint (the journal holds
+/// each once).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(super) struct Checkpoint {
     /// Lengths of the claims, annotations and errors temp files.
@@ -62,7 +64,7 @@ pub(super) struct Journal {
 /// What a resumed run starts from.
 pub(super) struct Resumed {
     pub journal: Journal,
-    /// The last complete checkpoint, if any batch was recorded.
+    /// The last complete checkpoint, if any was recorded.
     pub last: Option<Checkpoint>,
     pub failures: Vec<FailureRecord>,
     pub warnings: Vec<FailureRecord>,
