@@ -100,6 +100,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
         include_vague: pipeline.config.output.include_vague,
         journal,
         checkpoint_every: std::time::Duration::from_secs_f64(args.checkpoint_secs),
+        streaming_input: inputs.iter().any(|p| p.as_os_str() == "-" || is_special(p)),
         interrupt: Some(interrupt),
     };
     let result = runner::run(&pipeline, stream, total, &opts);

@@ -200,8 +200,9 @@ fn an_interrupt_while_the_input_waits_keeps_what_was_written() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
-    // Ten whole chunks of records, then the input stays open.
-    let sent = 10 * CHUNK_DOCS;
+    // Ten whole chunks of records and part of one, then the input stays open:
+    // the part is processed once the input goes idle.
+    let sent = 10 * CHUNK_DOCS + 5;
     let head: usize = corpus.split_inclusive(|&b| b == b'\n').take(sent).map(<[u8]>::len).sum();
     let mut child = claimex_cmd(&strs(&stdin_args("int")), dir)
         .stdin(Stdio::piped())

@@ -17,10 +17,10 @@ use std::io::{self, IsTerminal, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::RecvTimeoutError;
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
@@ -42,6 +42,9 @@ pub const CHUNK_BYTES: usize = 1 << 20;
 /// no worker waits while the writer syncs its files, few enough that memory
 /// stays bounded (a few MiB per thread).
 pub const CHUNKS_IN_FLIGHT_PER_THREAD: usize = 4;
+/// How long a streamed input (stdin, a pipe) may go without a new document
+/// before the documents read so far are processed as a chunk not yet full.
+pub const INPUT_IDLE: Duration = Duration::from_millis(50);
 /// How long the writer waits for a chunk before it looks for an interrupt.
 const INTERRUPT_POLL: Duration = Duration::from_millis(100);
 
@@ -49,6 +52,40 @@ const INTERRUPT_POLL: Duration = Duration::from_millis(100);
 struct Chunk<T> {
     seq: u64,
     items: Vec<T>,
+}
+
+/// The chunk the reader is filling. Shared with the idle timer of a streamed
+/// input, which sends it unfilled when no document came for a while.
+#[derive(Default)]
+struct Filling {
+    items: Vec<RawItem>,
+    bytes: usize,
+    /// The next chunk's number: chunks are numbered as they are closed.
+    seq: u64,
+    /// Documents added so far, for the timer to see the input idle.
+    added: u64,
+}
+
+impl Filling {
+    /// Add a document; the chunk, when that fills it.
+    fn add(&mut self, item: RawItem) -> Option<Chunk<RawItem>> {
+        self.bytes += item.size();
+        self.items.push(item);
+        self.added += 1;
+        (self.items.len() >= CHUNK_DOCS || self.bytes >= CHUNK_BYTES).then(|| self.close())
+    }
+
+    fn close(&mut self) -> Chunk<RawItem> {
+        let items = std::mem::replace(&mut self.items, Vec::with_capacity(CHUNK_DOCS));
+        self.bytes = 0;
+        self.seq += 1;
+        Chunk { seq: self.seq - 1, items }
+    }
+}
+
+/// Send a chunk once the writer gave back a token; false when the run stops.
+fn send_chunk(chunk: Chunk<RawItem>, tokens: &Receiver<()>, work: &Sender<Chunk<RawItem>>) -> bool {
+    tokens.recv().is_ok() && work.send(chunk).is_ok()
 }
 
 /// Set when a worker thread panics (stage panics are caught per document:
@@ -97,6 +134,10 @@ pub struct RunOptions {
     /// Record progress so that an interrupted or killed run can be resumed.
     /// Needs a claims output file.
     pub journal: Option<JournalOptions>,
+    /// The input may trickle in (stdin, a pipe): documents read are processed
+    /// once no new one came for [`INPUT_IDLE`], without waiting for a chunk's
+    /// worth (a thread that wakes every [`INPUT_IDLE`] sees to it).
+    pub streaming_input: bool,
     /// How often a journaled run records a checkpoint (syncing its files):
     /// after the first chunk written this long after the last checkpoint.
     /// A killed run redoes what was written since; zero checkpoints after every chunk.
@@ -467,30 +508,49 @@ pub fn run(
     // Dropped by the writer when it stops early, so that idle workers stop
     // too (the reader may be blocked on a slow input, stdin, and is not waited for).
     let (quit_tx, quit_rx) = crossbeam_channel::bounded::<()>(0);
+    let filling = Arc::new(Mutex::new(Filling::default()));
+    if opts.streaming_input {
+        // Sends the chunk being filled once the input went idle for a tick
+        // (between one and two INPUT_IDLE); stops with the reader or the writer.
+        let (filling, tokens_rx, work_tx, quit_rx) =
+            (filling.clone(), tokens_rx.clone(), work_tx.clone(), quit_rx.clone());
+        std::thread::Builder::new()
+            .name("claimex-input-idle".into())
+            .spawn(move || {
+                let mut seen = 0;
+                loop {
+                    crossbeam_channel::select! {
+                        recv(quit_rx) -> _ => return,
+                        default(INPUT_IDLE) => {}
+                    }
+                    if Arc::strong_count(&filling) == 1 {
+                        return; // the reader is done
+                    }
+                    // Chunks are sent under the lock, so in order: a chunk
+                    // the writer waits for never waits for a token behind later ones.
+                    let mut f = filling.lock().expect("the chunk being filled");
+                    let idle = f.added == seen && !f.items.is_empty();
+                    seen = f.added;
+                    if idle && !send_chunk(f.close(), &tokens_rx, &work_tx) {
+                        return;
+                    }
+                }
+            })
+            .map_err(|e| RunError::Io(format!("cannot start a thread: {e}")))?;
+    }
     let reader = std::thread::Builder::new()
         .name("claimex-reader".into())
         .spawn(move || {
-            let mut items = Vec::with_capacity(CHUNK_DOCS);
-            let mut bytes = 0usize;
-            let mut seq = 0u64;
-            let mut send = |items: Vec<RawItem>| {
-                let sent = tokens_rx.recv().is_ok() && work_tx.send(Chunk { seq, items }).is_ok();
-                seq += 1;
-                sent
-            };
             // Inputs are read in a deterministic order: the first `skip` were done by the interrupted run.
             for item in inputs.skip(skip as usize) {
-                bytes += item.size();
-                items.push(item);
-                if items.len() >= CHUNK_DOCS || bytes >= CHUNK_BYTES {
-                    if !send(std::mem::replace(&mut items, Vec::with_capacity(CHUNK_DOCS))) {
-                        return;
-                    }
-                    bytes = 0;
+                let mut f = filling.lock().expect("the chunk being filled");
+                if f.add(item).is_some_and(|c| !send_chunk(c, &tokens_rx, &work_tx)) {
+                    return;
                 }
             }
-            if !items.is_empty() {
-                send(items);
+            let mut f = filling.lock().expect("the chunk being filled");
+            if !f.items.is_empty() {
+                send_chunk(f.close(), &tokens_rx, &work_tx);
             }
         })
         .map_err(|e| RunError::Io(format!("cannot start reader thread: {e}")))?;
