@@ -4,7 +4,8 @@
 //! a few per cent of a run's CPU and does not hold back how far a run scales.
 //!
 //! Work streams through without a barrier: the reader cuts the input into
-//! chunks of [`CHUNK_DOCS`] documents, each worker takes the next chunk as
+//! chunks of [`CHUNK_DOCS`] documents (fewer when a streamed input goes idle
+//! for [`INPUT_IDLE`]), each worker takes the next chunk as
 //! soon as it is done with one, and the writer (the calling thread) writes
 //! each chunk's output once the chunks before it are written. No worker waits
 //! for another, or for the writer while it syncs its files. Memory stays
