@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use claimex_pipeline::output::{is_special, Format};
 use claimex_pipeline::run_record::RunRecord;
@@ -47,15 +48,15 @@ pub struct RunArgs {
     /// in seconds (each checkpoint syncs the output files to disk). A killed
     /// run redoes at most about this much work; 0 records after every chunk
     /// of documents.
-    #[arg(long, default_value_t = 1.0, value_name = "SECONDS", value_parser = checkpoint_secs)]
-    pub checkpoint_secs: f64,
+    #[arg(long, default_value = "1", value_name = "SECONDS", value_parser = seconds)]
+    pub checkpoint_secs: Duration,
 }
 
-fn checkpoint_secs(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v >= 0.0 && std::time::Duration::try_from_secs_f64(v).is_ok() => Ok(v),
-        _ => Err(format!("`{s}` is not a number of seconds (0 or more)")),
-    }
+fn seconds(s: &str) -> Result<Duration, String> {
+    s.parse::<f64>()
+        .ok()
+        .and_then(|v| Duration::try_from_secs_f64(v).ok())
+        .ok_or_else(|| format!("`{s}` is not a number of seconds (0 or more)"))
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
@@ -99,7 +100,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
         fail_fast: args.fail_fast,
         include_vague: pipeline.config.output.include_vague,
         journal,
-        checkpoint_every: std::time::Duration::from_secs_f64(args.checkpoint_secs),
+        checkpoint_every: args.checkpoint_secs,
         streaming_input: inputs.iter().any(|p| p.as_os_str() == "-" || is_special(p)),
         interrupt: Some(interrupt),
     };

@@ -65,6 +65,9 @@ struct Filling {
     seq: u64,
     /// Documents added so far, for the timer to see the input idle.
     added: u64,
+    /// The reader sent its last chunk: the timer stops, letting go of its
+    /// sender of chunks, so that the workers see the input end.
+    ended: bool,
 }
 
 impl Filling {
@@ -87,6 +90,72 @@ impl Filling {
 /// Send a chunk once the writer gave back a token; false when the run stops.
 fn send_chunk(chunk: Chunk<RawItem>, tokens: &Receiver<()>, work: &Sender<Chunk<RawItem>>) -> bool {
     tokens.recv().is_ok() && work.send(chunk).is_ok()
+}
+
+/// The reader's loop: add each document to the chunk being filled, sending
+/// the chunk when full, and the last one at the end of the input.
+fn read_chunks(
+    inputs: impl Iterator<Item = RawItem>,
+    filling: &Mutex<Filling>,
+    tokens: &Receiver<()>,
+    work: &Sender<Chunk<RawItem>>,
+) {
+    for item in inputs {
+        let mut f = filling.lock().expect("the chunk being filled");
+        if f.add(item).is_some_and(|c| !send_chunk(c, tokens, work)) {
+            return;
+        }
+    }
+    let mut f = filling.lock().expect("the chunk being filled");
+    f.ended = true;
+    if !f.items.is_empty() {
+        send_chunk(f.close(), tokens, work);
+    }
+}
+
+/// A streamed input's idle timer: sends the chunk being filled once no
+/// document was added for a tick (so between one and two [`INPUT_IDLE`]);
+/// stops when the reader is done or the writer stops. Chunks are sent under the lock, reader's and
+/// timer's alike, so in order: a chunk the writer waits for never waits for a
+/// token behind later ones.
+fn send_when_idle(filling: &Mutex<Filling>, tokens: &Receiver<()>, work: &Sender<Chunk<RawItem>>, quit: &Receiver<()>) {
+    let mut seen = 0;
+    loop {
+        crossbeam_channel::select! {
+            recv(quit) -> _ => return,
+            default(INPUT_IDLE) => {}
+        }
+        let mut f = filling.lock().expect("the chunk being filled");
+        if f.ended {
+            return;
+        }
+        let idle = f.added == seen && !f.items.is_empty();
+        seen = f.added;
+        if idle && !send_chunk(f.close(), tokens, work) {
+            return;
+        }
+    }
+}
+
+/// A worker's loop: process the next chunk, until the input is done or the
+/// writer stops.
+fn work(
+    pipeline: &Pipeline,
+    opts: &RunOptions,
+    chunks: &Receiver<Chunk<RawItem>>,
+    done: &Sender<Chunk<DocOutput>>,
+    quit: &Receiver<()>,
+) {
+    loop {
+        let chunk = crossbeam_channel::select! {
+            recv(chunks) -> chunk => match chunk { Ok(c) => c, Err(_) => return },
+            recv(quit) -> _ => return,
+        };
+        let items = chunk.items.into_iter().map(|item| process_one(pipeline, item, opts)).collect();
+        if done.send(Chunk { seq: chunk.seq, items }).is_err() {
+            return;
+        }
+    }
 }
 
 /// Set when a worker thread panics (stage panics are caught per document:
@@ -511,49 +580,17 @@ pub fn run(
     let (quit_tx, quit_rx) = crossbeam_channel::bounded::<()>(0);
     let filling = Arc::new(Mutex::new(Filling::default()));
     if opts.streaming_input {
-        // Sends the chunk being filled once the input went idle for a tick
-        // (between one and two INPUT_IDLE); stops with the reader or the writer.
         let (filling, tokens_rx, work_tx, quit_rx) =
             (filling.clone(), tokens_rx.clone(), work_tx.clone(), quit_rx.clone());
         std::thread::Builder::new()
             .name("claimex-input-idle".into())
-            .spawn(move || {
-                let mut seen = 0;
-                loop {
-                    crossbeam_channel::select! {
-                        recv(quit_rx) -> _ => return,
-                        default(INPUT_IDLE) => {}
-                    }
-                    if Arc::strong_count(&filling) == 1 {
-                        return; // the reader is done
-                    }
-                    // Chunks are sent under the lock, so in order: a chunk
-                    // the writer waits for never waits for a token behind later ones.
-                    let mut f = filling.lock().expect("the chunk being filled");
-                    let idle = f.added == seen && !f.items.is_empty();
-                    seen = f.added;
-                    if idle && !send_chunk(f.close(), &tokens_rx, &work_tx) {
-                        return;
-                    }
-                }
-            })
+            .spawn(move || send_when_idle(&filling, &tokens_rx, &work_tx, &quit_rx))
             .map_err(|e| RunError::Io(format!("cannot start a thread: {e}")))?;
     }
     let reader = std::thread::Builder::new()
         .name("claimex-reader".into())
-        .spawn(move || {
-            // Inputs are read in a deterministic order: the first `skip` were done by the interrupted run.
-            for item in inputs.skip(skip as usize) {
-                let mut f = filling.lock().expect("the chunk being filled");
-                if f.add(item).is_some_and(|c| !send_chunk(c, &tokens_rx, &work_tx)) {
-                    return;
-                }
-            }
-            let mut f = filling.lock().expect("the chunk being filled");
-            if !f.items.is_empty() {
-                send_chunk(f.close(), &tokens_rx, &work_tx);
-            }
-        })
+        // Inputs are read in a deterministic order: the first `skip` were done by the interrupted run.
+        .spawn(move || read_chunks(inputs.skip(skip as usize), &filling, &tokens_rx, &work_tx))
         .map_err(|e| RunError::Io(format!("cannot start reader thread: {e}")))?;
 
     let interrupted = || opts.interrupt.as_ref().is_some_and(|i| i.load(Ordering::SeqCst));
@@ -567,16 +604,7 @@ pub fn run(
                 let panicked = PanicFlag(&worker_panicked);
                 scope.spawn(move |_| {
                     let _panicked = panicked;
-                    loop {
-                        let chunk = crossbeam_channel::select! {
-                            recv(work_rx) -> chunk => match chunk { Ok(c) => c, Err(_) => return },
-                            recv(quit_rx) -> _ => return,
-                        };
-                        let items = chunk.items.into_iter().map(|item| process_one(pipeline, item, opts)).collect();
-                        if done_tx.send(Chunk { seq: chunk.seq, items }).is_err() {
-                            return;
-                        }
-                    }
+                    work(pipeline, opts, &work_rx, &done_tx, &quit_rx);
                 });
             }
             drop((work_rx, done_tx, quit_rx));
